@@ -1,0 +1,36 @@
+# policymap: `make extract` and `make test` are all a fresh machine needs.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+IN     ?= corpora
+OUT    ?= outputs
+
+.DEFAULT_GOAL := help
+.PHONY: help setup extract test score clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP) ## create .venv with the pinned dependencies (done by every target that needs it)
+
+extract: $(STAMP) ## run the pipeline: make extract [IN=corpora] [OUT=outputs]
+	$(BIN)/policymap extract $(IN) --out $(OUT)
+
+test: $(STAMP) ## run the whole test suite
+	$(BIN)/python -m pytest
+
+score: $(STAMP) ## extract the two sample notices and score them against ../shared/gold
+	$(BIN)/policymap extract corpora/000_3906f5c9db5bee8f.txt corpora/001_71559f4dc2e04346.txt --out $(OUT)/.score
+	$(BIN)/python ../shared/tools/score.py $(OUT)/.score ../shared/gold --verbose
+
+clean: ## remove the virtual environment and generated outputs (keeps outputs/README.md)
+	rm -rf $(VENV)
+	find $(OUT) -mindepth 1 ! -name README.md -exec rm -rf {} +

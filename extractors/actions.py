@@ -1,0 +1,185 @@
+"""Find the numbered actions of a notice and who leads and cooperates on each.
+
+An action is an item of a numbered list that is the notice's task list: the
+children of a section titled 重点任务 / 主要任务 / …, or any list of siblings most
+of which close with a responsibility clause.
+
+Supports (responsibility phrasings):
+    （县工信局、县文旅局牵头，县财政局等部门和各乡镇政府按职责分工负责）
+        -> lead 县工信局, 县文旅局; cooperating 县财政局, 各乡镇政府
+    （县商务中心牵头，县发改和科技局、县工信局配合）
+    牵头单位：县工信局；配合单位：县财政局、县商务局
+    责任单位：县工信局、县财政局   -> all lead, with a warning that no lead was named
+    （县工信局会同县财政局负责）   -> lead 县工信局; cooperating 县财政局
+Avoids:
+    Sections that only describe (二、支持重点和认定标准 （一）历史传承厚重…): no task title,
+    no responsibility clause.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from extractors.knowledge import UnitTable
+from extractors.records import Action, Section, Span, Unit
+from extractors.units import make_units
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    name: str
+    regex: re.Pattern[str]
+    score: float
+
+
+# Titles of the section whose children are the plan's actions.
+TASK_SECTION = re.compile(r"(?:重点|主要|工作|具体)(?:任务|工作|措施|举措)|任务分工|行动内容|重点行动")
+# A parenthesised clause that assigns responsibility; the last one in an action is its own.
+RESPONSIBILITY_PAREN = Pattern(
+    "responsibility.paren",
+    re.compile(r"（(?P<inner>[^（）]*(?:（[^（）]*）[^（）]*)*(?:牵头|负责|配合|参与|会同)[^（）]*(?:（[^（）]*）[^（）]*)*)）"),
+    0.95,
+)
+# 牵头单位：X；配合单位：Y / 责任单位：X — labelled lists, often on their own line.
+LABELLED = Pattern(
+    "responsibility.labelled",
+    re.compile(r"(?P<label>牵头单位|牵头部门|配合单位|配合部门|责任单位|责任部门)[：:](?P<units>(?:[^；;。\n（）]|（牵头）)+)"),
+    0.9,
+)
+# What closes a cooperating list: the list names units, these words say what they do.
+COOPERATE_TAIL = re.compile(
+    r"(?:按照?(?:各自)?职责(?:分工)?(?:负责|落实|配合)?|分工负责|配合(?:落实|实施)?|参与|协同(?:推进|配合)?|共同(?:推进|负责|落实)|负责)$"
+)
+LEAD_WORD = "牵头"
+
+
+def parse_responsibility(clause: str, offset: int, table: UnitTable) -> tuple[tuple[Unit, ...], tuple[Unit, ...], str, list[str]]:
+    """Split the inside of a responsibility clause into lead and cooperating units.
+
+    Returns (lead, cooperating, rule, warnings); ``offset`` is where ``clause`` starts.
+
+    >>> from extractors.knowledge import default_knowledge
+    >>> lead, coop, rule, _ = parse_responsibility(
+    ...     "县商务中心牵头，县发改和科技局、县工信局等部门和各乡镇政府按职责分工负责", 0, default_knowledge().units)
+    >>> [u.name for u in lead], [u.name for u in coop], rule
+    (['县商务中心'], ['县发改和科技局', '县工信局', '各乡镇政府'], 'responsibility.qiantou')
+    """
+    warnings: list[str] = []
+    if LEAD_WORD in clause:
+        at = clause.index(LEAD_WORD)
+        lead = make_units(clause[:at], offset, table)
+        rest_start = at + len(LEAD_WORD)
+        rest = clause[rest_start:]
+        stripped = rest.lstrip("，,、；; ")
+        rest_start += len(rest) - len(stripped)
+        tail = COOPERATE_TAIL.search(stripped)
+        cooperating_text = stripped[:tail.start()] if tail else stripped
+        cooperating = make_units(cooperating_text, offset + rest_start, table)
+        return lead, cooperating, "responsibility.qiantou", warnings
+    if "会同" in clause:
+        at = clause.index("会同")
+        lead = make_units(clause[:at], offset, table)
+        rest = clause[at + 2:]
+        tail = COOPERATE_TAIL.search(rest)
+        cooperating = make_units(rest[:tail.start()] if tail else rest, offset + at + 2, table)
+        return lead, cooperating, "responsibility.huitong", warnings
+    tail = COOPERATE_TAIL.search(clause)
+    units_text = clause[:tail.start()] if tail else clause
+    units_text = re.sub(r"^(?:由|责任单位[：:])", lambda m: " " * len(m.group(0)), units_text)
+    everyone = make_units(units_text, offset, table)
+    warnings.append("responsibility names no lead unit (no 牵头); all units put in lead")
+    return everyone, (), "responsibility.no_lead", warnings
+
+
+def _labelled(body: str, offset: int, table: UnitTable) -> tuple[tuple[Unit, ...], tuple[Unit, ...], Span, list[str]] | None:
+    lead: list[Unit] = []
+    cooperating: list[Unit] = []
+    warnings: list[str] = []
+    matches = list(LABELLED.regex.finditer(body))
+    if not matches:
+        return None
+    for match in matches:
+        units = make_units(match.group("units"), offset + match.start("units"), table)
+        if match.group("label").startswith("牵头"):
+            lead.extend(units)
+        elif match.group("label").startswith("配合"):
+            cooperating.extend(units)
+        else:
+            # 责任单位：X（牵头）、Y — a unit marked 牵头 leads, the rest cooperate.
+            marked = [u for u in units if u.name.endswith("（牵头）")]
+            if marked:
+                lead.extend(Unit(u.name.removesuffix("（牵头）"), u.canonical, u.level,
+                                 (u.span[0], u.span[1] - 4)) for u in marked)
+                cooperating.extend(u for u in units if u not in marked)
+            else:
+                lead.extend(units)
+                warnings.append("责任单位 names no 牵头 unit; all units put in lead")
+    span = (offset + matches[0].start(), offset + matches[-1].end())
+    return tuple(lead), tuple(cooperating), span, warnings
+
+
+def responsibility_of(text: str, section: Section, table: UnitTable) -> tuple[tuple[Unit, ...], tuple[Unit, ...], Span | None, str, list[str]]:
+    """Lead and cooperating units of one action section, with the clause's span and rule."""
+    start, end = section.span
+    body = text[start:end]
+    # （牵头） alone marks one unit of a labelled list; a clause names units too.
+    paren_matches = [m for m in RESPONSIBILITY_PAREN.regex.finditer(body) if len(m.group("inner")) > 4]
+    if paren_matches:
+        match = paren_matches[-1]
+        lead, cooperating, rule, warnings = parse_responsibility(match.group("inner"), start + match.start("inner"), table)
+        return lead, cooperating, (start + match.start(), start + match.end()), rule, warnings
+    labelled = _labelled(body, start, table)
+    if labelled:
+        lead, cooperating, span, warnings = labelled
+        return lead, cooperating, span, "responsibility.labelled", warnings
+    return (), (), None, "responsibility.none", ["no responsibility clause found"]
+
+
+def _has_responsibility(text: str, section: Section) -> bool:
+    body = text[section.span[0]:section.span[1]]
+    return bool(any(len(m.group("inner")) > 4 for m in RESPONSIBILITY_PAREN.regex.finditer(body))
+                or LABELLED.regex.search(body))
+
+
+def action_sections(text: str, sections: Sequence[Section]) -> list[int]:
+    """Indices of the sections that are actions, in document order."""
+    children: dict[int | None, list[int]] = {}
+    for index, section in enumerate(sections):
+        children.setdefault(section.parent, []).append(index)
+    chosen: set[int] = set()
+    for parent, group in children.items():
+        under_task_title = (parent is not None and sections[parent].title is not None
+                            and TASK_SECTION.search(sections[parent].title))
+        with_clause = sum(_has_responsibility(text, sections[i]) for i in group)
+        # A list is a task list when its heading says so or most items assign units;
+        # a list whose items contain sub-lists that assign units leaves the work to those.
+        if under_task_title or (with_clause and with_clause * 2 >= len(group)):
+            for index in group:
+                if children.get(index) and any(_has_responsibility(text, sections[i]) for i in children[index]):
+                    continue
+                chosen.add(index)
+    return sorted(chosen)
+
+
+def extract_actions(text: str, sections: Sequence[Section], table: UnitTable) -> list[Action]:
+    """Every action of the notice with its lead and cooperating units.
+
+    ``sections`` is the outline of ``text`` (:func:`pipeline.outline.outline`).
+    Actions are numbered from 1 in document order.
+    """
+    actions = []
+    for number, index in enumerate(action_sections(text, sections), start=1):
+        section = sections[index]
+        lead, cooperating, clause_span, rule, warnings = responsibility_of(text, section, table)
+        if section.title is not None and section.title_span is not None:
+            title, title_span = section.title, section.title_span
+        else:
+            # A numbered paragraph with no heading: its first sentence stands in for a title.
+            body_start = section.span[0] + len(section.marker)
+            sentence = re.match(r"[^。；\n]*", text[body_start:section.span[1]]).group(0)
+            title, title_span = sentence, (body_start, body_start + len(sentence))
+        actions.append(Action(number, section.marker, title, lead, cooperating, section.span,
+                              title_span, clause_span, rule, tuple(warnings)))
+    return actions

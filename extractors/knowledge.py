@@ -1,0 +1,102 @@
+"""Reference data the extractors consult, loaded once from ``extractors/data/``.
+
+The tables are plain CSV so that an analyst can review and fix them in one line;
+lines starting with ``#`` are comments. Loading is the only I/O in this package and
+happens once per process (:func:`default_knowledge` is cached); the extractors take
+the loaded tables as arguments.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+
+class KnowledgeError(ValueError):
+    """A reference table is malformed (duplicate alias, unknown id, bad regex)."""
+
+
+@dataclass(frozen=True, slots=True)
+class UnitInfo:
+    id: str
+    display_name: str
+    category: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnitTable:
+    units: dict[str, UnitInfo]
+    aliases: dict[str, str]  # alias -> id
+    patterns: tuple[tuple[re.Pattern[str], str, str], ...]  # (regex, id, level)
+    suffixes: tuple[str, ...]  # longest first
+
+
+@dataclass(frozen=True, slots=True)
+class RegionRow:
+    adcode: str
+    province: str
+    city: str | None
+    county: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Knowledge:
+    units: UnitTable
+    regions: tuple[RegionRow, ...]
+
+
+def read_rows(path: Path) -> Iterator[dict[str, str]]:
+    """CSV rows as dicts, skipping ``#`` comment lines and blank lines."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        lines = (line for line in fh if line.strip() and not line.lstrip().startswith("#"))
+        for row in csv.DictReader(lines):
+            yield {key: (value or "").strip() for key, value in row.items()}
+
+
+def load_unit_table(data_dir: Path) -> UnitTable:
+    """Load and validate units.csv, unit_aliases.csv, unit_patterns.csv, unit_suffixes.csv."""
+    units: dict[str, UnitInfo] = {}
+    for row in read_rows(data_dir / "units.csv"):
+        if row["id"] in units:
+            raise KnowledgeError(f"units.csv: id {row['id']!r} is listed twice")
+        units[row["id"]] = UnitInfo(row["id"], row["display_name"], row["category"])
+    aliases: dict[str, str] = {}
+    for row in read_rows(data_dir / "unit_aliases.csv"):
+        alias, unit_id = row["alias"], row["canonical"]
+        if unit_id not in units:
+            raise KnowledgeError(f"unit_aliases.csv: {alias!r} points to unknown id {unit_id!r}")
+        if aliases.get(alias, unit_id) != unit_id:
+            raise KnowledgeError(f"unit_aliases.csv: {alias!r} maps to both {aliases[alias]!r} and {unit_id!r}")
+        aliases[alias] = unit_id
+    patterns = []
+    for row in read_rows(data_dir / "unit_patterns.csv"):
+        if row["canonical"] not in units:
+            raise KnowledgeError(f"unit_patterns.csv: {row['pattern']!r} points to unknown id {row['canonical']!r}")
+        try:
+            patterns.append((re.compile(row["pattern"]), row["canonical"], row["level"]))
+        except re.error as err:
+            raise KnowledgeError(f"unit_patterns.csv: bad regex {row['pattern']!r}: {err}") from err
+    suffixes = tuple(sorted((row["suffix"] for row in read_rows(data_dir / "unit_suffixes.csv")),
+                            key=len, reverse=True))
+    return UnitTable(units, aliases, tuple(patterns), suffixes)
+
+
+def load_regions(path: Path) -> tuple[RegionRow, ...]:
+    return tuple(RegionRow(row["adcode"], row["province"], row["city"] or None, row["county"] or None)
+                 for row in read_rows(path))
+
+
+def data_dir() -> Path:
+    return Path(str(resources.files("extractors") / "data"))
+
+
+@cache
+def default_knowledge() -> Knowledge:
+    """The packaged tables, loaded once per process."""
+    directory = data_dir()
+    return Knowledge(load_unit_table(directory), load_regions(directory / "regions.csv"))

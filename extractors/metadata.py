@@ -1,0 +1,214 @@
+"""Header facts of a notice: 发文字号, issuer, titles, dates, region, cited policies.
+
+Supports:
+    发文字号：壶政办发〔2023〕25号 | 发布日期：2023-11-23   (portal metadata block)
+    闻政办发〔2023〕33号 on its own line under the 版头         (printed notice)
+    brackets 〔〕 [] ［］ （） 【】 in doc numbers; dates 2023年9月25日, 二〇二三年九月二十五日,
+    2023-09-25, 2023/9/25, 2023.9.25
+    壶关县人民政府办公室关于印发壶关县促进专业镇高质量发展实施方案的通知
+        -> issuer 壶关县人民政府办公室, plan_title 壶关县促进专业镇高质量发展实施方案
+    《…》（晋政办发〔2022〕80号） -> cited policy with its doc number
+Avoids:
+    发文机关 of a portal page when it names the publishing bureau rather than the issuer
+    (kept as publishing_agency); the notice's own title cited in 解读 links; 印发 (print)
+    dates as the signing date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from extractors.amounts import chinese_to_int
+from extractors.knowledge import RegionRow
+from extractors.records import CitedPolicy, Metadata, Region
+
+DOC_NUMBER = re.compile(
+    r"(?P<number>[\u4e00-\u9fff]{1,12}(?:〔|\[|［|（|【|\()\s*(?:19|20)\d{2}\s*(?:〕|\]|］|）|】|\))\s*第?\d{1,4}号)"
+)
+FIELD = re.compile(r"(?P<label>索引号|发文字号|文号|发文机关|发布机构|发文单位|标题|名称|主题分类|主题词|"
+                   r"成文日期|成文时间|发布日期|发布时间|生效日期)[：:](?P<value>[^|｜\n]*)")
+CN_DIGIT = "〇零一二三四五六七八九十"
+DATE = re.compile(
+    rf"(?P<y>(?:19|20)\d{{2}}|[{CN_DIGIT}]{{4}})年(?P<m>\d{{1,2}}|[{CN_DIGIT}]{{1,2}})月(?P<d>\d{{1,2}}|[{CN_DIGIT}]{{1,3}})日"
+    r"|(?P<y2>(?:19|20)\d{2})[-/.](?P<m2>\d{1,2})[-/.](?P<d2>\d{1,2})(?!\d)"
+)
+NOTICE_TITLE = re.compile(
+    r"^(?P<title>(?P<issuer>[\u4e00-\u9fff（）]{2,40}?)关于.{2,120}?的(?:通知|意见|决定|批复|通告|公告|函|报告|办法|规定))$"
+)
+PROMULGATED = re.compile(r"关于(?:印发|转发|下发|发布|公布)(?:《)?(?P<plan>.+?)(?:》)?的通知$")
+PLAN_TITLE = re.compile(r"(?:方案|计划|意见|办法|规定|细则|规划|纲要|措施|政策|标准)(?:（试行）)?$")
+CITED = re.compile(r"《(?P<title>[^《》\n]{2,120})》(?:（(?P<number>[^（）\n]{0,40}?号)）)?")
+ISSUER_LINE = re.compile(r"^[\u4e00-\u9fff（）]{2,40}(?:人民政府|办公室|办公厅|委员会|局|厅|委|部|中心)$")
+REGION_SUFFIXES = ("省", "自治区", "市", "自治州", "地区", "盟", "县", "自治县", "旗", "区")
+
+
+def parse_date(raw: str) -> str | None:
+    """ISO date of a printed date.
+
+    >>> parse_date("2023年9月25日"), parse_date("二〇二三年九月二十五日"), parse_date("2023/9/25")
+    ('2023-09-25', '2023-09-25', '2023-09-25')
+    """
+    match = DATE.search(raw)
+    if not match:
+        return None
+    year, month, day = ((match.group("y"), match.group("m"), match.group("d")) if match.group("y")
+                        else (match.group("y2"), match.group("m2"), match.group("d2")))
+    try:
+        parts = [int(p) if p.isdigit() else chinese_to_int(p) for p in (year, month, day)]
+    except ValueError:
+        return None
+    if not (1 <= parts[1] <= 12 and 1 <= parts[2] <= 31):
+        return None
+    return f"{parts[0]:04d}-{parts[1]:02d}-{parts[2]:02d}"
+
+
+def _fields(lines: Sequence[str]) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for line in lines[:30]:
+        for match in FIELD.finditer(line):
+            value = match.group("value").strip()
+            if value:
+                fields.setdefault(match.group("label"), value)
+    return fields
+
+
+def _title(lines: Sequence[str], fields: dict[str, str]) -> str | None:
+    labelled = fields.get("标题") or fields.get("名称")
+    if labelled:
+        return labelled
+    for line in lines[:40]:
+        if NOTICE_TITLE.match(line):
+            return line
+    return None
+
+
+def _doc_number(lines: Sequence[str], fields: dict[str, str], title_index: int | None) -> str | None:
+    labelled = fields.get("发文字号") or fields.get("文号")
+    if labelled and DOC_NUMBER.search(labelled):
+        return DOC_NUMBER.search(labelled).group("number").replace(" ", "")
+    # The 发文字号 stands in the 版头, above the title; cited numbers come later, in the body.
+    header = lines[: (title_index + 1 if title_index is not None else 15)]
+    for line in header:
+        match = DOC_NUMBER.search(line)
+        if match and "《" not in line:
+            return match.group("number").replace(" ", "")
+    return None
+
+
+def _signed_date(lines: Sequence[str], fields: dict[str, str]) -> str | None:
+    for label in ("成文日期", "成文时间"):
+        if label in fields and parse_date(fields[label]):
+            return parse_date(fields[label])
+    # The date line under the signature: a line that is only a date (not "…印发").
+    for line in lines:
+        if DATE.fullmatch(line.strip()):
+            return parse_date(line)
+    return None
+
+
+def _published_date(fields: dict[str, str]) -> str | None:
+    for label in ("发布日期", "发布时间"):
+        if label in fields:
+            return parse_date(fields[label])
+    return None
+
+
+def find_region(texts: Sequence[str], regions: Sequence[RegionRow]) -> Region:
+    """Province, city and county of the body that issued the notice.
+
+    ``texts`` are searched in order (issuer first, then title, then the header); the
+    first that names a county, or failing that a city or a province, decides.
+    An ambiguous county name (朝阳区 is in Beijing and in Changchun) is settled by a
+    city or province named anywhere in ``texts``.
+    """
+    joined = "\n".join(texts)
+    for text in texts:
+        for level in ("county", "city", "province"):
+            candidates = [row for row in regions if _named(text, getattr(row, level)) and
+                          (level == "county" or (level == "city" and row.county is None) or
+                           (level == "province" and row.city is None))]
+            if not candidates:
+                continue
+            # Prefer the longest name (长治市 over 长治), then one whose city or province is named too.
+            candidates.sort(key=lambda row: (-len(getattr(row, level) or ""),
+                                             -(bool(row.city and _named(joined, row.city))
+                                               + _named(joined, row.province))))
+            best = candidates[0]
+            rivals = [row for row in candidates if getattr(row, level) == getattr(best, level)
+                      and (row.city, row.province) != (best.city, best.province)]
+            if rivals and not (best.city and _named(joined, best.city)) and not _named(joined, best.province):
+                continue  # an ambiguous name with nothing to settle it
+            return Region(best.province, best.city if level != "province" else None,
+                          best.county if level == "county" else None)
+    return Region(None, None, None)
+
+
+def _named(text: str, name: str | None) -> bool:
+    if not name:
+        return False
+    if name in text:
+        return True
+    # 闻喜 for 闻喜县, 运城 for 运城市: the short form must be followed by what it names.
+    short = name
+    for suffix in REGION_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            short = name[: -len(suffix)]
+            break
+    # 朝阳 of 朝阳区 must not stand for 朝阳县: a short form followed by a region suffix is another place.
+    return short != name and re.search(re.escape(short) + r"(?![县市区州旗盟省])", text) is not None
+
+
+def _cited(text: str, own_titles: set[str]) -> tuple[CitedPolicy, ...]:
+    seen: dict[str, CitedPolicy] = {}
+    for match in CITED.finditer(text):
+        title = match.group("title")
+        if title in own_titles or title in seen:
+            continue
+        number = match.group("number")
+        if number and not DOC_NUMBER.fullmatch(number.replace(" ", "")):
+            number = None
+        seen[title] = CitedPolicy(title, number, match.span())
+    return tuple(seen.values())
+
+
+def _addressees(lines: Sequence[str], title_index: int | None) -> tuple[str, ...]:
+    start = title_index + 1 if title_index is not None else 0
+    for line in lines[start:start + 4]:
+        if line.endswith("：") and ("各" in line or "单位" in line or "政府" in line):
+            return tuple(part for part in re.split(r"[，、]", line[:-1]) if part)
+    return ()
+
+
+def extract_metadata(text: str, regions: Sequence[RegionRow]) -> Metadata:
+    """Header facts of a normalised notice; a fact the notice does not state stays None."""
+    lines = [line.strip() for line in text.split("\n")]
+    fields = _fields(lines)
+    title = _title(lines, fields)
+    title_index = next((i for i, line in enumerate(lines) if title and title in line), None)
+    title_match = NOTICE_TITLE.match(title) if title else None
+    issuer = title_match.group("issuer") if title_match else None
+    if issuer is None:
+        issuer = next((line for line in lines[:15] if ISSUER_LINE.match(line)), None)
+    plan_title = None
+    if title:
+        promulgated = PROMULGATED.search(title)
+        if promulgated:
+            plan_title = promulgated.group("plan")
+        elif PLAN_TITLE.search(title):
+            plan_title = title
+    own_titles = {t for t in (title, plan_title) if t}
+    region = find_region([t for t in (issuer, title, "\n".join(lines[:15])) if t], regions)
+    return Metadata(
+        doc_number=_doc_number(lines, fields, title_index),
+        issuer=issuer,
+        title=title,
+        plan_title=plan_title,
+        signed_date=_signed_date(lines, fields),
+        published_date=_published_date(fields),
+        region=region,
+        cited_policies=_cited(text, own_titles),
+        index_number=fields.get("索引号"),
+        publishing_agency=fields.get("发文机关") or fields.get("发布机构"),
+        addressees=_addressees(lines, title_index),
+    )

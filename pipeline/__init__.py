@@ -1,0 +1,1 @@
+"""policymap pipeline: read notices, normalise, outline, extract, write."""

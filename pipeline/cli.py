@@ -1,0 +1,105 @@
+"""The ``policymap`` command line: thin commands over the pipeline's library functions.
+
+Heavy modules are imported inside the commands so that ``policymap --help`` stays fast.
+Exit status: 0 when every file was read, 1 when some were skipped, 2 on usage errors.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+# More files than this get a progress bar; fewer finish before one would help.
+PROGRESS_MIN_FILES = 5
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Log diagnostics to stderr.")
+def cli(verbose: bool) -> None:
+    """policymap: turn Chinese government policy notices into comparable data.
+
+    \b
+    Example:
+        policymap extract corpora --out outputs
+    """
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "-o", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for notices.jsonl and the CSV tables (created if missing).")
+@click.option("--strict", is_flag=True, help="Stop at the first file that cannot be read.")
+def extract(inputs: tuple[Path, ...], out: Path, strict: bool) -> None:
+    """Extract metadata, thresholds and actions from notice files or folders.
+
+    INPUTS are files or folders (walked recursively). Writes OUT/notices.jsonl,
+    thresholds.csv, actions.csv, responsibilities.csv, matrices/ and skipped.csv.
+
+    \b
+    Example:
+        policymap extract corpora --out outputs
+        policymap extract notice.txt other/ --out /tmp/run1
+    """
+    from pipeline.readers import ReadError
+    from pipeline.run import NoticeResult, discover, run_batch
+    from pipeline.write import write_outputs
+
+    _refuse_out_inside_inputs(out, inputs)
+    files, skipped = discover(inputs)
+    for source, reason in skipped:
+        click.echo(f"skipped {source}: {reason}", err=True)
+    if not files:
+        raise click.UsageError("no notice files found in " + ", ".join(map(str, inputs)))
+    results: list[NoticeResult] = []
+
+    def collect(result: NoticeResult) -> None:
+        results.append(result)
+        if result.status == "failed":
+            click.echo(f"skipped {result.source}: {result.error}", err=True)
+
+    show_bar = len(files) > PROGRESS_MIN_FILES and sys.stderr.isatty()
+    try:
+        if show_bar:
+            with click.progressbar(length=len(files), label="Extracting", file=sys.stderr) as bar:
+                def collect_and_tick(result: NoticeResult) -> None:
+                    collect(result)
+                    bar.update(1)
+                run_batch(files, collect_and_tick, strict=strict)
+        else:
+            run_batch(files, collect, strict=strict)
+    except ReadError as err:
+        raise click.ClickException(f"{results[-1].source}: {err} (--strict: stopped)") from err
+    write_outputs(out, results, skipped)
+
+    good = [r for r in results if r.status != "failed"]
+    failed = len(results) - len(good) + len(skipped)
+    units = {u.canonical or u.name for r in good for _, u, _ in r.units()}
+    unknown = {u.name for r in good for _, u, _ in r.units() if u.canonical is None}
+    click.echo(
+        f"{len(good)} notices read ({sum(r.status == 'partial' for r in good)} with warnings), "
+        f"{sum(len(r.thresholds) for r in good)} thresholds, {sum(len(r.actions) for r in good)} actions, "
+        f"{len(units)} units ({len(unknown)} unknown), {failed} files skipped"
+        + (f" (reasons in {out / 'skipped.csv'})" if failed else "") + f" -> {out}",
+        err=True,
+    )
+    if failed:
+        sys.exit(1)
+
+
+def _refuse_out_inside_inputs(out: Path, inputs: tuple[Path, ...]) -> None:
+    """OUT inside an input folder would be read back as input on the next run."""
+    resolved_out = out.resolve()
+    for given in inputs:
+        if given.is_dir():
+            folder = given.resolve()
+            if resolved_out == folder or folder in resolved_out.parents:
+                raise click.UsageError(f"--out {out} is inside the input folder {given}; choose another folder")
+
+
+def main() -> None:  # pragma: no cover - console-script entry point
+    cli()

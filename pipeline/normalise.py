@@ -1,0 +1,153 @@
+"""Normalise decoded notice text into one string with an offset map back to the original.
+
+What changes, and why:
+
+* Line ends: CRLF and CR become LF; blank lines disappear (a paragraph is a line).
+* Width: full-width ASCII (``２０２３``, ``５０％``) becomes half-width so numbers match;
+  the punctuation that structures Chinese text (``( ) , : ; ! ?``) is made full-width
+  (``（一）``, ``，``) unless it sits between two ASCII characters (``12:30``, ``http://``).
+* Spaces: removed unless both neighbours are ASCII letters or digits, so ``年产值 5 亿元``
+  and ``50% 以上`` read ``年产值5亿元`` and ``50%以上`` while ``Python 3`` survives.
+* Broken lines: a line cut mid-phrase by a layout or a page break (``…、运`` / ``城银保监
+  分局…``) is joined to the next one; headings, titles, dates and ``标签：`` field lines
+  are never glued to what follows.
+
+Every character of :attr:`NormalisedText.text` maps to the index of the character of
+the decoded original it came from (:meth:`NormalisedText.original_span`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Characters with no visible meaning that editors and converters leave behind.
+INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+SPACES = {" ", "\t", "\u3000", "\u00a0", "\u2002", "\u2003", "\u2009", "\u202f", "\x0b", "\x0c"}
+# ASCII punctuation that Chinese text uses full-width; folded so one pattern matches both.
+WIDEN = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
+# A line ending in one of these closes its sentence, so the next line starts afresh.
+TERMINAL = set("。！？；：…")
+# Heading markers a continuation line can never start with.
+HEADING_START = re.compile(
+    r"^(?:[一二三四五六七八九十百]+、|（[一二三四五六七八九十百]+）|\d{1,2}[.．、](?!\d)|（\d{1,2}）"
+    r"|第[一二三四五六七八九十百零〇\d]+[章节条]|附件\d*(?:[：:]|$)|[①-⑳])"
+)
+# "发文字号：…", "成文日期：…": header fields of portal pages and 版记 stand alone.
+FIELD_LINE = re.compile(r"^[\u4e00-\u9fff]{2,6}[：:]")
+# Whole-line titles, dates and signatures that are short but carry no closing punctuation.
+STANDALONE_END = re.compile(
+    r"(?:通知|方案|意见|办法|规定|细则|计划|决定|名单|通告|公告|纲要|规划|批复|函|"
+    r"\d{1,2}日|日印发|办公室|人民政府|文件|[|｜])$"
+)
+# Commas and enumeration marks inside a line show running prose, not a heading.
+PROSE = re.compile(r"[^\s]{2}[，、；]")
+# A physical line shorter than this is a heading, title or signature, not a wrapped line.
+SHORT_LINE = 20
+
+
+@dataclass(frozen=True, slots=True)
+class NormalisedText:
+    """Normalised text and, for each of its characters, the original character index."""
+
+    text: str
+    offsets: tuple[int, ...]  # len(offsets) == len(text) + 1; the last entry is the end
+    original: str
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map ``[start, end)`` in the normalised text to ``[start, end)`` in the original."""
+        if start >= end:
+            return self.offsets[start], self.offsets[start]
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def _fold(ch: str) -> str:
+    code = ord(ch)
+    if 0xFF01 <= code <= 0xFF5E:
+        return chr(code - 0xFEE0)
+    return ch
+
+
+def _is_ascii_word(ch: str | None) -> bool:
+    return ch is not None and ch.isascii() and ch.isalnum()
+
+
+def _is_ascii_visible(ch: str | None) -> bool:
+    return ch is not None and ch.isascii() and not ch.isspace()
+
+
+def _clean_line(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Fold widths, drop spaces that CJK text does not use, widen structural punctuation."""
+    folded = [(_fold(ch), idx) for ch, idx in chars if ch not in INVISIBLE]
+    kept: list[tuple[str, int]] = []
+    for pos, (ch, idx) in enumerate(folded):
+        if ch in SPACES:
+            prev_ch = kept[-1][0] if kept else None
+            next_ch = next((c for c, _ in folded[pos + 1:] if c not in SPACES), None)
+            if _is_ascii_word(prev_ch) and _is_ascii_word(next_ch) and (not kept or kept[-1][0] != " "):
+                kept.append((" ", idx))
+            continue
+        kept.append((ch, idx))
+    widened = []
+    for pos, (ch, idx) in enumerate(kept):
+        if ch in WIDEN:
+            prev_ch = kept[pos - 1][0] if pos else None
+            next_ch = kept[pos + 1][0] if pos + 1 < len(kept) else None
+            if not (_is_ascii_visible(prev_ch) and _is_ascii_visible(next_ch)):
+                ch = WIDEN[ch]
+        widened.append((ch, idx))
+    return widened
+
+
+def _should_join(line: str, following: str) -> bool:
+    """True when ``line`` was cut mid-phrase and ``following`` continues it."""
+    if line[-1] in TERMINAL:
+        return False
+    # Short lines are headings, titles and signatures, unless they are running prose (…、运).
+    if len(line) < SHORT_LINE and not PROSE.search(line):
+        return False
+    if HEADING_START.match(following) or FIELD_LINE.match(following):
+        return False
+    if HEADING_START.match(line) and len(line) < 2 * SHORT_LINE:
+        return False
+    return not STANDALONE_END.search(line)
+
+
+def normalise(original: str) -> NormalisedText:
+    """Normalise decoded text; see the module docstring for every rule.
+
+    >>> normalise("年产值 5 亿元，主导产品在全省占有率 50% 以上").text
+    '年产值5亿元，主导产品在全省占有率50%以上'
+    >>> normalise("(十) 实施专业镇环境服务优化行动\\r\\n\\r\\n优化专业镇发展软硬环境").text
+    '（十）实施专业镇环境服务优化行动\\n优化专业镇发展软硬环境'
+    """
+    lines: list[list[tuple[str, int]]] = [[]]
+    newline_at: list[int] = []
+    index = 0
+    while index < len(original):
+        ch = original[index]
+        if ch in "\r\n\u2028\u2029\x85":
+            newline_at.append(index)
+            if ch == "\r" and original[index + 1:index + 2] == "\n":
+                index += 1
+            lines.append([])
+        else:
+            lines[-1].append((ch, index))
+        index += 1
+    cleaned = [(_clean_line(line), end) for line, end in zip(lines, newline_at + [len(original)])]
+    paragraphs = [(line, end) for line, end in cleaned if line]
+
+    out_chars: list[str] = []
+    out_offsets: list[int] = []
+    for number, (line, end) in enumerate(paragraphs):
+        for ch, idx in line:
+            out_chars.append(ch)
+            out_offsets.append(idx)
+        if number + 1 < len(paragraphs):
+            text_line = "".join(ch for ch, _ in line)
+            following = "".join(ch for ch, _ in paragraphs[number + 1][0])
+            if not _should_join(text_line, following):
+                out_chars.append("\n")
+                out_offsets.append(end)
+    out_offsets.append(len(original))
+    return NormalisedText("".join(out_chars), tuple(out_offsets), original)

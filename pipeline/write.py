@@ -1,0 +1,137 @@
+"""Write a batch's results into OUT: notices.jsonl and the CSV tables of CONTRACT.md.
+
+Every file is written to a temporary name beside its target and renamed into place,
+so an interrupted run never leaves a half-written table. CSVs are UTF-8 with a BOM
+(Excel shows Chinese correctly) and any cell that a spreadsheet would run as a
+formula is prefixed with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from pipeline.run import NoticeResult
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+LEAD_CELL, COOPERATING_CELL = "牵头", "配合"
+
+
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and an atomic rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def safe_cell(value: object) -> object:
+    """A cell value that cannot run as a spreadsheet formula.
+
+    >>> safe_cell("=HYPERLINK(\\"x\\")"), safe_cell("县工信局"), safe_cell(-3)
+    ('\\'=HYPERLINK("x")', '县工信局', -3)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([safe_cell(h) for h in header])
+    for row in rows:
+        writer.writerow(["" if v is None else safe_cell(v) for v in row])
+    return "\ufeff" + buffer.getvalue()
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    atomic_write(path, csv_text(header, rows))
+
+
+def county_of(result: NoticeResult) -> str | None:
+    """The region's county, or its city where the notice is a city's (CONTRACT.md)."""
+    if result.metadata is None:
+        return None
+    region = result.metadata.region
+    return region.county or region.city or region.province
+
+
+def unit_key(unit) -> str:
+    """Column key of a unit in matrices: its canonical id, or its name when unknown."""
+    return unit.canonical or unit.name
+
+
+def write_outputs(out: Path, results: Sequence[NoticeResult], skipped: Sequence[tuple[str, str]]) -> None:
+    """Write every file of OUT for a finished batch."""
+    good = [r for r in results if r.status != "failed"]
+    lines = "".join(json.dumps(r.to_record(), ensure_ascii=False) + "\n" for r in good)
+    atomic_write(out / "notices.jsonl", lines)
+
+    write_csv(out / "thresholds.csv",
+              ["source", "doc_number", "county", "metric", "subject", "op", "value", "value_max", "unit", "year",
+               "text", "span_start", "span_end", "rule"],
+              ([r.source, r.metadata.doc_number, county_of(r), t.metric, t.subject, t.op, t.value, t.value_max,
+                t.unit, t.year, t.text, t.span[0], t.span[1], t.rule] for r in good for t in r.thresholds))
+    write_csv(out / "actions.csv",
+              ["source", "doc_number", "county", "number", "title", "lead", "cooperating", "span_start", "span_end"],
+              ([r.source, r.metadata.doc_number, county_of(r), a.number, a.title,
+                "、".join(u.name for u in a.lead), "、".join(u.name for u in a.cooperating), a.span[0], a.span[1]]
+               for r in good for a in r.actions))
+    write_csv(out / "responsibilities.csv",
+              ["source", "doc_number", "county", "action_number", "action_title", "unit_name", "unit_canonical",
+               "role", "unit_level"],
+              ([r.source, r.metadata.doc_number, county_of(r), a.number, a.title, u.name, u.canonical, role, u.level]
+               for r in good for a, u, role in r.units()))
+    write_matrices(out / "matrices", good)
+    unknown = Counter(u.name for r in good for _, u, _ in r.units() if u.canonical is None)
+    write_csv(out / "units_unknown.csv", ["unit_name", "count"], sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0])))
+    write_csv(out / "skipped.csv", ["source", "reason"],
+              list(skipped) + [(r.source, r.error) for r in results if r.status == "failed"])
+
+
+def write_matrices(folder: Path, results: Sequence[NoticeResult]) -> None:
+    """matrices/<stem>.csv (actions × units) and matrices/all.csv (units × notices)."""
+    stems = _unique_stems(results)
+    totals: dict[str, Counter] = defaultdict(Counter)
+    for result, stem in zip(results, stems):
+        columns: list[str] = []
+        for _, unit, _ in result.units():
+            if unit_key(unit) not in columns:
+                columns.append(unit_key(unit))
+        rows = []
+        for action in result.actions:
+            cells = {unit_key(u): COOPERATING_CELL for u in action.cooperating}
+            cells.update({unit_key(u): LEAD_CELL for u in action.lead})
+            rows.append([action.number, action.title] + [cells.get(c, "") for c in columns])
+            for key, cell in cells.items():
+                totals[key][(stem, "lead" if cell == LEAD_CELL else "cooperating")] += 1
+        write_csv(folder / f"{stem}.csv", ["number", "title"] + columns, rows)
+    header = ["unit_canonical"] + [f"{stem}:{role}" for stem in stems for role in ("lead", "cooperating")]
+    rows = [[key] + [counts[(stem, role)] for stem in stems for role in ("lead", "cooperating")]
+            for key, counts in sorted(totals.items())]
+    write_csv(folder / "all.csv", header, rows)
+
+
+def _unique_stems(results: Sequence[NoticeResult]) -> list[str]:
+    """File stems, made unique when two inputs share one (a/notice.txt, b/notice.txt)."""
+    seen: Counter = Counter()
+    stems = []
+    for result in results:
+        stem = result.stem
+        seen[stem] += 1
+        stems.append(stem if seen[stem] == 1 else f"{stem}-{seen[stem]}")
+    return stems

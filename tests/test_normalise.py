@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import pytest
+
+from pipeline.normalise import normalise
+
+
+@pytest.mark.parametrize("raw, expected", [
+    # spaces inside numbers and units (PDF text)
+    ("制造业类专业镇年产值 5 亿元", "制造业类专业镇年产值5亿元"),
+    ("主导产品在全省占有率 50% 以上", "主导产品在全省占有率50%以上"),
+    ("力争到 2025 年", "力争到2025年"),
+    # half-width punctuation between CJK becomes full-width; ASCII-only stays
+    ("(十) 实施专业镇环境服务优化行动", "（十）实施专业镇环境服务优化行动"),
+    ("各乡镇人民政府,壶关经济开发区管委会:", "各乡镇人民政府，壶关经济开发区管委会："),
+    ("会议 12:30 开始, see http://x.cn/a", "会议12:30开始，see http://x.cn/a"),
+    # full-width digits and percent
+    ("占有率５０％以上", "占有率50%以上"),
+    # English words keep their space
+    ("use Python 3 here", "use Python 3 here"),
+])
+def test_normalise_folds_width_and_spaces(raw, expected):
+    assert normalise(raw).text == expected
+
+
+def test_normalise_rejoins_a_unit_name_broken_by_a_page_break():
+    raw = ("县小企业发展促进中心、人行闻喜支行、运\n\n城银保监分局闻喜监管组、各乡镇政府和闻喜经开区管委会按职责分工负责)\n\n"
+           "(十) 实施专业镇环境服务优化行动")
+    text = normalise(raw).text
+    assert "运城银保监分局闻喜监管组" in text
+    assert text.endswith("负责）\n（十）实施专业镇环境服务优化行动")
+
+
+def test_normalise_rejoins_mid_phrase_but_keeps_headings_apart():
+    raw = ("一、指导思想\n\n以习近平新时代中国特色社会主义思想为指导，全面贯彻党的二十大精神，推进产业集聚，将闻喜专业镇打造成为产业集聚度高、\n\n"
+           "专业化分工协作程度高的专业镇。\n\n二、发展目标\n\n把玻璃器皿市级专业镇作为发展重点。")
+    assert normalise(raw).text.split("\n") == [
+        "一、指导思想",
+        "以习近平新时代中国特色社会主义思想为指导，全面贯彻党的二十大精神，推进产业集聚，将闻喜专业镇打造成为产业集聚度高、专业化分工协作程度高的专业镇。",
+        "二、发展目标",
+        "把玻璃器皿市级专业镇作为发展重点。",
+    ]
+
+
+@pytest.mark.parametrize("raw", [
+    "发文字号:壶政办发〔2023〕25号 | 发布日期:2023-11-23 |\n发文机关:壶关县工信局 | 主题词: |",
+    "闻喜县人民政府办公室关于印发闻喜县支持专业镇高质量发展实施方案的通知\n各乡（镇）人民政府，县直各有关单位：",
+    "闻喜县人民政府办公室\n2023年9月25日",
+])
+def test_normalise_never_glues_header_lines(raw):
+    assert normalise(raw).text.count("\n") == raw.count("\n")
+
+
+@pytest.mark.parametrize("raw", ["a\r\nb", "a\rb", "a\nb"])
+def test_normalise_accepts_every_line_end(raw):
+    assert normalise(raw).text == "a\nb"
+
+
+def test_normalise_offsets_map_back_to_the_original(sample):
+    name, _ = sample
+    from tests.conftest import SAMPLES
+    raw = SAMPLES[name].read_text(encoding="utf-8")
+    normalised = normalise(raw)
+    assert len(normalised.offsets) == len(normalised.text) + 1
+    for position, ch in enumerate(normalised.text):
+        if ch == "\n":
+            continue
+        original = raw[normalised.offsets[position]]
+        # the original character is the same one, or its other-width form
+        assert original == ch or ord(original) - 0xFEE0 == ord(ch) or ord(ch) - 0xFEE0 == ord(original)
+    start = normalised.text.index("运城银保监分局闻喜监管组") if name == "wenxi" else 0
+    if name == "wenxi":
+        original_start, original_end = normalised.original_span(start, start + len("运城银保监分局闻喜监管组"))
+        assert raw[original_start:original_end] == "运\n\n城银保监分局闻喜监管组"
