@@ -75,6 +75,9 @@ def extract(inputs: tuple[Path, ...], out: Path, strict: bool) -> None:
     except ReadError as err:
         raise click.ClickException(f"{results[-1].source}: {err} (--strict: stopped)") from err
     write_outputs(out, results, skipped)
+    from pipeline.graph import write_graph  # networkx and matplotlib load here, after the batch
+
+    write_graph(out)
 
     good = [r for r in results if r.status != "failed"]
     failed = len(results) - len(good) + len(skipped)
@@ -89,6 +92,32 @@ def extract(inputs: tuple[Path, ...], out: Path, strict: bool) -> None:
     )
     if failed:
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("out", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--no-picture", is_flag=True, help="Skip responsibility.png (the slowest file).")
+def graph(out: Path, no_picture: bool) -> None:
+    """Write the department-responsibility graph of an OUT folder to OUT/graph/.
+
+    Reads OUT/notices.jsonl and writes responsibility.graphml, .gexf, .json (node-link),
+    .html (works offline), .png, units.csv (measures per unit and notice), unit_pairs.csv
+    and action_pairs.csv. `policymap extract` runs this too.
+
+    \b
+    Example:
+        policymap graph outputs
+        policymap graph /tmp/run1 --no-picture
+    """
+    from pipeline.graph import GraphInputError, write_graph
+
+    try:
+        built = write_graph(out, picture=not no_picture)
+    except GraphInputError as err:
+        raise click.ClickException(str(err)) from err
+    actions = sum(1 for _, kind in built.nodes(data="kind") if kind == "action")
+    click.echo(f"{actions} actions, {built.number_of_nodes() - actions} units, {built.number_of_edges()} "
+               f"responsibilities -> {out / 'graph'}", err=True)
 
 
 def _refuse_out_inside_inputs(out: Path, inputs: tuple[Path, ...]) -> None:

@@ -13,7 +13,7 @@ import io
 import json
 import os
 import tempfile
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -104,34 +104,7 @@ def write_outputs(out: Path, results: Sequence[NoticeResult], skipped: Sequence[
 
 
 def write_matrices(folder: Path, results: Sequence[NoticeResult]) -> None:
-    """matrices/<stem>.csv (actions × units) and matrices/all.csv (units × notices)."""
-    stems = _unique_stems(results)
-    totals: dict[str, Counter] = defaultdict(Counter)
-    for result, stem in zip(results, stems):
-        columns: list[str] = []
-        for _, unit, _ in result.units():
-            if unit_key(unit) not in columns:
-                columns.append(unit_key(unit))
-        rows = []
-        for action in result.actions:
-            cells = {unit_key(u): COOPERATING_CELL for u in action.cooperating}
-            cells.update({unit_key(u): LEAD_CELL for u in action.lead})
-            rows.append([action.number, action.title] + [cells.get(c, "") for c in columns])
-            for key, cell in cells.items():
-                totals[key][(stem, "lead" if cell == LEAD_CELL else "cooperating")] += 1
-        write_csv(folder / f"{stem}.csv", ["number", "title"] + columns, rows)
-    header = ["unit_canonical"] + [f"{stem}:{role}" for stem in stems for role in ("lead", "cooperating")]
-    rows = [[key] + [counts[(stem, role)] for stem in stems for role in ("lead", "cooperating")]
-            for key, counts in sorted(totals.items())]
-    write_csv(folder / "all.csv", header, rows)
+    """matrices/: actions × units per notice, units × notices, lead_by_county.xlsx (pipeline/matrices.py)."""
+    from pipeline.matrices import write_matrices as write_from_records  # imports pipeline.write
 
-
-def _unique_stems(results: Sequence[NoticeResult]) -> list[str]:
-    """File stems, made unique when two inputs share one (a/notice.txt, b/notice.txt)."""
-    seen: Counter = Counter()
-    stems = []
-    for result in results:
-        stem = result.stem
-        seen[stem] += 1
-        stems.append(stem if seen[stem] == 1 else f"{stem}-{seen[stem]}")
-    return stems
+    write_from_records(folder, (r.to_record() for r in results))

@@ -77,14 +77,25 @@ def test_cli_matrices_match_responsibilities(sample_run):
     out, _ = sample_run
     with (out / "responsibilities.csv").open(encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
+    with (out / "matrices" / "legend.csv").open(encoding="utf-8-sig") as fh:
+        legend = list(csv.DictReader(fh))
     for stem in (HUGUAN.stem, WENXI.stem):
         with (out / "matrices" / f"{stem}.csv").open(encoding="utf-8-sig") as fh:
-            matrix = list(csv.DictReader(fh))
-        cells = {(m["number"], unit): cell for m in matrix for unit, cell in m.items()
-                 if unit not in ("number", "title") and cell}
-        expected = {(r["action_number"], r["unit_canonical"] or r["unit_name"]): "牵头" if r["role"] == "lead" else "配合"
-                    for r in rows if stem in r["source"]}
+            header, *matrix = list(csv.reader(fh))
+        columns = [entry for entry in legend if entry["notice"] == stem]
+        assert header == ["number", "title"] + [entry["column"] for entry in columns]
+        unit_of_column = {index: entry["unit_key"] for index, entry in enumerate(columns, 2)}
+        cells = {(line[0], unit_of_column[index]): cell for line in matrix
+                 for index, cell in enumerate(line) if index >= 2 and cell}
+        mine = [r for r in rows if stem in r["source"]]
+        expected = {}
+        for r in sorted(mine, key=lambda r: r["role"] != "lead"):  # a unit in both lists leads
+            expected.setdefault((r["action_number"], r["unit_canonical"] or r["unit_name"]),
+                                "牵头" if r["role"] == "lead" else "配合")
         assert cells == expected
+        with (out / "actions.csv").open(encoding="utf-8-sig") as fh:
+            actions = [[a["number"], a["title"]] for a in csv.DictReader(fh) if stem in a["source"]]
+        assert [line[:2] for line in matrix] == actions
 
 
 def test_cli_bad_files_are_skipped_with_reasons_and_the_batch_goes_on(tmp_path):
