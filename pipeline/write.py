@@ -9,18 +9,35 @@ formula is prefixed with an apostrophe.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 from pipeline.run import NoticeResult
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LEAD_CELL, COOPERATING_CELL = "牵头", "配合"
+
+
+@contextmanager
+def atomic_open(path: Path) -> Iterator[TextIO]:
+    """A text file handle on a temporary file that replaces ``path`` only when the block succeeds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
@@ -49,17 +66,14 @@ def safe_cell(value: object) -> object:
     return value
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([safe_cell(h) for h in header])
-    for row in rows:
-        writer.writerow(["" if v is None else safe_cell(v) for v in row])
-    return "\ufeff" + buffer.getvalue()
-
-
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-    atomic_write(path, csv_text(header, rows))
+    """Stream rows into a UTF-8-with-BOM CSV, atomically."""
+    with atomic_open(path) as fh:
+        fh.write("\ufeff")
+        writer = csv.writer(fh, lineterminator="\r\n")
+        writer.writerow([safe_cell(h) for h in header])
+        for row in rows:
+            writer.writerow(["" if v is None else safe_cell(v) for v in row])
 
 
 def county_of(result: NoticeResult) -> str | None:
@@ -76,31 +90,36 @@ def unit_key(unit) -> str:
 
 
 def write_outputs(out: Path, results: Sequence[NoticeResult], skipped: Sequence[tuple[str, str]]) -> None:
-    """Write every file of OUT for a finished batch."""
+    """Write every file of OUT for a finished batch held in memory."""
     good = [r for r in results if r.status != "failed"]
-    lines = "".join(json.dumps(r.to_record(), ensure_ascii=False) + "\n" for r in good)
-    atomic_write(out / "notices.jsonl", lines)
+    with atomic_open(out / "notices.jsonl") as fh:
+        for result in good:
+            fh.write(json.dumps(result.to_record(), ensure_ascii=False) + "\n")
+    write_tables(out, good, list(skipped) + [(r.source, r.error) for r in results if r.status == "failed"])
 
+
+def write_tables(out: Path, results: Iterable[NoticeResult], skipped: Sequence[tuple[str, str]]) -> None:
+    """Every file of OUT but notices.jsonl. ``results`` may be a lazily read NoticeStore:
+    it is iterated once per table and never held whole."""
     write_csv(out / "thresholds.csv",
               ["source", "doc_number", "county", "metric", "subject", "op", "value", "value_max", "unit", "year",
                "text", "span_start", "span_end", "rule"],
               ([r.source, r.metadata.doc_number, county_of(r), t.metric, t.subject, t.op, t.value, t.value_max,
-                t.unit, t.year, t.text, t.span[0], t.span[1], t.rule] for r in good for t in r.thresholds))
+                t.unit, t.year, t.text, t.span[0], t.span[1], t.rule] for r in results for t in r.thresholds))
     write_csv(out / "actions.csv",
               ["source", "doc_number", "county", "number", "title", "lead", "cooperating", "span_start", "span_end"],
               ([r.source, r.metadata.doc_number, county_of(r), a.number, a.title,
                 "、".join(u.name for u in a.lead), "、".join(u.name for u in a.cooperating), a.span[0], a.span[1]]
-               for r in good for a in r.actions))
+               for r in results for a in r.actions))
     write_csv(out / "responsibilities.csv",
               ["source", "doc_number", "county", "action_number", "action_title", "unit_name", "unit_canonical",
                "role", "unit_level"],
               ([r.source, r.metadata.doc_number, county_of(r), a.number, a.title, u.name, u.canonical, role, u.level]
-               for r in good for a, u, role in r.units()))
-    write_matrices(out / "matrices", good)
-    unknown = Counter(u.name for r in good for _, u, _ in r.units() if u.canonical is None)
+               for r in results for a, u, role in r.units()))
+    write_matrices(out / "matrices", results)
+    unknown = Counter(u.name for r in results for _, u, _ in r.units() if u.canonical is None)
     write_csv(out / "units_unknown.csv", ["unit_name", "count"], sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0])))
-    write_csv(out / "skipped.csv", ["source", "reason"],
-              list(skipped) + [(r.source, r.error) for r in results if r.status == "failed"])
+    write_csv(out / "skipped.csv", ["source", "reason"], skipped)
 
 
 def write_matrices(folder: Path, results: Sequence[NoticeResult]) -> None:
