@@ -1,0 +1,66 @@
+"""Property-based tests: the extractors never raise, and what they return is checkable."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from extractors.actions import extract_actions
+from extractors.amounts import COUNT_UNITS
+from extractors.metadata import extract_metadata
+from extractors.thresholds import extract_thresholds
+from pipeline.normalise import normalise
+from pipeline.outline import outline
+from tests.conftest import HUGUAN, WENXI
+
+# Pieces of real notices, so generated text reaches deep into every extractor.
+FRAGMENTS = [line for path in (HUGUAN, WENXI) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+NOTICE_ALPHABET = "一二三四五六七八九十百千万亿零〇两（）()、，。；：:;,.%％-—~～至到以上下内左右不少低于达到超过牵头负责配合会同等部门和及县市省局中心年月日号〔〕《》“”第条附件 \n\t0123456789"
+
+notice_like = st.one_of(
+    st.text(),
+    st.text(alphabet=NOTICE_ALPHABET, max_size=400),
+    st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(alphabet=NOTICE_ALPHABET, max_size=40)),
+             max_size=12).map("\n".join),
+)
+KNOWN_UNITS = set(COUNT_UNITS)
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(notice_like)
+def test_properties_normalise_keeps_an_offset_for_every_character(raw):
+    normalised = normalise(raw)
+    assert len(normalised.offsets) == len(normalised.text) + 1
+    assert all(0 <= offset <= len(raw) for offset in normalised.offsets)
+    assert list(normalised.offsets[:-1]) == sorted(normalised.offsets[:-1])
+
+
+@SETTINGS
+@given(notice_like)
+def test_properties_thresholds_slice_back_and_stay_finite(raw):
+    text = normalise(raw).text
+    for threshold in extract_thresholds(text):
+        assert text[threshold.span[0]:threshold.span[1]] == threshold.text
+        assert threshold.value.is_finite() and threshold.value >= 0
+        assert threshold.value_max is None or (threshold.value_max.is_finite() and threshold.value_max >= 0)
+        assert threshold.unit in KNOWN_UNITS or threshold.unit in threshold.text
+        assert threshold.op in {">=", ">", "<=", "<", "=", "~", "range"}
+
+
+@SETTINGS
+@given(notice_like)
+def test_properties_actions_and_units_slice_back(raw):
+    from extractors.knowledge import default_knowledge
+
+    knowledge = default_knowledge()
+    text = normalise(raw).text
+    sections = outline(text)
+    for section in sections:
+        assert 0 <= section.span[0] <= section.span[1] <= len(text)
+        if section.title_span:
+            assert text[section.title_span[0]:section.title_span[1]] == section.title
+    for action in extract_actions(text, sections, knowledge.units):
+        for unit in action.lead + action.cooperating:
+            assert text[unit.span[0]:unit.span[1]] == unit.name
+    extract_metadata(text, knowledge.regions)
