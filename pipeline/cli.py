@@ -75,6 +75,7 @@ def extract(inputs: tuple[Path, ...], out: Path, strict: bool) -> None:
     except ReadError as err:
         raise click.ClickException(f"{results[-1].source}: {err} (--strict: stopped)") from err
     write_outputs(out, results, skipped)
+    _compare_after_extract(out)
     from pipeline.graph import write_graph  # networkx and matplotlib load here, after the batch
 
     write_graph(out)
@@ -118,6 +119,46 @@ def graph(out: Path, no_picture: bool) -> None:
     actions = sum(1 for _, kind in built.nodes(data="kind") if kind == "action")
     click.echo(f"{actions} actions, {built.number_of_nodes() - actions} units, {built.number_of_edges()} "
                f"responsibilities -> {out / 'graph'}", err=True)
+
+
+@cli.command()
+@click.argument("out", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--template", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="A template notice (e.g. the province's) to measure text reuse against.")
+def compare(out: Path, template: Path | None) -> None:
+    """Compare the notices of an OUT folder: aligned actions, thresholds, roles, text reuse.
+
+    Reads OUT/notices.jsonl (two or more notices) and writes OUT/compare/: actions.csv,
+    thresholds.csv, thresholds_wide.csv, roles.csv, reuse.csv, reuse_shares.csv and
+    report.html. `policymap extract` runs this too when OUT holds two or more notices.
+
+    \b
+    Example:
+        policymap compare outputs
+        policymap compare outputs --template shanxi_template.txt
+    """
+    from pipeline.compare import CompareError, compare_out
+    from pipeline.readers import ReadError
+
+    try:
+        comparison = compare_out(out, template)
+    except CompareError as err:
+        raise click.ClickException(str(err)) from err
+    except ReadError as err:
+        raise click.ClickException(f"{template}: {err}") from err
+    click.echo(f"{comparison.summary()} -> {out / 'compare'}", err=True)
+
+
+def _compare_after_extract(out: Path) -> None:
+    from pipeline.compare import CompareError, compare_out_if_several  # numpy and scipy load here
+
+    try:
+        comparison = compare_out_if_several(out)
+    except CompareError as err:
+        click.echo(f"compare: {err}", err=True)
+        return
+    if comparison is not None:
+        click.echo(f"{comparison.summary()} -> {out / 'compare'}", err=True)
 
 
 def _refuse_out_inside_inputs(out: Path, inputs: tuple[Path, ...]) -> None:

@@ -1,0 +1,147 @@
+"""Compare notices across counties: actions aligned by meaning, thresholds side by side,
+roles that moved, and text reused.
+
+Reads records (``OUT/notices.jsonl``), never raw files; a template notice is read through
+the normal pipeline first. One module per concern:
+
+=============  ==========================================================
+text.py        sentences, masking of local words, character n-gram TF-IDF
+align.py       pairwise optimal assignment and grouping across notices
+actions.py     which actions do the same thing
+thresholds.py  which thresholds set the same bar
+roles.py       who leads and cooperates on each action group, per notice
+reuse.py       copied / localised / rewritten passages and their shares
+tables.py      the tables of ``OUT/compare/`` (also as pandas DataFrames)
+report.py      ``OUT/compare/report.html``
+=============  ==========================================================
+
+>>> from pipeline.compare import compare_out  # doctest: +SKIP
+>>> comparison = compare_out(Path("outputs"))  # doctest: +SKIP
+>>> comparison.frames()["roles"].query("changed")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.compare.actions import AlignedAction, align_actions
+from pipeline.compare.align import Match
+from pipeline.compare.reuse import Passage, align_reuse
+from pipeline.compare.roles import RoleRow, role_rows
+from pipeline.compare.text import masker_for
+from pipeline.compare.thresholds import AlignedThreshold, align_thresholds
+
+__all__ = ["Comparison", "CompareError", "compare", "compare_out", "compare_out_if_several", "load_records"]
+
+
+class CompareError(ValueError):
+    """OUT cannot be compared (no notices.jsonl, fewer than two notices, a broken line)."""
+
+
+@dataclass
+class Comparison:
+    """Everything the comparison found; ``tables()`` / ``frames()`` give it as rows."""
+    records: list[dict]
+    labels: list[str]
+    actions: list[AlignedAction]
+    action_matches: list[Match]
+    thresholds: list[AlignedThreshold]
+    roles: list[RoleRow]
+    passages: list[Passage]  # notice indices; index len(records) is the template
+    template: dict | None = None
+    template_label: str | None = None
+    files: list[Path] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line for the command's stderr: what was aligned and how much text is reused."""
+        groups = {row.group for row in self.actions}
+        shared = sum(1 for g in groups if sum(row.group == g for row in self.actions) > 1)
+        bars = {row.group for row in self.thresholds}
+        shared_bars = sum(1 for g in bars if sum(row.group == g for row in self.thresholds) > 1)
+        return (f"{len(self.records)} notices compared: {len(groups)} action groups ({shared} in several notices), "
+                f"{len(bars)} threshold groups ({shared_bars} in several), "
+                f"{sum(row.changed for row in self.roles)} unit roles that differ, {len(self.passages)} reused passages")
+
+    def tables(self) -> dict[str, tuple[list[str], list[list]]]:
+        from pipeline.compare.tables import build_tables
+        return build_tables(self)
+
+    def frames(self) -> dict:
+        """The tables as pandas DataFrames, by name (actions, thresholds_wide, roles, reuse_shares, ...)."""
+        import pandas as pd
+        return {name: pd.DataFrame(rows, columns=header) for name, (header, rows) in self.tables().items()}
+
+
+def load_records(path: Path) -> list[dict]:
+    """Records of a notices.jsonl (or of OUT/notices.jsonl when given a folder), sorted by source."""
+    path = path / "notices.jsonl" if path.is_dir() else path
+    if not path.is_file():
+        raise CompareError(f"{path}: no such file; run `policymap extract` first")
+    records = []
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as err:
+                raise CompareError(f"{path}: line {number} is not JSON: {err.msg}") from err
+    return sorted(records, key=lambda r: r["source"])
+
+
+def notice_place(record: dict) -> str:
+    """The county of a notice, or its city or province, or its file stem."""
+    region = record.get("region") or {}
+    return region.get("county") or region.get("city") or region.get("province") or Path(record["source"]).stem
+
+
+def notice_labels(records: list[dict]) -> list[str]:
+    """A short column label per notice: its county (or city), made unique with the file stem."""
+    names = [notice_place(r) for r in records]
+    return [name if names.count(name) == 1 else f"{name}({Path(r['source']).stem})"
+            for name, r in zip(names, records)]
+
+
+def compare(records: list[dict], template: dict | None = None) -> Comparison:
+    """Compare records (at least two); the template, if any, only enters text reuse."""
+    if len(records) < 2:
+        raise CompareError(f"comparison needs at least two notices, got {len(records)}")
+    records = sorted(records, key=lambda r: r["source"])
+    everything = records + ([template] if template else [])
+    masker = masker_for(everything)
+    actions, matches = align_actions(records, masker)
+    thresholds = align_thresholds(records)
+    roles = role_rows(records, actions)
+    count = len(records)
+    pairs = [(i, j) for i in range(count) for j in range(i + 1, count)]
+    if template:
+        pairs += [(i, count) for i in range(count)]
+    passages = align_reuse([r.get("text") or "" for r in everything], masker, pairs)
+    labels = notice_labels(records)
+    template_label = None
+    if template:
+        template_label = "template:" + notice_place(template)
+    return Comparison(records, labels, actions, matches, thresholds, roles, passages, template, template_label)
+
+
+def compare_out(out: Path, template: Path | None = None, write: bool = True) -> Comparison:
+    """Compare the notices of OUT (and a template file) and write OUT/compare/."""
+    records = load_records(out)
+    template_record = None
+    if template is not None:
+        from pipeline.run import process_file  # the template goes through the normal pipeline
+        template_record = process_file(template).to_record()
+    comparison = compare(records, template_record)
+    if write:
+        from pipeline.compare.tables import write_comparison
+        comparison.files = write_comparison(out / "compare", comparison)
+    return comparison
+
+
+def compare_out_if_several(out: Path) -> Comparison | None:
+    """``compare_out(out)`` when OUT holds two or more notices (what ``policymap extract`` runs), else None."""
+    if len(load_records(out)) < 2:
+        return None
+    return compare_out(out)

@@ -1,0 +1,197 @@
+"""The tables of ``OUT/compare/``: fixed columns first (CONTRACT.md), extra columns after.
+
+Per-notice columns are named by the notice's label (its county, see ``notice_labels``);
+``compare/notices.csv`` maps each label to its source file.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline.compare.reuse import shares
+from pipeline.compare.thresholds import WIDE_FIELDS, differs
+
+if TYPE_CHECKING:
+    from pipeline.compare import Comparison
+
+Table = tuple[list[str], list[list]]
+
+
+def county(record: dict) -> str | None:
+    region = record.get("region") or {}
+    return region.get("county") or region.get("city")
+
+
+def build_tables(c: Comparison) -> dict[str, Table]:
+    return {
+        "notices": notices_table(c),
+        "actions": actions_table(c),
+        "actions_wide": actions_wide_table(c),
+        "action_pairs": action_pairs_table(c),
+        "thresholds": thresholds_table(c),
+        "thresholds_wide": thresholds_wide_table(c),
+        "roles": roles_table(c),
+        "reuse": reuse_table(c),
+        "reuse_shares": reuse_shares_table(c),
+    }
+
+
+def notices_table(c: Comparison) -> Table:
+    header = ["label", "source", "doc_number", "county", "title", "actions", "thresholds", "role"]
+    rows = [[label, r["source"], r.get("doc_number"), county(r), r.get("title"), len(r.get("actions", [])),
+             len(r.get("thresholds", [])), "notice"] for label, r in zip(c.labels, c.records)]
+    if c.template:
+        t = c.template
+        rows.append([c.template_label, t["source"], t.get("doc_number"), county(t), t.get("title"),
+                     len(t.get("actions", [])), len(t.get("thresholds", [])), "template"])
+    return header, rows
+
+
+def _group_sizes(c: Comparison) -> dict[str, int]:
+    sizes: dict[str, int] = defaultdict(int)
+    for row in c.actions:
+        sizes[row.group] += 1
+    return sizes
+
+
+def actions_table(c: Comparison) -> Table:
+    header = ["group", "source", "doc_number", "county", "action_number", "action_title", "similarity",
+              "group_title", "notices_in_group"]
+    sizes = _group_sizes(c)
+    rows = []
+    for row in c.actions:
+        record = c.records[row.notice]
+        rows.append([row.group, record["source"], record.get("doc_number"), county(record), row.number, row.title,
+                     row.similarity, row.group_title, sizes[row.group]])
+    return header, rows
+
+
+def actions_wide_table(c: Comparison) -> Table:
+    """One row per action group: each notice's action number and heading."""
+    header = ["group", "group_title"] + [f"{label} number" for label in c.labels] + \
+             [f"{label} title" for label in c.labels] + ["notices", "min_similarity"]
+    by_group: dict[str, dict[int, object]] = {}
+    titles: dict[str, str] = {}
+    for row in c.actions:
+        by_group.setdefault(row.group, {})[row.notice] = row
+        titles[row.group] = row.group_title
+    rows = []
+    for group, members in by_group.items():
+        similarities = [m.similarity for m in members.values() if m.similarity is not None]
+        rows.append([group, titles[group]]
+                    + [members[n].number if n in members else None for n in range(len(c.labels))]
+                    + [members[n].title if n in members else None for n in range(len(c.labels))]
+                    + [len(members), min(similarities) if similarities else None])
+    return header, rows
+
+
+def action_pairs_table(c: Comparison) -> Table:
+    """Every pair the assignment matched: the similarity behind each group."""
+    header = ["group", "source_a", "action_a", "title_a", "source_b", "action_b", "title_b", "similarity"]
+    group_of = {(row.notice, row.index): row.group for row in c.actions}
+    rows = []
+    for match in c.action_matches:
+        (i, k), (j, m) = match.a, match.b
+        action_a, action_b = c.records[i]["actions"][k], c.records[j]["actions"][m]
+        same = group_of[match.a] == group_of[match.b]
+        rows.append([group_of[match.a] if same else None, c.records[i]["source"], action_a["number"],
+                     action_a.get("title"), c.records[j]["source"], action_b["number"], action_b.get("title"),
+                     round(match.similarity, 4)])
+    return header, rows
+
+
+def thresholds_table(c: Comparison) -> Table:
+    header = ["group", "source", "doc_number", "county", "metric", "subject", "op", "value", "unit", "year",
+              "value_max", "text", "similarity"]
+    rows = []
+    for row in c.thresholds:
+        record = c.records[row.notice]
+        t = record["thresholds"][row.index]
+        rows.append([row.group, record["source"], record.get("doc_number"), county(record), t.get("metric"),
+                     t.get("subject"), t.get("op"), t.get("value"), t.get("unit"), t.get("year"), t.get("value_max"),
+                     t.get("text"), row.similarity])
+    return header, rows
+
+
+def thresholds_wide_table(c: Comparison) -> Table:
+    """One row per bar: op / value / value_max / unit / year per notice, and whether they differ."""
+    header = ["group", "metric", "subject"] + [f"{label} {name}" for label in c.labels for name in WIDE_FIELDS] \
+        + [f"{label} text" for label in c.labels] + ["notices", "differs"]
+    by_group: dict[str, dict[int, dict]] = {}
+    for row in c.thresholds:
+        by_group.setdefault(row.group, {})[row.notice] = c.records[row.notice]["thresholds"][row.index]
+    rows = []
+    for group, members in by_group.items():
+        first = members[min(members)]
+        cells = []
+        for n in range(len(c.labels)):
+            cells += [members[n].get(name) if n in members else None for name in WIDE_FIELDS]
+        texts = [members[n].get("text") if n in members else None for n in range(len(c.labels))]
+        values = [tuple(t.get(name) for name in WIDE_FIELDS) for t in members.values()]
+        rows.append([group, first.get("metric"), first.get("subject")] + cells + texts
+                    + [len(members), "true" if differs(values) else "false"])
+    return header, rows
+
+
+def roles_table(c: Comparison) -> Table:
+    header = ["group", "unit_canonical"] + list(c.labels) + ["changed", "group_title"]
+    rows = [[row.group, row.unit] + [role or "" for role in row.roles]
+            + ["true" if row.changed else "false", row.group_title] for row in c.roles]
+    return header, rows
+
+
+def _source(c: Comparison, index: int) -> str:
+    return c.records[index]["source"] if index < len(c.records) else c.template["source"]
+
+
+def _text(c: Comparison, index: int) -> str:
+    return (c.records[index] if index < len(c.records) else c.template).get("text") or ""
+
+
+def reuse_table(c: Comparison) -> Table:
+    header = ["source_a", "start_a", "end_a", "source_b", "start_b", "end_b", "kind", "similarity",
+              "text_a", "text_b"]
+    rows = [[_source(c, p.a), p.start_a, p.end_a, _source(c, p.b), p.start_b, p.end_b, p.kind, p.similarity,
+             _text(c, p.a)[p.start_a:p.end_a], _text(c, p.b)[p.start_b:p.end_b]] for p in c.passages]
+    return header, rows
+
+
+def reuse_shares_table(c: Comparison) -> Table:
+    """Per notice, the share of its characters copied / localised / rewritten from the other
+    notices, and separately from the template; ``new`` is what is left."""
+    header = ["source", "county", "label", "against", "chars", "copied", "localised", "rewritten", "new"]
+    template_index = len(c.records)
+    rows = []
+    for n, record in enumerate(c.records):
+        against = {"notices": [], "template": []}
+        for p in c.passages:
+            if n not in (p.a, p.b):
+                continue
+            other = p.b if p.a == n else p.a
+            span = (p.start_a, p.end_a, p.kind) if p.a == n else (p.start_b, p.end_b, p.kind)
+            against["template" if other == template_index else "notices"].append(span)
+        for name in ("notices", "template") if c.template else ("notices",):
+            share = shares(record.get("text") or "", against[name])
+            rows.append([record["source"], county(record), c.labels[n],
+                         c.template_label if name == "template" else "other notices",
+                         share["chars"], share["copied"], share["localised"], share["rewritten"], share["new"]])
+    return header, rows
+
+
+def write_comparison(folder: Path, c: Comparison) -> list[Path]:
+    """Write every table as CSV (UTF-8 with BOM) and report.html into ``folder``; the paths written."""
+    from pipeline.compare.report import render_report
+    from pipeline.write import atomic_write, write_csv
+
+    written = []
+    tables = c.tables()
+    for name, (header, rows) in tables.items():
+        path = folder / f"{name}.csv"
+        write_csv(path, header, rows)
+        written.append(path)
+    report = folder / "report.html"
+    atomic_write(report, render_report(c, tables))
+    written.append(report)
+    return written

@@ -1,0 +1,220 @@
+"""Text tools the comparison shares: sentences, masking of local words, character n-gram TF-IDF.
+
+Chinese is unsegmented, so every similarity here works on characters: n-grams for
+vectors, character runs for alignment. Masking replaces what a county changes when it
+localises a template (place names, unit names, numbers, 全省/县级) with one placeholder
+character per kind, and keeps a map back to the original offsets.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+# One private-use character per kind of local word: a placeholder is never a real character
+# of a notice, and one character keeps masked offsets simple.
+PLACEHOLDER = {"place": "\ue000", "unit": "\ue001", "number": "\ue002", "level": "\ue003"}
+
+# Arabic numbers with their decimal part, %, and 万/亿 multipliers (10亿, 5000万, 50%, 1-2);
+# Chinese numerals only before a measure word or as a list number (三、 （二） 一是), so 统一
+# and 一镇一策 stay text.
+NUMBER = re.compile(r"\d+(?:\.\d+)?(?:[-—~～至]\d+(?:\.\d+)?)?[万亿]*%?"
+                    r"|[一二三四五六七八九十两百千万亿]+(?=[个家项条人年批名所万亿元])"
+                    r"|[一二三四五六七八九十]+(?=[、）)]|是)")
+
+# A sentence ends at 。！？； or a line break; headings sit on their own line after normalise.
+SENTENCE_END = re.compile(r"[。！？；\n]")
+
+# Place names shorter than this are not masked on their own: 城区 -> 城 would hit ordinary words.
+MIN_PLACE_CHARS = 2
+PLACE_SUFFIXES = ("自治县", "自治州", "自治旗", "特别行政区", "地区", "新区", "省", "市", "县", "区", "旗", "盟", "州")
+
+
+def read_terms(name: str) -> list[tuple[str, str]]:
+    """(term, kind) rows of a CSV under pipeline/compare/data, skipping # comments."""
+    with (DATA_DIR / name).open(encoding="utf-8", newline="") as fh:
+        lines = (line for line in fh if line.strip() and not line.lstrip().startswith("#"))
+        return [(row[0].strip(), row[1].strip()) for row in csv.reader(lines)][1:]
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """[start, end) of each sentence in text[start:end], ending punctuation included, blank ones dropped.
+
+    >>> t = "一、总体要求\\n加快建设平台。带动就业；"
+    >>> [t[a:b] for a, b in sentence_spans(t)]
+    ['一、总体要求', '加快建设平台。', '带动就业；']
+    """
+    end = len(text) if end is None else end
+    spans, cursor = [], start
+    for match in SENTENCE_END.finditer(text, start, end):
+        stop = match.end() if match.group() != "\n" else match.start()
+        if text[cursor:stop].strip():
+            spans.append((cursor, stop))
+        cursor = match.end()
+    if text[cursor:end].strip():
+        spans.append((cursor, end))
+    return spans
+
+
+@dataclass(frozen=True, slots=True)
+class Masked:
+    """A masked string and, per masked character, the [start, end) it covers in the original."""
+    text: str
+    spans: tuple[tuple[int, int], ...]
+
+    def original(self, start: int, end: int) -> tuple[int, int]:
+        """Original [start, end) of masked [start, end) (end > start)."""
+        return self.spans[start][0], self.spans[end - 1][1]
+
+
+class Masker:
+    """Replaces place names, unit names, numbers and level words with placeholders.
+
+    >>> m = Masker(places=["壶关县", "壶关", "山西省"], units=["县工信局"])
+    >>> m.mask("壶关县工信局").text == m.mask("山西省工信局").text
+    True
+    >>> m.mask("产值达到10亿元").text == m.mask("产值达到5亿元").text
+    True
+    >>> m.mask("全县").text == m.mask("全省").text, m.mask("县工信局").text == m.mask("县财政局").text
+    (True, False)
+    """
+
+    def __init__(self, places: Iterable[str] = (), units: Iterable[str] = (),
+                 terms: Iterable[tuple[str, str]] | None = None) -> None:
+        words: dict[str, str] = {}
+        for term, kind in (read_terms("local_terms.csv") if terms is None else terms):
+            words[term] = "place" if kind == "place" else "level"
+        for name in places:
+            if len(name) >= MIN_PLACE_CHARS:
+                words.setdefault(name, "place")
+        for name in units:
+            if len(name) >= 2:
+                words[name] = "unit"
+        self.kinds = words
+        # Words by first character, longest first, so 壶关县工信局 is one unit and not 壶关县 + 工信局;
+        # a scan over this index beats a regex of thousands of alternatives.
+        self.by_first: dict[str, list[str]] = {}
+        for word in sorted(words, key=lambda w: (-len(w), w)):
+            self.by_first.setdefault(word[0], []).append(word)
+
+    def _match_at(self, text: str, index: int) -> tuple[int, str] | None:
+        number = NUMBER.match(text, index)
+        if number:
+            return number.end(), "number"
+        for word in self.by_first.get(text[index], ()):
+            if text.startswith(word, index):
+                return index + len(word), self.kinds[word]
+        return None
+
+    def mask(self, text: str, offset: int = 0) -> Masked:
+        """Mask ``text``; spans are offsets into the string ``text`` was sliced from (``offset``)."""
+        out: list[str] = []
+        spans: list[tuple[int, int]] = []
+        index = 0
+        while index < len(text):
+            found = self._match_at(text, index)
+            if found:
+                end, kind = found
+                out.append(PLACEHOLDER[kind])
+                spans.append((offset + index, offset + end))
+                index = end
+            else:
+                out.append(text[index])
+                spans.append((offset + index, offset + index + 1))
+                index += 1
+        return Masked("".join(out), tuple(spans))
+
+
+def place_names(regions: Iterable, wanted: set[str] | None = None) -> set[str]:
+    """Full names of every province, city and county, and the short forms (壶关县 -> 壶关) of ``wanted``.
+
+    Short forms only for the notices' own regions: a short form of every county in China
+    would mask ordinary words (和平, 城区).
+    """
+    names: set[str] = set()
+    for row in regions:
+        for name in (row.province, row.city, row.county):
+            if name:
+                names.add(name)
+    for name in wanted or ():
+        names.add(name)
+        for suffix in PLACE_SUFFIXES:
+            if name.endswith(suffix) and len(name) - len(suffix) >= MIN_PLACE_CHARS:
+                names.add(name[: -len(suffix)])
+                break
+    return names
+
+
+@cache
+def default_regions() -> tuple:
+    from extractors.knowledge import default_knowledge  # the packaged regions table
+    return default_knowledge().regions
+
+
+def masker_for(records: Sequence[dict]) -> Masker:
+    """A masker that knows every place of China, the short names of the records' regions,
+    and every unit the records name."""
+    wanted = {name for record in records for name in (record.get("region") or {}).values() if name}
+    units = {unit["name"] for record in records for action in record.get("actions", [])
+             for unit in action.get("lead", []) + action.get("cooperating", [])}
+    from extractors.knowledge import default_knowledge
+    aliases = default_knowledge().units.aliases
+    units |= {prefix + alias for alias in aliases for prefix in ("", "县", "市", "省", "区")}
+    return Masker(places=place_names(default_regions(), wanted), units=units)
+
+
+def char_ngrams(text: str, sizes: Sequence[int] = (2, 3)) -> list[str]:
+    """Character n-grams of every size in ``sizes`` (whitespace dropped first).
+
+    >>> char_ngrams("专业镇", (1, 2))
+    ['专', '业', '镇', '专业', '业镇']
+    """
+    text = "".join(text.split())
+    return [text[i:i + n] for n in sizes for i in range(len(text) - n + 1)]
+
+
+def tfidf(documents: Sequence[str], sizes: Sequence[int] = (2, 3)) -> sparse.csr_matrix:
+    """L2-normalised TF-IDF rows (sublinear tf, smoothed idf) of character n-grams.
+
+    Vocabulary columns are sorted, so the matrix does not depend on dictionary order.
+    An empty document is an all-zero row.
+    """
+    grams = [char_ngrams(doc, sizes) for doc in documents]
+    vocabulary = {gram: column for column, gram in enumerate(sorted({g for doc in grams for g in doc}))}
+    rows, cols, vals = [], [], []
+    for row, doc in enumerate(grams):
+        counts: dict[int, int] = {}
+        for gram in doc:
+            counts[vocabulary[gram]] = counts.get(vocabulary[gram], 0) + 1
+        for column in sorted(counts):
+            rows.append(row)
+            cols.append(column)
+            vals.append(1.0 + np.log(counts[column]))
+    matrix = sparse.csr_matrix((vals, (rows, cols)), shape=(len(documents), len(vocabulary)), dtype=np.float64)
+    document_frequency = np.bincount(matrix.indices, minlength=len(vocabulary))
+    idf = np.log((1 + len(documents)) / (1 + document_frequency)) + 1.0
+    matrix = matrix @ sparse.diags(idf)
+    return normalise_rows(matrix)
+
+
+def normalise_rows(matrix: sparse.spmatrix) -> sparse.csr_matrix:
+    matrix = sparse.csr_matrix(matrix)
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
+
+
+def shingles(text: str, size: int = 3) -> list[bytes]:
+    """Distinct character ``size``-grams as bytes, for MinHash (the text itself when shorter)."""
+    text = "".join(text.split())
+    grams = {text[i:i + size] for i in range(len(text) - size + 1)} or {text}
+    return [gram.encode("utf-8") for gram in sorted(grams)]

@@ -1,0 +1,293 @@
+"""Comparing notices: actions aligned by meaning, thresholds side by side, roles that moved, text reuse."""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from extractors.knowledge import default_knowledge
+from pipeline.cli import cli
+from pipeline.compare import CompareError, compare, compare_out, load_records
+from pipeline.compare.reuse import COPIED, LOCALISED, REWRITTEN, classify
+from pipeline.compare.text import masker_for
+from pipeline.run import extract_text, process_file
+from tests.conftest import HUGUAN, WENXI, load_gold
+
+# Headings of the sample notices said with other words (a county that rewrote the template).
+REWORDED = {
+    "实施专业镇市场主体倍增行动": "推动专业镇经营主体数量翻番",
+    "实施专业镇主导产业壮大行动": "做大做强专业镇特色支柱产业",
+    "实施专业镇创新能力提升行动": "增强专业镇科技创新水平",
+    "实施专业镇重大项目攻坚行动": "开展专业镇重点项目建设攻坚",
+    "实施专业镇就业富民赋能行动": "以专业镇带动群众就业增收",
+    "实施专业镇质量品牌提升行动": "打响专业镇产品质量和品牌",
+    "实施专业镇市场拓展行动": "拓宽专业镇产品销售市场",
+    "实施专业镇精准招商行动": "围绕专业镇开展定向招商引资",
+    "实施专业镇要素保障行动": "强化专业镇用地用能和资金支撑",
+    "实施专业镇环境服务优化行动": "改善专业镇营商环境和公共服务",
+}
+CHINESE_NUMBERS = "一二三四五六七八九十"
+
+
+@pytest.fixture(scope="module")
+def records():
+    return {"huguan": process_file(HUGUAN).to_record(), "wenxi": process_file(WENXI).to_record()}
+
+
+@pytest.fixture(scope="module")
+def comparison(records):
+    return compare([records["huguan"], records["wenxi"]])
+
+
+@pytest.fixture(scope="module")
+def out_folder(tmp_path_factory, records):
+    out = tmp_path_factory.mktemp("compare")
+    lines = "".join(json.dumps(records[name], ensure_ascii=False) + "\n" for name in ("huguan", "wenxi"))
+    (out / "notices.jsonl").write_text(lines, encoding="utf-8")
+    compare_out(out)
+    return out
+
+
+def partner_titles(comparison, source_a: str) -> dict[str, str | None]:
+    """Title of each action of source_a -> title of the other notice's action in its group."""
+    by_group: dict[str, dict[str, str]] = {}
+    for row in comparison.actions:
+        by_group.setdefault(row.group, {})[comparison.records[row.notice]["source"]] = row.title
+    partners = {}
+    for members in by_group.values():
+        if source_a in members:
+            others = [title for source, title in members.items() if source != source_a]
+            partners[members[source_a]] = others[0] if others else None
+    return partners
+
+
+def reword_and_shuffle(record: dict, seed: int) -> str:
+    """The record's text with every action heading reworded and the actions in another order."""
+    text, actions = record["text"], record["actions"]
+    blocks = []
+    for action in actions:
+        start, end = action["span"]
+        title_start, title_end = action["title_span"]
+        blocks.append((text[start:title_start], REWORDED[action["title"]] + text[title_end:end]))
+    separators = [text[a["span"][1]:b["span"][0]] for a, b in zip(actions, actions[1:])]
+    order = list(range(len(blocks)))
+    random.Random(seed).shuffle(order)
+    pieces = []
+    for position, index in enumerate(order):
+        marker, rest = blocks[index]
+        # Renumber (四) -> the new position so that numbering does not give the old order away.
+        marker = marker.replace(marker.strip("（）()、. \n"), CHINESE_NUMBERS[position])
+        pieces.append(marker + rest)
+        if position < len(separators):
+            pieces.append(separators[position])
+    return text[:actions[0]["span"][0]] + "".join(pieces) + text[actions[-1]["span"][1]:]
+
+
+# --- actions --------------------------------------------------------------------------------------
+
+def test_compare_actions_align_every_gold_pair(comparison):
+    huguan_titles = [a["title"] for a in load_gold("huguan")["actions"]]
+    wenxi_titles = {a["title"] for a in load_gold("wenxi")["actions"]}
+    partners = partner_titles(comparison, str(HUGUAN))
+    assert len(huguan_titles) == 10
+    for title in huguan_titles:
+        assert title in wenxi_titles and partners[title] == title
+
+
+def test_compare_actions_align_across_positions(comparison):
+    # 重大项目攻坚 is action 4 in 壶关 and action 2 in 闻喜.
+    rows = [r for r in comparison.actions if r.title == "实施专业镇重大项目攻坚行动"]
+    assert sorted(r.number for r in rows) == [2, 4] and len({r.group for r in rows}) == 1
+    assert all(r.similarity is not None and 0 < r.similarity <= 1 for r in rows)
+
+
+@pytest.mark.parametrize("reworded", ["huguan", "wenxi"])
+@pytest.mark.parametrize("seed", [1, 7])
+def test_compare_actions_survive_reworded_and_shuffled_headings(records, reworded, seed):
+    kept = "wenxi" if reworded == "huguan" else "huguan"
+    source = f"reworded/{reworded}.txt"
+    changed = extract_text(source, reword_and_shuffle(records[reworded], seed), default_knowledge()).to_record()
+    assert sorted(a["title"] for a in changed["actions"]) == sorted(REWORDED.values())
+    assert [a["number"] for a in changed["actions"]] == list(range(1, 11))
+    result = compare([records[kept], changed])
+    partners = partner_titles(result, records[kept]["source"])
+    assert {title: partners[title] for title in REWORDED} == REWORDED
+
+
+def test_compare_actions_leave_an_unmatched_action_alone(records):
+    # A notice holding only 要素保障 and 市场拓展: the other eight 壶关 actions have no partner.
+    wenxi = dict(records["wenxi"])
+    wenxi["actions"] = [a for a in wenxi["actions"] if a["title"] in ("实施专业镇要素保障行动", "实施专业镇市场拓展行动")]
+    partners = partner_titles(compare([records["huguan"], wenxi]), str(HUGUAN))
+    assert {t for t, p in partners.items() if p} == {"实施专业镇要素保障行动", "实施专业镇市场拓展行动"}
+
+
+def test_compare_group_ids_do_not_depend_on_input_order(records):
+    forward = compare([records["huguan"], records["wenxi"]])
+    backward = compare([records["wenxi"], records["huguan"]])
+    assert forward.tables() == backward.tables()
+
+
+# --- thresholds -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("huguan_bar, wenxi_bar, same", [
+    # the same bar, worded differently
+    (("特色主导产业产值", "制造业类专业镇"), ("年产值", "制造业类专业镇"), True),
+    (("特色主导产业产值", "特色轻工（工艺美术）类、特优农业类"), ("年产值", "特优农业、特色轻工（工艺美术）类专业镇"), True),
+    (("年产值", None), ("年产值", None), True),
+    (("市级专业镇数量", None), ("市级专业镇数量", None), True),
+    (("龙头企业数量", None), ("龙头企业数量", None), True),
+    # different bars
+    (("县级专业镇数量", None), ("省级专业镇数量", None), False),
+    (("特色主导产业产值", "制造业类专业镇"), ("年产值", "特优农业、特色轻工（工艺美术）类专业镇"), False),
+    (("龙头企业数量", None), ("年产值", None), False),
+])
+def test_compare_thresholds_pair_bars_that_measure_the_same_thing(comparison, huguan_bar, wenxi_bar, same):
+    def group_of(notice: int, bar) -> str:
+        found = [r.group for r in comparison.thresholds if r.notice == notice
+                 and (comparison.records[notice]["thresholds"][r.index]["metric"],
+                      comparison.records[notice]["thresholds"][r.index]["subject"]) == bar]
+        assert len(found) == 1, bar
+        return found[0]
+    assert (group_of(0, huguan_bar) == group_of(1, wenxi_bar)) is same
+
+
+def test_compare_thresholds_wide_flags_values_that_differ(out_folder):
+    rows = read_csv(out_folder / "compare" / "thresholds_wide.csv")
+    manufacturing = [r for r in rows if r["subject"] == "制造业类专业镇"]
+    assert len(manufacturing) == 1
+    row = manufacturing[0]
+    assert (row["壶关县 value"], row["闻喜县 value"], row["differs"]) == ("1000000000", "500000000", "true")
+    leaders = [r for r in rows if r["metric"] == "龙头企业数量"][0]
+    assert leaders["differs"] == "false"
+
+
+# --- roles ----------------------------------------------------------------------------------------
+
+def test_compare_roles_report_the_factor_support_change(out_folder):
+    rows = [r for r in read_csv(out_folder / "compare" / "roles.csv") if r["group_title"] == "实施专业镇要素保障行动"]
+    by_unit = {r["unit_canonical"]: (r["壶关县"], r["闻喜县"], r["changed"]) for r in rows}
+    assert by_unit["发展和改革"] == ("lead", "cooperating", "true")
+    assert by_unit["能源"] == ("", "lead", "true")
+    assert by_unit["自然资源"] == ("lead", "lead", "false")
+
+
+# --- reuse ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text_a, text_b, expected", [
+    # copied
+    ("推动签约项目早落地、落地项目早建设", "推动签约项目早落地、落地项目早建设", COPIED),
+    # localised: places, units, numbers, jurisdiction words
+    ("推动专业镇成为壶关经济发展的", "推动专业镇成为闻喜经济发展的", LOCALISED),
+    ("但年产值不少于5000万元。", "但年产值不少于1亿元。", LOCALISED),
+    ("（县工信局牵头，县乡村振兴局、县文旅局", "（县工科局牵头，县农业农村局、县文旅局", LOCALISED),
+    ("联合市内外优势企业", "联合县内外优势企业", LOCALISED),
+    # not copied or localised: other words
+    ("持续推动项目签约、投产、开工", "持续推动项目签约、开工、投产", None),
+    ("推动专业镇成为壶关经济发展的基石。", "推动专业镇成为闻喜经济发展的重要支柱。", None),
+])
+def test_compare_reuse_classifies_passages(records, text_a, text_b, expected):
+    masker = masker_for([records["huguan"], records["wenxi"]])
+    assert classify(text_a, text_b, masker) == expected
+
+
+def test_compare_reuse_spans_are_exact(comparison, records):
+    masker = masker_for([records["huguan"], records["wenxi"]])
+    texts = [r["text"] for r in comparison.records]
+    kinds = set()
+    for p in comparison.passages:
+        a, b = texts[p.a][p.start_a:p.end_a], texts[p.b][p.start_b:p.end_b]
+        assert a.strip() and b.strip()
+        kinds.add(p.kind)
+        if p.kind == COPIED:
+            assert a == b
+        elif p.kind == LOCALISED:
+            assert a != b and masker.mask(a).text == masker.mask(b).text
+        else:
+            assert p.kind == REWRITTEN and masker.mask(a).text != masker.mask(b).text
+    assert kinds == {COPIED, LOCALISED, REWRITTEN}
+
+
+def test_compare_reuse_shares_add_up(out_folder):
+    rows = read_csv(out_folder / "compare" / "reuse_shares.csv")
+    assert {r["label"] for r in rows} == {"壶关县", "闻喜县"}
+    for row in rows:
+        parts = [float(row[k]) for k in ("copied", "localised", "rewritten", "new")]
+        assert abs(sum(parts) - 1) < 1e-3 and all(0 <= p <= 1 for p in parts)
+        # Both counties rewrote one provincial template: most of each is reused, some is their own.
+        assert parts[0] + parts[1] > 0.4 and parts[3] > 0.1
+
+
+def test_compare_reuse_against_a_template(tmp_path, out_folder, records):
+    # A "provincial template": the 壶关 notice with its places put back to the province's.
+    template = tmp_path / "template.txt"
+    template.write_text(HUGUAN.read_text(encoding="utf-8").replace("壶关县", "山西省").replace("壶关", "山西"),
+                        encoding="utf-8")
+    out = tmp_path / "out"
+    shutil.copytree(out_folder, out)
+    result = CliRunner().invoke(cli, ["compare", str(out), "--template", str(template)])
+    assert result.exit_code == 0, result.output
+    shares = {(r["label"], r["against"]): r for r in read_csv(out / "compare" / "reuse_shares.csv")}
+    huguan = shares[("壶关县", "template:山西省")]
+    assert float(huguan["localised"]) > 0.01 and float(huguan["copied"]) + float(huguan["localised"]) > 0.9
+    assert float(shares[("闻喜县", "template:山西省")]["new"]) > float(huguan["new"])
+    template_rows = [r for r in read_csv(out / "compare" / "reuse.csv") if r["source_b"] == str(template)]
+    assert template_rows and all(r["kind"] in (COPIED, LOCALISED, REWRITTEN) for r in template_rows)
+
+
+# --- files and command ----------------------------------------------------------------------------
+
+CONTRACT_COLUMNS = {
+    "actions.csv": ["group", "source", "doc_number", "county", "action_number", "action_title", "similarity"],
+    "thresholds.csv": ["group", "source", "doc_number", "county", "metric", "subject", "op", "value", "unit", "year"],
+    "roles.csv": ["group", "unit_canonical", "壶关县", "闻喜县", "changed"],
+    "reuse.csv": ["source_a", "start_a", "end_a", "source_b", "start_b", "end_b", "kind"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONTRACT_COLUMNS))
+def test_compare_files_start_with_the_contract_columns(out_folder, name):
+    raw = (out_folder / "compare" / name).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    header = next(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert header[:len(CONTRACT_COLUMNS[name])] == CONTRACT_COLUMNS[name]
+
+
+def test_compare_writes_identical_files_on_every_run(tmp_path, out_folder):
+    again = tmp_path / "again"
+    again.mkdir()
+    shutil.copy(out_folder / "notices.jsonl", again / "notices.jsonl")
+    compare_out(again)
+    first = sorted(p.name for p in (out_folder / "compare").iterdir())
+    assert first == sorted(p.name for p in (again / "compare").iterdir()) and "report.html" in first
+    for name in first:
+        assert (out_folder / "compare" / name).read_bytes() == (again / "compare" / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("lines, message", [
+    (None, "no such file"),
+    (1, "at least two notices"),
+])
+def test_compare_refuses_what_it_cannot_compare(tmp_path, out_folder, lines, message):
+    if lines is not None:
+        first = (out_folder / "notices.jsonl").read_text(encoding="utf-8").splitlines()[:lines]
+        (tmp_path / "notices.jsonl").write_text("\n".join(first) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["compare", str(tmp_path)])
+    assert result.exit_code == 1 and message in result.output
+    with pytest.raises(CompareError):
+        compare(load_records(tmp_path)) if lines is not None else load_records(tmp_path)
+
+
+def test_compare_report_names_every_notice(out_folder):
+    report = (out_folder / "compare" / "report.html").read_text(encoding="utf-8")
+    assert "壶关县" in report and "闻喜县" in report and "实施专业镇要素保障行动" in report
+
+
+def read_csv(path) -> list[dict]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
