@@ -6,13 +6,19 @@ Supports:
     各乡镇政府和闻喜经开区管委会 -> two units, while 县发改和科技局 and 县住房和城乡建设局 stay whole
     县工信局 / 县工科局 -> canonical 工业和信息化, level county
     市生态环境局壶关分局 -> canonical 生态环境, level city-branch (a pattern in unit_patterns.csv)
+    中共壶关县委组织部 -> canonical 组织, level county (alias 委组织部 after the prefix 中共壶关县)
+    省工业和信息化厅 / 市经信局 / 区工信局 -> one id 工业和信息化, levels province / city / district
+    縣工信局 -> the traditional form is converted (OpenCC t2s) and read as 县工信局
+    各乡(镇)人民政府 -> ASCII brackets read as full-width ones
 Avoids:
     Guessing: a name that no alias or pattern knows keeps canonical None.
+    Bare words: 部门 / 办公室 alone are no unit (领导小组办公室 stays unknown).
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from extractors.knowledge import UnitTable
 from extractors.records import Span, Unit
@@ -21,9 +27,14 @@ from extractors.records import Span, Unit
 ET_CETERA = re.compile(r"等(?:有关|相关)?(?:部门|单位|机构|成员单位)?(?=和|及|、|，|$)")
 LIST_SEPARATORS = re.compile(r"[、，,；;/]|以及|及")
 # The level a unit's prefix states; anything else before the function name is a place name.
-LEVEL_PREFIXES = (("各", "collective"), ("省", "province"), ("市", "city"), ("州", "city"),
-                  ("盟", "city"), ("县", "county"), ("旗", "county"), ("区", "district"),
+# Longer words first: 自治区 is a province, not a 区; 区级相关部门 is the district's.
+LEVEL_PREFIXES = (("各", "collective"), ("各级", "collective"), ("省级", "province"), ("市级", "city"),
+                  ("县级", "county"), ("区级", "district"), ("自治区", "province"),
+                  ("自治州", "city"), ("自治县", "county"), ("省", "province"), ("市", "city"),
+                  ("州", "city"), ("盟", "city"), ("县", "county"), ("旗", "county"), ("区", "district"),
                   ("乡", "township"), ("镇", "township"), ("街道", "township"))
+# Notices print ASCII brackets as often as full-width ones: 各乡(镇)人民政府.
+BRACKETS = str.maketrans({"(": "（", ")": "）"})
 
 
 def level_of(prefix: str) -> str | None:
@@ -37,15 +48,27 @@ def level_of(prefix: str) -> str | None:
 
 
 def identify(name: str, table: UnitTable) -> tuple[str | None, str | None]:
-    """(canonical id, level) of one unit name.
+    """(canonical id, level) of one unit name; (None, None) when nothing knows it.
+
+    The name is read in simplified characters (so 縣 gives its level too); patterns (names
+    with a place inside) come first, then the longest alias ending the name.
 
     >>> from extractors.knowledge import default_knowledge
     >>> table = default_knowledge().units
     >>> identify("县工科局", table), identify("县发改和科技局", table)
     (('工业和信息化', 'county'), ('发展和改革', 'county'))
-    >>> identify("运城银保监分局闻喜监管组", table)
-    ('金融监管', 'national-branch')
+    >>> identify("运城银保监分局闻喜监管组", table), identify("縣審批服務管理局", table)
+    (('金融监管', 'national-branch'), ('行政审批', 'county'))
     """
+    name = name.strip().translate(BRACKETS)
+    simplified = to_simplified(name)
+    found = _identify_simplified(simplified, table)
+    if found[0] is None and simplified != name:
+        found = _identify_simplified(name, table)
+    return found
+
+
+def _identify_simplified(name: str, table: UnitTable) -> tuple[str | None, str | None]:
     for pattern, unit_id, level in table.patterns:
         if pattern.search(name):
             return unit_id, level
@@ -54,6 +77,25 @@ def identify(name: str, table: UnitTable) -> tuple[str | None, str | None]:
         if unit_id is not None:
             return unit_id, level_of(name[:start])
     return None, None
+
+
+@cache
+def _t2s():
+    import opencc  # loaded on the first name identified, never at import time
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """``text`` in simplified characters (OpenCC t2s); the length never changes.
+
+    >>> to_simplified("縣工信局、縣鄉村振興局")
+    '县工信局、县乡村振兴局'
+    """
+    converted = _t2s().convert(text)
+    # t2s maps unit names character by character; a phrase rule that changed the length would
+    # break spans, so such a conversion is not used.
+    return converted if len(converted) == len(text) else text
 
 
 def _alias_start(name: str, table: UnitTable) -> int | None:
@@ -111,10 +153,52 @@ def split_units(text: str, offset: int, table: UnitTable) -> list[tuple[str, Spa
     return names
 
 
-def make_units(text: str, offset: int, table: UnitTable) -> tuple[Unit, ...]:
-    """Split a list and identify every unit in it."""
+# Words a list piece may carry before its unit: 由县工信局负责, 请县财政局配合.
+LEADING_FUNCTION_WORDS = re.compile(r"^(?:由|请|经|会同|并由|同)$")
+# What may stand between two units run together in one piece: nothing, or a conjunction.
+RUN_TOGETHER_GAP = re.compile(r"^[和与及\s]*$")
+
+
+def make_units(text: str, offset: int, table: UnitTable, nlp=None) -> tuple[Unit, ...]:
+    """Split a list and identify every unit in it.
+
+    The rules of :func:`split_units` cut the list; the unit pipeline of
+    :mod:`extractors.unit_ner` (``nlp``, default :func:`extractors.unit_ner.unit_nlp`) then
+    reads the same text and checks each piece: a piece holding two units run together
+    (县财政局县教育局) is cut where the pipeline found them, and a function word before a
+    single unit (由县工信局) is left out of its name. A piece the pipeline cannot account
+    for is kept as printed, so nothing the notice names is lost.
+
+    >>> [u.name for u in make_units("由县工信局、县财政局县教育局", 0, default_table())]
+    ['县工信局', '县财政局', '县教育局']
+    """
+    from extractors.unit_ner import find_units, unit_nlp
+
+    found = find_units(text, offset, nlp or unit_nlp(table), table)
     units = []
     for name, span in split_units(text, offset, table):
-        canonical, level = identify(name, table)
-        units.append(Unit(name, canonical, level, span))
+        for piece, piece_span in _refine(name, span, found):
+            canonical, level = identify(piece, table)
+            units.append(Unit(piece, canonical, level, piece_span))
     return tuple(units)
+
+
+def _refine(name: str, span: Span, found) -> list[tuple[str, Span]]:
+    """The piece ``name`` as the units the pipeline found inside it, or as it stands."""
+    inside = [f for f in found if span[0] <= f.span[0] and f.span[1] <= span[1]]
+    if not inside or (len(inside) == 1 and inside[0].span == span):
+        return [(name, span)]
+    if inside[-1].span[1] != span[1]:
+        return [(name, span)]  # text after the last unit: 县工信局（牵头） is the caller's to read
+    lead_in = name[:inside[0].span[0] - span[0]]
+    gaps = [name[a.span[1] - span[0]:b.span[0] - span[0]] for a, b in zip(inside, inside[1:])]
+    if (lead_in and not LEADING_FUNCTION_WORDS.match(lead_in)) or not all(RUN_TOGETHER_GAP.match(g) for g in gaps):
+        return [(name, span)]
+    return [(f.name, f.span) for f in inside]
+
+
+def default_table() -> UnitTable:
+    """The packaged unit table (for doctests and callers without their own)."""
+    from extractors.knowledge import default_knowledge
+
+    return default_knowledge().units
