@@ -227,17 +227,31 @@ def unit_measures(graph: nx.Graph) -> list[dict]:
 
 # ---------------------------------------------------------------- layout and pictures
 
-def layout(graph: nx.Graph, seed: int = 0) -> dict[str, tuple[float, float]]:
-    """Deterministic positions in [0, 1]²: a spring layout where lead edges pull harder."""
-    import networkx as nx
+def layout(graph: nx.Graph, table: UnitTable | None = None) -> dict[str, tuple[float, float]]:
+    """Positions in [0, 1]²: units in the middle column, actions in the outer columns.
 
-    if graph.number_of_nodes() == 0:
-        return {}
-    positions = nx.spring_layout(graph, weight="weight", seed=seed, k=1.6 / max(graph.number_of_nodes(), 1) ** 0.5)
-    xs = [p[0] for p in positions.values()]
-    ys = [p[1] for p in positions.values()]
-    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
-    return {n: ((float(p[0]) - min(xs)) / span_x, (float(p[1]) - min(ys)) / span_y) for n, p in positions.items()}
+    Units run top to bottom in the unit table's category order, then by the number of
+    actions they take part in; the first half of the notices' actions sit on the left,
+    the rest on the right (two notices face each other across their shared units), each
+    in document order. Deterministic, and no label ever sits on another.
+    """
+    from pipeline.matrices import category_rank
+
+    table = table or default_knowledge().units
+    rank = category_rank(table)
+    actions = [n for n, d in graph.nodes(data=True) if d["kind"] == ACTION]
+    units = sorted((n for n, d in graph.nodes(data=True) if d["kind"] == UNIT),
+                   key=lambda n: (rank.get(graph.nodes[n]["category"], len(rank)), -graph.degree(n), n))
+    notices = list(dict.fromkeys(graph.nodes[a]["notice"] for a in actions))
+    left_notices = set(notices[: max(1, (len(notices) + 1) // 2)]) if len(notices) > 1 else set(notices)
+    left = [a for a in actions if graph.nodes[a]["notice"] in left_notices]
+    right = [a for a in actions if graph.nodes[a]["notice"] not in left_notices]
+    unit_x = 0.5 if right else 1.0
+    positions = {}
+    for column, x in ((left, 0.0), (units, unit_x), (right, 1.0)):
+        for index, node in enumerate(column):
+            positions[node] = (x, 1.0 - index / (len(column) - 1) if len(column) > 1 else 0.5)
+    return positions
 
 
 def cjk_font() -> str | None:
@@ -265,6 +279,8 @@ def cjk_font() -> str | None:
 NOTICE_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
                   "#bcbd22", "#17becf")
 UNIT_COLOUR, LEAD_COLOUR, COOPERATING_COLOUR = "#555555", "#c0392b", "#bbbbbb"
+# Past this many nodes in one column the PNG drops action titles (the HTML keeps them).
+MAX_LABELLED_ROWS = 150
 
 
 def notice_colours(graph: nx.Graph) -> dict[str, str]:
@@ -278,47 +294,56 @@ def draw(graph: nx.Graph, ax=None, positions: dict | None = None):
 
     family = cjk_font()
     positions = positions or layout(graph)
+    rows = max(Counter(x for x, _ in positions.values()).values(), default=1)
     if ax is None:
-        figure, ax = plt.subplots(figsize=(14, 11), dpi=110)
+        figure, ax = plt.subplots(figsize=(16, max(6.0, min(0.42 * rows, 80.0))), dpi=100)
     else:
         figure = ax.figure
     colours = notice_colours(graph)
     font = family or "sans-serif"
-    for first, second, data in graph.edges(data=True):
+    for first, second, data in sorted(graph.edges(data=True), key=lambda e: e[2]["role"] == "lead"):
         (x1, y1), (x2, y2) = positions[first], positions[second]
         lead = data["role"] == "lead"
         ax.plot([x1, x2], [y1, y2], color=LEAD_COLOUR if lead else COOPERATING_COLOUR,
-                linewidth=1.4 if lead else 0.6, alpha=0.8 if lead else 0.5, zorder=1)
+                linewidth=1.3 if lead else 0.5, alpha=0.85 if lead else 0.6, zorder=2 if lead else 1)
+    show_actions = rows <= MAX_LABELLED_ROWS
     for node, data in graph.nodes(data=True):
         x, y = positions[node]
         if data["kind"] == ACTION:
-            ax.scatter([x], [y], s=70, marker="s", color=colours[data["notice"]], zorder=2)
-            ax.annotate(f"{data['county']}{data['number']}", (x, y), fontsize=7, ha="center", va="top",
-                        xytext=(0, -5), textcoords="offset points", fontfamily=font, color=colours[data["notice"]])
+            ax.scatter([x], [y], s=40, marker="s", color=colours[data["notice"]], zorder=3)
+            if show_actions:
+                on_left = x < 0.5
+                ax.annotate(f"{data['county']} {data['number']}. {data['title']}", (x, y), fontsize=8,
+                            ha="right" if on_left else "left", va="center", xytext=(-6 if on_left else 6, 0),
+                            textcoords="offset points", fontfamily=font, color=colours[data["notice"]])
         else:
-            size = 40 + 25 * data["actions_led"] + 6 * data["actions_cooperated"]
-            ax.scatter([x], [y], s=size, color=UNIT_COLOUR, alpha=0.85, zorder=3)
-            ax.annotate(data["label"], (x, y), fontsize=8, ha="center", va="bottom", xytext=(0, 5),
-                        textcoords="offset points", fontfamily=font, zorder=4)
-    ax.set_title("牵头（红线）与配合（灰线）：方块为行动，圆点为单位", fontfamily=font)
+            size = 30 + 22 * data["actions_led"] + 5 * data["actions_cooperated"]
+            ax.scatter([x], [y], s=size, color=UNIT_COLOUR, alpha=0.9, zorder=4)
+            ax.annotate(f"{data['label']}（牵头{data['actions_led']}·配合{data['actions_cooperated']}）", (x, y),
+                        fontsize=8, ha="center", va="bottom", xytext=(0, 4), textcoords="offset points",
+                        fontfamily=font, zorder=5, bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                                                        "alpha": 0.85})
+    ax.set_title("牵头（红线）与配合（灰线）：方块为行动，圆点为单位（按类别排列）", fontfamily=font)
+    ax.set_xlim(-0.55, 1.55)
+    ax.set_ylim(-0.03, 1.04)
     ax.set_axis_off()
-    ax.margins(0.06)
     return figure
 
 
 def html_page(graph: nx.Graph, positions: dict | None = None) -> str:
     """A self-contained page: inline SVG, hover titles, click a node to show its neighbours, a notice filter."""
     positions = positions or layout(graph)
-    width, height, margin = 1100, 850, 60
+    rows = max(Counter(x for x, _ in positions.values()).values(), default=1)
+    width, height, side, top = 1400, max(500, 26 * rows + 80), 360, 40
     colours = notice_colours(graph)
 
     def xy(node: str) -> tuple[float, float]:
         x, y = positions[node]
-        return margin + x * (width - 2 * margin), margin + (1 - y) * (height - 2 * margin)
+        return side + x * (width - 2 * side), top + (1 - y) * (height - 2 * top)
 
     esc = html.escape
     parts = []
-    for first, second, data in graph.edges(data=True):
+    for first, second, data in sorted(graph.edges(data=True), key=lambda e: e[2]["role"] == "lead"):
         (x1, y1), (x2, y2) = xy(first), xy(second)
         lead = data["role"] == "lead"
         parts.append(f'<line class="edge {esc(data["role"])}" data-a="{esc(first)}" data-b="{esc(second)}" '
@@ -328,19 +353,21 @@ def html_page(graph: nx.Graph, positions: dict | None = None) -> str:
     for node, data in graph.nodes(data=True):
         x, y = xy(node)
         if data["kind"] == ACTION:
+            on_left = positions[node][0] < 0.5
             tip = f'{data["county"]} {data["number"]}. {data["title"]}'
             parts.append(f'<g class="node action" data-id="{esc(node)}" data-notice="{esc(data["notice"])}">'
-                         f'<rect x="{x - 6:.1f}" y="{y - 6:.1f}" width="12" height="12" fill="{colours[data["notice"]]}"/>'
-                         f'<text x="{x:.1f}" y="{y + 17:.1f}">{esc(data["county"])}{data["number"]}</text>'
-                         f'<title>{esc(tip)}</title></g>')
+                         f'<rect x="{x - 5:.1f}" y="{y - 5:.1f}" width="10" height="10" '
+                         f'fill="{colours[data["notice"]]}"/><text x="{x + (-9 if on_left else 9):.1f}" '
+                         f'y="{y + 4:.1f}" text-anchor="{"end" if on_left else "start"}" '
+                         f'fill="{colours[data["notice"]]}">{esc(tip)}</text><title>{esc(tip)}</title></g>')
         else:
-            radius = 5 + 1.6 * data["actions_led"] + 0.4 * data["actions_cooperated"]
+            radius = 4 + 1.4 * data["actions_led"] + 0.35 * data["actions_cooperated"]
             tip = (f'{data["label"]}（{data["category"]}）\n如文：{data["names"]}\n'
                    f'牵头 {data["actions_led"]} 项，配合 {data["actions_cooperated"]} 项')
             parts.append(f'<g class="node unit" data-id="{esc(node)}" data-notice="{esc(data["notices"])}">'
                          f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{UNIT_COLOUR}"/>'
-                         f'<text x="{x:.1f}" y="{y - radius - 3:.1f}">{esc(data["label"])}</text>'
-                         f'<title>{esc(tip)}</title></g>')
+                         f'<text class="unit-label" x="{x:.1f}" y="{y - radius - 3:.1f}" text-anchor="middle">'
+                         f'{esc(data["label"])}</text><title>{esc(tip)}</title></g>')
     options = "".join(f'<option value="{esc(n)}">{esc(n)}</option>' for n in colours)
     legend = "".join(f'<span style="color:{c}">■ {esc(n)}</span> ' for n, c in colours.items())
     return HTML_TEMPLATE.format(width=width, height=height, svg="\n".join(parts), options=options, legend=legend,
@@ -353,7 +380,8 @@ HTML_TEMPLATE = """<!DOCTYPE html>
 <style>
 body {{ font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif; margin: 1em; }}
 svg {{ border: 1px solid #ddd; background: #fff; }}
-.node text {{ font-size: 11px; text-anchor: middle; pointer-events: none; }}
+.node text {{ font-size: 12px; pointer-events: none; }}
+.unit-label {{ paint-order: stroke; stroke: #fff; stroke-width: 3px; }}
 .node {{ cursor: pointer; }}
 .dim {{ opacity: 0.08; }}
 .hidden {{ display: none; }}

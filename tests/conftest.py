@@ -44,3 +44,16 @@ def gold_dir() -> Path:
 def load_gold(name: str) -> dict:
     stem = SAMPLES[name].stem
     return json.loads((gold_dir() / f"{stem}.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def sample_out(tmp_path_factory):
+    """OUT of `policymap extract` on the two sample notices (matrices and graph included)."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    out = tmp_path_factory.mktemp("sample_out")
+    result = CliRunner().invoke(cli, ["extract", str(HUGUAN), str(WENXI), "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return out
