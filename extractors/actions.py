@@ -10,7 +10,13 @@ Supports (responsibility phrasings):
     （县商务中心牵头，县发改和科技局、县工信局配合）
     牵头单位：县工信局；配合单位：县财政局、县商务局
     责任单位：县工信局、县财政局   -> all lead, with a warning that no lead was named
+    牵头单位：区发改局 / 责任单位：立山经济开发区   -> 责任单位 cooperate where a 牵头单位 is named
+    〔责任单位：省发展改革委、省市场监管局按职责分工负责。…〕   -> tortoise-shell brackets, tail dropped
     （县工信局会同县财政局负责）   -> lead 县工信局; cooperating 县财政局
+    由县农业局负责 / 县农业局负责   -> lead 县农业局 (no 牵头: a warning)
+Supports (responsibility stated once for a section):
+    一、强化科技创新（区科技局牵头）   -> the heading's clause; the title is 强化科技创新
+    一、县示范区管委会牵头工作（8项） / 以下任务由县发改局牵头   -> every item below inherits the lead
 Avoids:
     Sections that only describe (二、支持重点和认定标准 （一）历史传承厚重…): no task title,
     no responsibility clause.
@@ -45,9 +51,21 @@ RESPONSIBILITY_PAREN = Pattern(
 # 牵头单位：X；配合单位：Y / 责任单位：X — labelled lists, often on their own line.
 LABELLED = Pattern(
     "responsibility.labelled",
-    re.compile(r"(?P<label>牵头单位|牵头部门|配合单位|配合部门|责任单位|责任部门)[：:](?P<units>(?:[^；;。\n（）]|（牵头）)+)"),
+    re.compile(r"(?P<label>牵头单位|牵头部门|配合单位|配合部门|协办单位|参与单位|责任单位|责任部门)[：:]"
+               r"(?P<units>(?:[^；;。\n（）〔〕【】]|（牵头）)+)"),
     0.9,
 )
+# A heading that states who leads everything under it: 县示范区管委会牵头工作（8项）, 以下任务由县发改局牵头.
+SECTION_LEAD = Pattern(
+    "responsibility.section",
+    re.compile(r"^(?:以下(?:各项)?(?:任务|工作|事项)?(?:均)?由)?(?P<units>[^，。；（）]{2,60}?)牵头(?:负责)?(?:的)?(?:工作|任务|事项)?"
+               r"(?:（[^（）]*）)?[。：]?$"),
+    0.85,
+)
+# The same said in a section's opening sentence: 以下任务由县发改局牵头，县财政局配合。
+SECTION_LEAD_SENTENCE = re.compile(r"以下(?:各项)?(?:任务|工作|事项)(?:均)?由(?P<clause>[^。；\n]{2,120}?)(?:负责)?[。；\n]")
+# A responsibility clause closing a heading: 强化科技创新（区科技局牵头）.
+TITLE_CLAUSE = re.compile(r"（(?P<inner>[^（）]*(?:牵头|负责|配合|会同)[^（）]*)）$")
 # What closes a cooperating list: the list names units, these words say what they do.
 COOPERATE_TAIL = re.compile(
     r"(?:按照?(?:各自)?职责(?:分工)?(?:负责|落实|配合)?|分工负责|配合(?:落实|实施)?|参与|协同(?:推进|配合)?|共同(?:推进|负责|落实)|负责)$"
@@ -87,7 +105,7 @@ def parse_responsibility(clause: str, offset: int, table: UnitTable) -> tuple[tu
         return lead, cooperating, "responsibility.huitong", warnings
     tail = COOPERATE_TAIL.search(clause)
     units_text = clause[:tail.start()] if tail else clause
-    units_text = re.sub(r"^(?:由|责任单位[：:])", lambda m: " " * len(m.group(0)), units_text)
+    units_text = re.sub(r"^(?:由|责任单位[：:]|责任部门[：:])", lambda m: " " * len(m.group(0)), units_text)
     everyone = make_units(units_text, offset, table)
     warnings.append("responsibility names no lead unit (no 牵头); all units put in lead")
     return everyone, (), "responsibility.no_lead", warnings
@@ -100,11 +118,17 @@ def _labelled(body: str, offset: int, table: UnitTable) -> tuple[tuple[Unit, ...
     matches = list(LABELLED.regex.finditer(body))
     if not matches:
         return None
+    # Where a 牵头单位 is named, 责任单位 lists the units that carry the task out with it.
+    has_lead_label = any(m.group("label").startswith("牵头") for m in matches)
     for match in matches:
-        units = make_units(match.group("units"), offset + match.start("units"), table)
+        units_text = match.group("units")
+        tail = COOPERATE_TAIL.search(units_text)
+        if tail:
+            units_text = units_text[:tail.start()]
+        units = make_units(units_text, offset + match.start("units"), table)
         if match.group("label").startswith("牵头"):
             lead.extend(units)
-        elif match.group("label").startswith("配合"):
+        elif match.group("label")[:2] in ("配合", "协办", "参与") or has_lead_label:
             cooperating.extend(units)
         else:
             # 责任单位：X（牵头）、Y — a unit marked 牵头 leads, the rest cooperate.
@@ -137,13 +161,50 @@ def responsibility_of(text: str, section: Section, table: UnitTable) -> tuple[tu
     return (), (), None, "responsibility.none", ["no responsibility clause found"]
 
 
+def _inherited_lead(text: str, sections: Sequence[Section], index: int,
+                    table: UnitTable) -> tuple[tuple[Unit, ...], tuple[Unit, ...], Span] | None:
+    """The units an enclosing heading assigns to this item, the nearest heading first."""
+    parent = sections[index].parent
+    while parent is not None:
+        found = section_lead(text, sections, parent, table)
+        if found is not None:
+            return found
+        parent = sections[parent].parent
+    return None
+
+
 def _has_responsibility(text: str, section: Section) -> bool:
     body = text[section.span[0]:section.span[1]]
     return bool(any(len(m.group("inner")) > 4 for m in RESPONSIBILITY_PAREN.regex.finditer(body))
                 or LABELLED.regex.search(body))
 
 
-def action_sections(text: str, sections: Sequence[Section]) -> list[int]:
+def section_lead(text: str, sections: Sequence[Section], index: int,
+                 table: UnitTable) -> tuple[tuple[Unit, ...], tuple[Unit, ...], Span] | None:
+    """Units a heading assigns to every item under it, or None.
+
+    Read from the heading itself (一、县示范区管委会牵头工作（8项）) or from the section's
+    opening sentence before its first item (以下任务由县发改局牵头，县财政局配合).
+    """
+    section = sections[index]
+    if section.title is not None and section.title_span is not None:
+        match = SECTION_LEAD.regex.match(section.title)
+        if match:
+            units_start = section.title_span[0] + match.start("units")
+            lead = make_units(match.group("units"), units_start, table)
+            if lead:
+                return lead, (), (section.title_span[0], section.title_span[1])
+    first_child = next((s.span[0] for s in sections[index + 1:] if s.parent == index), section.span[1])
+    intro_start = section.title_span[1] if section.title_span else section.span[0] + len(section.marker)
+    sentence = SECTION_LEAD_SENTENCE.search(text, intro_start, first_child)
+    if sentence:
+        lead, cooperating, _, _ = parse_responsibility(sentence.group("clause"), sentence.start("clause"), table)
+        if lead:
+            return lead, cooperating, (sentence.start(), sentence.end())
+    return None
+
+
+def action_sections(text: str, sections: Sequence[Section], table: UnitTable | None = None) -> list[int]:
     """Indices of the sections that are actions, in document order."""
     children: dict[int | None, list[int]] = {}
     for index, section in enumerate(sections):
@@ -151,7 +212,8 @@ def action_sections(text: str, sections: Sequence[Section]) -> list[int]:
     chosen: set[int] = set()
     for parent, group in children.items():
         under_task_title = (parent is not None and sections[parent].title is not None
-                            and TASK_SECTION.search(sections[parent].title))
+                            and (TASK_SECTION.search(sections[parent].title)
+                                 or (table is not None and section_lead(text, sections, parent, table) is not None)))
         with_clause = sum(_has_responsibility(text, sections[i]) for i in group)
         # A list is a task list when its heading says so or most items assign units;
         # a list whose items contain sub-lists that assign units leaves the work to those.
@@ -170,11 +232,20 @@ def extract_actions(text: str, sections: Sequence[Section], table: UnitTable) ->
     Actions are numbered from 1 in document order.
     """
     actions = []
-    for number, index in enumerate(action_sections(text, sections), start=1):
+    for number, index in enumerate(action_sections(text, sections, table), start=1):
         section = sections[index]
         lead, cooperating, clause_span, rule, warnings = responsibility_of(text, section, table)
+        if rule == "responsibility.none":
+            inherited = _inherited_lead(text, sections, index, table)
+            if inherited is not None:
+                lead, cooperating, clause_span = inherited
+                rule, warnings = SECTION_LEAD.name, []
         if section.title is not None and section.title_span is not None:
             title, title_span = section.title, section.title_span
+            clause = TITLE_CLAUSE.search(title)
+            if clause and clause.start() > 0:
+                # 强化科技创新（区科技局牵头）: the clause says who, the title says what.
+                title, title_span = title[:clause.start()], (title_span[0], title_span[0] + clause.start())
         else:
             # A numbered paragraph with no heading: its first sentence stands in for a title.
             body_start = section.span[0] + len(section.marker)

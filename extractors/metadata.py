@@ -26,20 +26,34 @@ from extractors.records import CitedPolicy, Metadata, Region
 DOC_NUMBER = re.compile(
     r"(?P<number>[\u4e00-\u9fff]{1,12}(?:〔|\[|［|（|【|\()\s*(?:19|20)\d{2}\s*(?:〕|\]|］|）|】|\))\s*第?\d{1,4}号)"
 )
-FIELD = re.compile(r"(?P<label>索引号|发文字号|文号|发文机关|发布机构|发文单位|标题|名称|主题分类|主题词|"
-                   r"成文日期|成文时间|发布日期|发布时间|生效日期)[：:](?P<value>[^|｜\n]*)")
+FIELD_LABELS = (r"索引号|发文字号|文号|发文机关|发布机构|发文单位|标题|名称|主题分类|主题词|组配分类|"
+                r"成文日期|成文时间|发文日期|发布日期|发布时间|公开日期|生效日期|效力状态|来源|日期")
+# 标签：值 in a portal's metadata block; a value ends at the next label, a cell border or the line's end.
+FIELD = re.compile(rf"(?P<label>{FIELD_LABELS})[：:](?P<value>.*?)(?=(?:{FIELD_LABELS})[：:]|[|｜\n]|$)")
+# The same block printed as a table (文号 | 涟政办发〔2021〕12号 |) or with the colons lost
+# (发文字号武自然资规〔2022〕35号主题分类…); only read where a line holds two labels or more.
+FIELD_BARE = re.compile(rf"(?P<label>{FIELD_LABELS})[|｜]?(?P<value>.*?)(?=[|｜]?(?:{FIELD_LABELS})|[|｜]|$)")
 CN_DIGIT = "〇零一二三四五六七八九十"
 DATE = re.compile(
     rf"(?P<y>(?:19|20)\d{{2}}|[{CN_DIGIT}]{{4}})年(?P<m>\d{{1,2}}|[{CN_DIGIT}]{{1,2}})月(?P<d>\d{{1,2}}|[{CN_DIGIT}]{{1,3}})日"
     r"|(?P<y2>(?:19|20)\d{2})[-/.](?P<m2>\d{1,2})[-/.](?P<d2>\d{1,2})(?!\d)"
 )
 NOTICE_TITLE = re.compile(
-    r"^(?P<title>(?P<issuer>[\u4e00-\u9fff（）]{2,40}?)关于.{2,120}?的(?:通知|意见|决定|批复|通告|公告|函|报告|办法|规定))$"
+    r"^(?P<title>(?P<issuer>[\u4e00-\u9fff（）]{2,80}?)(?:关于|印发|批转|转发).{2,160}?"
+    r"的(?:若干|实施|指导|预)?(?:通知|意见|决定|批复|通告|公告|函|报告|办法|规定))$"
+)
+# A portal's channel name before the title (政务服务丨…) and a doc number after it (…的通知（岳办发〔2017〕2号）).
+TITLE_PREFIX = re.compile(r"^[^丨|｜《]{1,12}[丨|｜]")
+TITLE_DOC_NUMBER = re.compile(r"[（(](?P<number>[^（）()]{2,20}?〔\d{4}〕\d{1,4}号)[）)]$")
+# 《A》《B》 that the notice itself promulgates: 现将《A》印发给你们, 《A》已经县政府同意, 制定了《A》，现印发.
+OWN_TITLES = re.compile(
+    r"(?:现将|现把|制定了|研究制定了|修订了)(?P<after>(?:《[^《》\n]+》[、和及与]?)+)"
+    r"|(?:^|[。：:\n])(?P<before>(?:《[^《》\n]+》[、和及与]?)+)(?:已经|已|经)"
 )
 PROMULGATED = re.compile(r"关于(?:印发|转发|下发|发布|公布)(?:《)?(?P<plan>.+?)(?:》)?的通知$")
 PLAN_TITLE = re.compile(r"(?:方案|计划|意见|办法|规定|细则|规划|纲要|措施|政策|标准)(?:（试行）)?$")
 CITED = re.compile(r"《(?P<title>[^《》\n]{2,120})》(?:（(?P<number>[^（）\n]{0,40}?号)）)?")
-ISSUER_LINE = re.compile(r"^[\u4e00-\u9fff（）]{2,40}(?:人民政府|办公室|办公厅|委员会|局|厅|委|部|中心)$")
+ISSUER_LINE = re.compile(r"^[\u4e00-\u9fff（）]{1,40}(?:人民政府|办公室|办公厅|委员会|局|厅|委|部|中心)$")
 REGION_SUFFIXES = ("省", "自治区", "市", "自治州", "地区", "盟", "县", "自治县", "旗", "区")
 
 
@@ -66,38 +80,77 @@ def parse_date(raw: str) -> str | None:
 def _fields(lines: Sequence[str]) -> dict[str, str]:
     fields: dict[str, str] = {}
     for line in lines[:30]:
-        for match in FIELD.finditer(line):
-            value = match.group("value").strip()
+        matches = list(FIELD.finditer(line))
+        if not matches and len(set(re.findall(FIELD_LABELS, line))) >= 2:
+            matches = list(FIELD_BARE.finditer(line))
+        for match in matches:
+            value = match.group("value").strip(" |｜")
             if value:
                 fields.setdefault(match.group("label"), value)
     return fields
 
 
-def _title(lines: Sequence[str], fields: dict[str, str]) -> str | None:
+def _title(lines: Sequence[str], fields: dict[str, str]) -> tuple[str | None, int | None]:
+    """The notice's own title and the index of the line it starts on.
+
+    A title may be printed on two lines, the issuer first (济宁市人民政府 / 关于…的实施意见),
+    carry a portal channel before it (政务服务丨…) or its doc number after it (…的通知（岳办发〔2017〕2号）).
+    """
     labelled = fields.get("标题") or fields.get("名称")
     if labelled:
-        return labelled
-    for line in lines[:40]:
-        if NOTICE_TITLE.match(line):
-            return line
-    return None
+        return labelled, next((i for i, line in enumerate(lines) if labelled in line), None)
+    for index, line in enumerate(lines[:40]):
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        if ISSUER_LINE.match(line) or line.endswith("关于"):
+            joined = _clean_title(line + following)
+            if NOTICE_TITLE.match(joined) and not NOTICE_TITLE.match(_clean_title(following)):
+                return joined, index
+            if ISSUER_LINE.match(line) and NOTICE_TITLE.match(joined) and following.startswith(("批转", "转发", "印发")):
+                return joined, index  # 市人民政府 / 批转市发改委关于…的通知: the verb starts the second line
+        cleaned = _clean_title(line)
+        if NOTICE_TITLE.match(cleaned):
+            return cleaned, index
+    return None, None
+
+
+def _clean_title(line: str) -> str:
+    """Drop what a page prints around a title: 政务服务丨…, 盘县政办发〔2017〕88号…, …（岳办发〔2017〕2号）."""
+    line = TITLE_PREFIX.sub("", line)
+    leading = DOC_NUMBER.match(line)
+    if leading and len(line) > leading.end() + 6:
+        line = line[leading.end():]
+    return TITLE_DOC_NUMBER.sub("", line)
 
 
 def _doc_number(lines: Sequence[str], fields: dict[str, str], title_index: int | None) -> str | None:
     labelled = fields.get("发文字号") or fields.get("文号")
     if labelled and DOC_NUMBER.search(labelled):
-        return DOC_NUMBER.search(labelled).group("number").replace(" ", "")
+        return _strip_label(DOC_NUMBER.search(labelled).group("number"))
+    # A line that is nothing but a doc number is the 版头's 发文字号, even below a portal's title line.
+    for line in lines[:25]:
+        match = DOC_NUMBER.fullmatch(line.strip())
+        if match:
+            return _strip_label(match.group("number"))
+    if title_index is not None:
+        trailing = TITLE_DOC_NUMBER.search(lines[title_index])
+        if trailing:
+            return _strip_label(trailing.group("number"))
     # The 发文字号 stands in the 版头, above the title; cited numbers come later, in the body.
     header = lines[: (title_index + 1 if title_index is not None else 15)]
     for line in header:
         match = DOC_NUMBER.search(line)
         if match and "《" not in line:
-            return match.group("number").replace(" ", "")
+            return _strip_label(match.group("number"))
     return None
 
 
+def _strip_label(number: str) -> str:
+    """发文字号武自然资规〔2022〕35号 (a label glued on by a lost colon) -> 武自然资规〔2022〕35号."""
+    return re.sub(r"^(?:发文字号|文号|字号)", "", number.replace(" ", ""))
+
+
 def _signed_date(lines: Sequence[str], fields: dict[str, str]) -> str | None:
-    for label in ("成文日期", "成文时间"):
+    for label in ("成文日期", "成文时间", "发文日期"):
         if label in fields and parse_date(fields[label]):
             return parse_date(fields[label])
     # The date line under the signature: a line that is only a date (not "…印发").
@@ -108,8 +161,8 @@ def _signed_date(lines: Sequence[str], fields: dict[str, str]) -> str | None:
 
 
 def _published_date(fields: dict[str, str]) -> str | None:
-    for label in ("发布日期", "发布时间"):
-        if label in fields:
+    for label in ("发布日期", "发布时间", "公开日期", "日期"):
+        if label in fields and parse_date(fields[label]):
             return parse_date(fields[label])
     return None
 
@@ -160,6 +213,8 @@ def _named(text: str, name: str | None) -> bool:
 
 
 def _cited(text: str, own_titles: set[str]) -> tuple[CitedPolicy, ...]:
+    own_titles = own_titles | {title for match in OWN_TITLES.finditer(text)
+                               for title in re.findall(r"《([^《》\n]+)》", match.group("after") or match.group("before"))}
     seen: dict[str, CitedPolicy] = {}
     for match in CITED.finditer(text):
         title = match.group("title")
@@ -184,12 +239,14 @@ def extract_metadata(text: str, regions: Sequence[RegionRow]) -> Metadata:
     """Header facts of a normalised notice; a fact the notice does not state stays None."""
     lines = [line.strip() for line in text.split("\n")]
     fields = _fields(lines)
-    title = _title(lines, fields)
-    title_index = next((i for i, line in enumerate(lines) if title and title in line), None)
+    title, title_index = _title(lines, fields)
     title_match = NOTICE_TITLE.match(title) if title else None
     issuer = title_match.group("issuer") if title_match else None
     if issuer is None:
+        # The signature under the cover note, then the portal's 发布机构 for a title that names no issuer.
         issuer = next((line for line in lines[:15] if ISSUER_LINE.match(line)), None)
+    if issuer is None:
+        issuer = fields.get("发文单位") or fields.get("发布机构") or fields.get("发文机关")
     plan_title = None
     if title:
         promulgated = PROMULGATED.search(title)

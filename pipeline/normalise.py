@@ -10,7 +10,7 @@ What changes, and why:
   and ``50% 以上`` read ``年产值5亿元`` and ``50%以上`` while ``Python 3`` survives.
 * Broken lines: a line cut mid-phrase by a layout or a page break (``…、运`` / ``城银保监
   分局…``) is joined to the next one; headings, titles, dates and ``标签：`` field lines
-  are never glued to what follows.
+  are never glued to what follows, and a signature or date line is never glued to what precedes it.
 
 Every character of :attr:`NormalisedText.text` maps to the index of the character of
 the decoded original it came from (:meth:`NormalisedText.original_span`).
@@ -38,7 +38,11 @@ FIELD_LINE = re.compile(r"^[\u4e00-\u9fff]{2,6}[：:]")
 # Whole-line titles, dates and signatures that are short but carry no closing punctuation.
 STANDALONE_END = re.compile(
     r"(?:通知|方案|意见|办法|规定|细则|计划|决定|名单|通告|公告|纲要|规划|批复|函|"
-    r"\d{1,2}日|日印发|办公室|人民政府|文件|[|｜])$"
+    r"\d{1,2}日|日印发|办公室|人民政府|文件|[|｜]|(?:19|20)\d{2}-\d{1,2}-\d{1,2})$"
+)
+# A line that can only be a signature or its date: never the tail of the line before it.
+SIGNATURE_LINE = re.compile(
+    r"^(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|[\u4e00-\u9fff]{4,30}(?:人民政府|办公室|办公厅|委员会))$"
 )
 # Commas and enumeration marks inside a line show running prose, not a heading.
 PROSE = re.compile(r"[^\s]{2}[，、；]")
@@ -106,7 +110,7 @@ def _should_join(line: str, following: str) -> bool:
     # Short lines are headings, titles and signatures, unless they are running prose (…、运).
     if len(line) < SHORT_LINE and not PROSE.search(line):
         return False
-    if HEADING_START.match(following) or FIELD_LINE.match(following):
+    if HEADING_START.match(following) or FIELD_LINE.match(following) or SIGNATURE_LINE.match(following):
         return False
     if HEADING_START.match(line) and len(line) < 2 * SHORT_LINE:
         return False

@@ -70,3 +70,59 @@ def test_actions_ignore_descriptive_numbered_lists(units_table):
     text = normalise("二、支持重点和认定标准\n(一)历史传承厚重。专业镇主导产业拥有历史传承的独特产品。\n"
                      "(二)就业富民带动面广。产业集群集聚效应明显。").text
     assert extract_actions(text, outline(text), units_table) == []
+
+
+@pytest.mark.parametrize("notice, expected", [
+    # 牵头单位 / 责任单位 on their own lines (立山区): 责任单位 cooperate where a 牵头单位 is named
+    ("一、经济社会发展的主要预期目标\n1.努力实现地区生产总值增长6.2%左右。\n牵头单位：区发改局\n"
+     "责任单位：立山经济开发区，全区经济运行各专班\n2.规模上工业增加值增长5%左右。\n牵头单位：区工信局\n责任单位：立山经济开发区",
+     [("努力实现地区生产总值增长6.2%左右", ["区发改局"], ["立山经济开发区", "全区经济运行各专班"]),
+      ("规模上工业增加值增长5%左右", ["区工信局"], ["立山经济开发区"])]),
+    # 〔责任单位：…按职责分工负责。…〕 (四川省): no lead named, the tail and the bracket are no unit
+    ("一、深化现代流通市场化改革\n（一）加强市场体系建设。推进高标准市场体系建设。〔责任单位：省发展改革委、省市场监管局、商务厅、"
+     "省大数据中心按职责分工负责。具体任务均涉及相关市（州）人民政府，不再做分工，下同。〕\n"
+     "（二）优化市场准入环境。实施“证照分离”改革全覆盖。〔责任单位：省市场监管局〕",
+     [("加强市场体系建设", ["省发展改革委", "省市场监管局", "商务厅", "省大数据中心"], []),
+      ("优化市场准入环境", ["省市场监管局"], [])]),
+    # the section's heading names the lead (婺城区): the clause is not part of the title
+    ("一、强化科技创新（区科技局牵头）\n以统筹深化教育科技人才一体化改革为牵引。2025年，力争全社会研发投入强度达到2.95%。",
+     [("强化科技创新", ["区科技局"], [])]),
+    # 一、X牵头工作（8项） (沁县): every item below inherits the lead
+    ("一、县示范区管委会牵头工作（8项）\n1.投资3000万元建设南美白对虾工厂化循环水养殖基地。\n2.打造食用菌酵素生产基地。",
+     [("投资3000万元建设南美白对虾工厂化循环水养殖基地", ["县示范区管委会"], []),
+      ("打造食用菌酵素生产基地", ["县示范区管委会"], [])]),
+    # 以下任务由X牵头 in the section's opening sentence; an item's own clause still wins
+    ("三、重点任务\n以下任务由县发改局牵头，县财政局配合。\n（一）加快项目建设。推进重点项目落地。\n"
+     "（二）优化营商环境。深化放管服改革。（县行政审批局牵头，县市场监管局配合）",
+     [("加快项目建设", ["县发改局"], ["县财政局"]), ("优化营商环境", ["县行政审批局"], ["县市场监管局"])]),
+    # （X牵头，Y配合） with 等部门 followed by a second list (官渡区)
+    ("一、提高投资项目审批效率\n4.加强项目谋划储备。编制完成官渡区三年滚动投资计划。（区发改局牵头，区财政局、区交运局等部门，"
+     "区国投公司、各街道办事处配合）",
+     [("加强项目谋划储备", ["区发改局"], ["区财政局", "区交运局", "区国投公司", "各街道办事处"])]),
+    # X、Y牵头，市级各有关部门及各县市区政府按职责分工负责 (咸阳市)
+    ("一、坚持系统集成\n1.全面实施行政许可事项清单管理。依据国家和省行政许可事项清单。（市政府办公室、市行政审批制度改革工作领导小组办公室牵头，"
+     "市级各有关部门及各县市区政府按职责分工负责）",
+     [("全面实施行政许可事项清单管理", ["市政府办公室", "市行政审批制度改革工作领导小组办公室"], ["市级各有关部门", "各县市区政府"])]),
+    # 不是任务：要求 without units, and a responsibility stated in prose of a non-task section (盘山县)
+    ("一、奖励原则\n以公平、公正、公开为原则。\n二、评选办法\n由县农业局牵头，县委县政府督查室、县财政局配合，成立评选工作小组。\n"
+     "三、奖励标准\n对评选出的3个先进镇政府分别给予10万元的奖励。", []),
+])
+def test_actions_read_every_responsibility_phrasing(notice, expected, units_table):
+    text = normalise(notice).text
+    actions = extract_actions(text, outline(text), units_table)
+    assert [(a.title, names(a.lead), names(a.cooperating)) for a in actions] == expected
+    for action in actions:
+        assert text[action.title_span[0]:action.title_span[1]] == action.title
+        for unit in action.lead + action.cooperating:
+            assert text[unit.span[0]:unit.span[1]] == unit.name
+
+
+@pytest.mark.parametrize("clause, lead, cooperating", [
+    ("由县农业局负责", ["县农业局"], []),
+    ("县住建局负责", ["县住建局"], []),
+    ("区政务服务局牵头，区发改局、区审改办、区住建局、区级相关部门配合", ["区政务服务局"], ["区发改局", "区审改办", "区住建局", "区级相关部门"]),
+    ("市卫健委会同市教体局负责", ["市卫健委"], ["市教体局"]),
+])
+def test_actions_parse_short_responsibility_clauses(clause, lead, cooperating, units_table):
+    got_lead, got_cooperating, _, _ = parse_responsibility(clause, 0, units_table)
+    assert (names(got_lead), names(got_cooperating)) == (lead, cooperating)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from extractors.metadata import extract_metadata, find_region, parse_date
+from pipeline.normalise import normalise
 from tests.conftest import load_gold
 
 
@@ -53,3 +54,70 @@ def test_metadata_region_covers_every_level(issuer, region, knowledge):
 
 def test_metadata_ambiguous_county_without_context_is_not_guessed(knowledge):
     assert find_region(["朝阳区人民政府"], knowledge.regions).county is None
+
+
+@pytest.mark.parametrize("header, expected", [
+    # title on two lines, issuer first; a portal channel before the one-line copy (济宁市)
+    ("政务服务丨济宁市人民政府关于持续深化“市县同权”改革的实施意见\n济宁市人民政府\n关于持续深化“市县同权”改革的实施意见\n济政字〔2021〕30号",
+     ("济政字〔2021〕30号", "济宁市人民政府", "济宁市人民政府关于持续深化“市县同权”改革的实施意见")),
+    # the page dropped the province: 省人民政府关于 / 进一步…的若干意见 (湖北省)
+    ("省人民政府关于\n进一步优化营商环境的若干意见\n鄂政发〔2018〕26号\n各市、州、县人民政府，省政府各部门：",
+     ("鄂政发〔2018〕26号", "省人民政府", "省人民政府关于进一步优化营商环境的若干意见")),
+    # 批转: the verb starts the second line (十堰市)
+    ("十政发〔2025〕6号\n市人民政府\n批转市发改委关于2025年全市国民经济和社会发展计划报告的通知\n各县市区人民政府，市政府各部门：",
+     ("十政发〔2025〕6号", "市人民政府", "市人民政府批转市发改委关于2025年全市国民经济和社会发展计划报告的通知")),
+    # X印发《…》的通知 with its doc number in parentheses at the end (岳阳市)
+    ("中共岳阳市委办公室岳阳市人民政府办公室印发《关于全面推进政务公开工作的实施意见》的通知（岳办发〔2017〕2号）\n来源：岳阳市政府门户网",
+     ("岳办发〔2017〕2号", "中共岳阳市委办公室岳阳市人民政府办公室",
+      "中共岳阳市委办公室岳阳市人民政府办公室印发《关于全面推进政务公开工作的实施意见》的通知")),
+    # the doc number glued before the title, and again on its own line below it (盘山县)
+    ("盘县政办发〔2017〕88号盘山县人民政府办公室关于印发《盘山县设施农业小区建设奖励办法》的通知\n盘县政办发〔2017〕88号",
+     ("盘县政办发〔2017〕88号", "盘山县人民政府办公室", "盘山县人民政府办公室关于印发《盘山县设施农业小区建设奖励办法》的通知")),
+    # the doc number below a portal's title line (怀化市)
+    ("怀化市人民政府办公室关于印发《怀化市实施方案》的通知\n发布时间：2023-03-15 09:28\nHHCR-2023-01005\n怀政办发〔2023〕9号",
+     ("怀政办发〔2023〕9号", "怀化市人民政府办公室", "怀化市人民政府办公室关于印发《怀化市实施方案》的通知")),
+    # labels that lost their colons (武汉市) and a title with no issuer whose 发布机构 issues it (宣城市)
+    ("发文字号 武自然资规〔2022〕35号 主题分类 城乡建设\n发文单位 武汉市自然资源和规划局 效力状态 有效\n"
+     "发文日期 2022-06-25 发布日期 2022-06-27\n武汉市自然资源和规划局关于印发强化自然资源要素服务保障助力稳增长实施方案的通知",
+     ("武自然资规〔2022〕35号", "武汉市自然资源和规划局", "武汉市自然资源和规划局关于印发强化自然资源要素服务保障助力稳增长实施方案的通知")),
+    ("发布机构: 宣城市卫生健康委员会 主题分类: 卫生、体育\n名称: 关于召开《健康宣城行动实施方案(代拟稿)》征求意见会的预通知 文号:",
+     (None, "宣城市卫生健康委员会", "关于召开《健康宣城行动实施方案（代拟稿）》征求意见会的预通知")),
+    # 文 号 | X | in a table header (涟水县); the issuer is the signature line
+    ("索 引 号 | 327549014/2021-00125 | 发布机构 | 县政府办公室 | 公开日期 | 2021-08-01 |\n文 号 | 涟政办发〔2021〕12号 | 分 类 | 政府文件 |\n"
+     "各镇人民政府：\n现将《涟水县存量土地资源盘活利用实施方案（试行）》印发给你们。\n涟水县人民政府办公室\n2021年8月1日",
+     ("涟政办发〔2021〕12号", "涟水县人民政府办公室", None)),
+])
+def test_metadata_read_headers_of_every_shape(header, expected, knowledge):
+    meta = extract_metadata(normalise(header).text, knowledge.regions)
+    assert (meta.doc_number, meta.issuer, meta.title) == expected
+
+
+@pytest.mark.parametrize("header, signed, published", [
+    ("发文字号 武自然资规〔2022〕35号 主题分类 城乡建设\n发文单位 武汉市自然资源和规划局 效力状态 有效\n发文日期 2022-06-25 发布日期 2022-06-27",
+     "2022-06-25", "2022-06-27"),
+    ("来源:岳阳市政府门户网 日期:2017-01-12 17:08\n各县市区委、人民政府：\n中共岳阳市委办公室\n2017年1月10日", "2017-01-10", "2017-01-12"),
+    ("索 引 号 | 327549014/2021-00125 | 发布机构 | 县政府办公室 | 公开日期 | 2021-08-01 |", None, "2021-08-01"),
+    # a date line after a long attachment line stays a date line
+    ("附件：\n2.《健康宣城行动实施方案(代拟稿)》(健康宣城行动考核指标框架、健康宣城行动推进委员会主要职责及成员名单)\n2020年10月21日",
+     "2020-10-21", None),
+])
+def test_metadata_signed_and_published_dates(header, signed, published, knowledge):
+    meta = extract_metadata(normalise(header).text, knowledge.regions)
+    assert (meta.signed_date, meta.published_date) == (signed, published)
+
+
+@pytest.mark.parametrize("body, cited", [
+    # what the notice promulgates is its own, not cited
+    ("《开封市推动制造业高质量发展实施方案》《开封市制造业高质量发展若干财政支持措施》已经市政府第48次常务会议研究通过，现印发给你们。\n"
+     "根据中共河南省委办公厅河南省人民政府办公厅印发的《河南省推动制造业高质量发展实施方案》精神，制定本实施方案。",
+     ["河南省推动制造业高质量发展实施方案"]),
+    ("根据省自然资源厅《关于印发强化自然资源要素保障服务扩投资稳增长十条措施的通知》的要求，结合我市实际，"
+     "研究制定了《强化自然资源要素服务保障助力稳增长实施方案》，现印发给你们。",
+     ["关于印发强化自然资源要素保障服务扩投资稳增长十条措施的通知"]),
+    ("经县政府同意，现将《2025年十五件民盼实事任务分解》《县政府重点工作任务分解》印发给你们。", []),
+    # a draft the notice is about is cited
+    ("市卫健委牵头，会同市教体局起草了《健康宣城行动实施方案(代拟稿)》，业经多次征求意见。", ["健康宣城行动实施方案（代拟稿）"]),
+])
+def test_metadata_cited_policies_leave_out_what_the_notice_promulgates(body, cited, knowledge):
+    meta = extract_metadata(normalise(body).text, knowledge.regions)
+    assert [c.title for c in meta.cited_policies] == cited
