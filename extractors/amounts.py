@@ -23,14 +23,14 @@ CHINESE_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 CHINESE_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 
 # Magnitude words that may stand between a number and its unit ("5000万元", "10亿元").
-MAGNITUDES = {"千万": Decimal(10_000_000), "百万": Decimal(1_000_000), "十万": Decimal(100_000),
+MAGNITUDES = {"万亿": Decimal(1_000_000_000_000), "千亿": Decimal(100_000_000_000), "千万": Decimal(10_000_000), "百万": Decimal(1_000_000), "十万": Decimal(100_000),
               "万": Decimal(10_000), "亿": Decimal(100_000_000), "千": Decimal(1_000),
               "百": Decimal(100)}
 
 # Units a bar or target is counted in. Money is normalised to 元; 万元/亿元 are magnitudes + 元.
 COUNT_UNITS = ("元", "%", "人次", "人", "家", "个", "户", "项", "名", "所", "座", "条", "套",
-               "台", "辆", "公顷", "平方公里", "平方米", "亩", "吨", "千瓦时", "千瓦", "兆瓦",
-               "公里", "千米", "米", "次", "场", "件", "款")
+               "台", "辆", "公顷", "平方公里", "平方米", "立方米", "亩", "吨", "千瓦时", "千瓦", "兆瓦",
+               "公里", "千米", "米", "次", "场", "件", "款", "头", "口", "度", "张", "艘", "株")
 
 ARABIC_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 CHINESE_NUMBER = r"[零〇○一二两三四五六七八九十百千万亿]+"

@@ -15,10 +15,19 @@ Supports:
     主导产品在全省占有率50%以上 -> >= 50 %
     打造一个省级专业镇和2个市级专业镇 -> = 1 个, = 2 个
     制造业类专业镇年产值5亿元 -> = 500000000 元 (no comparator printed)
+    地区生产总值增长7%左右 -> ~ 7 % (metric 地区生产总值增长: a rate)
+    到2025年，全县地区生产总值翻一番 -> = 100 % growth, year 2025
+    启动三年旱粮单产增一成行动 -> = 10 %;  覆盖率达到百分之八十 -> >= 80 %
+    对首次认定的高新技术企业给予最高50万元奖励 -> <= 500000 元, metric 奖励
+    辖区范围内6亩以下（不含6亩） -> < 6 亩;  平均生存周期达到5年 -> >= 5 年
+    全市8大重点产业集群总量超过五千亿规模 -> > 500000000000 元
+    2025年，力争全社会研发投入强度达到2.95% / 2024年底前 -> year 2025 / 2024
 Avoids:
     （十）, 2023年, 〔2023〕25号, 2023-10-30, 5G, “1146发展战略”, 《…》 titles;
     Chinese numerals that count the notice's own parts (包括四个方面, “三个一批”):
-    a Chinese numeral counts only after a comparator or a target verb (打造一个…).
+    a Chinese numeral counts only after a comparator or a target verb (打造一个…);
+    counts of the notice's own tasks and units (明确133项具体任务，涉及34个牵头单位, 牵头工作（8项）);
+    the population a choice is made from (从全县10个镇政府中评选出…); 14个工作日内, 3个月 (time limits).
 """
 
 from __future__ import annotations
@@ -27,7 +36,8 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
-from extractors.amounts import ARABIC_NUMBER, CHINESE_NUMBER, COUNT_UNITS, normalise_decimal, parse_amount, parse_number, scale
+from extractors.amounts import (ARABIC_NUMBER, CHINESE_NUMBER, COUNT_UNITS, chinese_to_int, normalise_decimal, parse_amount,
+                                parse_number, scale)
 from extractors.records import Threshold
 
 UNIT = "|".join(sorted(COUNT_UNITS, key=len, reverse=True))
@@ -38,7 +48,25 @@ QUANTITY = re.compile(
     rf"(?:(?P<magnitude_min>千万|百万|十万|万|亿)?(?P<unit_min>{UNIT})?(?P<dash>[-—–－~～至到])(?P<number_max>{NUMBER}))?"
     rf"(?P<magnitude>千万|百万|十万|万|亿)?(?P<unit>{UNIT})"
     rf"|百分之(?P<percent>{NUMBER})"
+    # 增一成 / 提高两成: tenths, read as percent; only after a verb of change (一成不变 is an idiom).
+    rf"|(?<=[增长高升降少减])(?P<tenths>[一二两三四五六七八九])成(?!不变)"
+    # 翻一番 / 翻两番: doubling is a growth of 100 %, quadrupling of 300 %.
+    rf"|翻(?P<doublings>[一两二三])番"
+    # 超过五千亿规模: an amount of money printed without 元.
+    rf"|(?P<bare_number>{NUMBER})(?P<bare_magnitude>万亿|千亿|亿)(?=规模)"
+    # 平均生存周期达到5年: years as a bar, only right after a comparator (never 2025年).
+    rf"|(?:(?<=达到)|(?<=不少于)|(?<=不低于)|(?<=不超过)|(?<=超过)|(?<=至少)|(?<=满))(?P<years>\d{{1,2}})年(?![底末前内度])"
 )
+# Counts of the notice's own parts: 明确133项具体任务，涉及34个牵头单位.
+OWN_PARTS_AFTER = re.compile(r"^(?:具体|重点|主要)?(?:任务|牵头单位|责任单位|配合单位|成员单位|方面|部分|条措施|项措施|项政策|项举措)")
+# 从全县10个镇政府中评选出…: the population a choice is made from.
+POPULATION_BEFORE = re.compile(r"从(?:全[县市区省镇乡])?$")
+# 对评选出的3个先进镇政府分别给予10万元: the count names who gets the money, it sets no bar.
+RECIPIENT_BEFORE = re.compile(r"^对[^，。；]*$")
+# 给予最高50万元奖励 / 分别给予10万元的奖励: what the money is.
+AWARD_AFTER = re.compile(r"^(?:的)?(?:一次性)?(?P<noun>奖励|奖补|补贴|补助|资金支持|资金补助|扶持资金|贴息|奖金)")
+# （不含6亩） after 以下 / 以上: the bound itself is excluded.
+EXCLUSIVE_AFTER = re.compile(r"^（不含[^（）]{0,12}）")
 # Comparators printed before the number, longest first; a filler verb may follow them (至少拥有1家).
 PREFIX_OPS = (
     ("不得少于", ">="), ("不得低于", ">="), ("不少于", ">="), ("不低于", ">="), ("不小于", ">="),
@@ -60,10 +88,16 @@ DURATION_AFTER = re.compile(r"^(?:月|工作日|小时|季度|年度?)")
 CLAUSE_BREAK = "，。；：！？\n"
 TARGET_YEAR = re.compile(
     r"(?:到|至|截至|截止到?)(?P<a>\d{4})年|(?P<b>\d{4})年(?:底|末)?(?:前|以前|之前)|(?P<c>\d{4})年(?:底|末)"
+    # 2025年，力争…: a year that opens the sentence states when the target is due.
+    r"|(?:^|(?<=[。；：\n]))(?P<d>(?:19|20)\d{2})年[，,]"
 )
 # Leading words of a clause that are not part of what is measured.
 LEADING_WORDS = re.compile(r"^(?:原则上|但|其中|并且?|且|力争|确保|争取|同时|以及|和|或)+")
-TRAILING_WORDS = re.compile(r"(?:应|须|需|要|可|均|需要|必须)?(?:达到|不少于|不低于|至少|在|为|拥有|有|达)*$")
+TRAILING_WORDS = re.compile(r"(?:应|须|需|要|可|均|需要|必须)?(?:达到|不少于|不低于|至少|在|为|拥有|有|达|稳定在|保持在|控制在|"
+                            r"突破|超过|高于|不超过|低于|提高到|提升到|增加到|年均|力争|分别)*$")
+# Units that measure a quantity (area, mass, energy, time) rather than count things: the metric is the phrase.
+MEASURE_UNITS = ("元", "%", "年", "公顷", "平方公里", "平方米", "立方米", "亩", "吨", "千瓦时", "千瓦", "兆瓦",
+                 "公里", "千米", "米", "度")
 
 
 def _inside(text: str, position: int, opening: str, closing: str) -> bool:
@@ -89,7 +123,7 @@ def _target_verb_before(left: str) -> bool:
 
 
 def _year_before(text: str, paragraph_start: int, position: int) -> int | None:
-    years = [int(m.group("a") or m.group("b") or m.group("c"))
+    years = [int(m.group("a") or m.group("b") or m.group("c") or m.group("d"))
              for m in TARGET_YEAR.finditer(text, paragraph_start, position)]
     return years[-1] if years else None
 
@@ -97,7 +131,7 @@ def _year_before(text: str, paragraph_start: int, position: int) -> int | None:
 def _metric_subject(clause: str, after: str, unit: str, previous: Threshold | None) -> tuple[str | None, str | None]:
     """Best-effort attribution: what is measured, and what it applies to."""
     phrase = TRAILING_WORDS.sub("", LEADING_WORDS.sub("", clause))
-    if unit in ("元", "%"):
+    if unit in MEASURE_UNITS:
         subject = None
         if "专业镇" in phrase and not phrase.endswith("专业镇"):
             cut = phrase.rindex("专业镇") + len("专业镇")
@@ -123,17 +157,39 @@ def extract_thresholds(text: str) -> list[Threshold]:
     []
     """
     found: list[Threshold] = []
+    skip_until = 0  # the end of a （不含6亩） already read with the bound before it
     for match in QUANTITY.finditer(text):
         start, end = match.span()
+        if start < skip_until:
+            continue
         paragraph_start = text.rfind("\n", 0, start) + 1
         clause_start = max(text.rfind(ch, 0, start) for ch in CLAUSE_BREAK) + 1
         left = text[clause_start:start]
         if left.endswith("第") or _inside(text, start, "《", "》") or _inside(text, start, "〔", "〕"):
             continue
+        if OWN_PARTS_AFTER.match(text[end:]) or POPULATION_BEFORE.search(left) or (
+                text[start - 1:start] == "（" and text[end:end + 1] == "）" and match.group("unit") in ("项", "条", "个")):
+            continue
+        if (match.group("unit") not in (None, "元", "%") and RECIPIENT_BEFORE.match(left)
+                and "给予" in text[end:text.find("。", end) if "。" in text[end:] else len(text)]):
+            continue
+        special_rule = None
+        value_max, dash = None, None
         if match.group("percent") is not None:
             value, unit = parse_amount(match.group(0))
-            value_max, dash = None, None
             is_chinese = not re.fullmatch(ARABIC_NUMBER, match.group("percent"))
+        elif match.group("tenths") is not None:
+            value, unit, is_chinese = Decimal(chinese_to_int(match.group("tenths")) * 10), "%", False
+            special_rule = "threshold.tenths"
+        elif match.group("doublings") is not None:
+            doublings = chinese_to_int(match.group("doublings"))
+            value, unit, is_chinese = Decimal((2 ** doublings - 1) * 100), "%", False
+            special_rule = "threshold.doubling"
+        elif match.group("bare_number") is not None:
+            value = normalise_decimal(scale(parse_number(match.group("bare_number")), match.group("bare_magnitude")))
+            unit, is_chinese = "元", True  # counts only after a comparator: 超过五千亿规模
+        elif match.group("years") is not None:
+            value, unit, is_chinese = Decimal(match.group("years")), "年", False
         else:
             unit = match.group("unit")
             if unit == "个" and DURATION_AFTER.match(text[end:end + 3]):
@@ -151,7 +207,9 @@ def extract_thresholds(text: str) -> list[Threshold]:
         prefix_op, prefix_rule = _prefix_op(left)
         if is_chinese and not (suffix or _target_verb_before(left)):
             continue
-        if dash:
+        if special_rule:
+            op, rule = "=", special_rule
+        elif dash:
             op, rule = "range", "threshold.range"
         elif suffix:
             op, rule = SUFFIX_MEANING[suffix.group("word")], f"threshold.suffix.{suffix.group('word')}"
@@ -162,11 +220,27 @@ def extract_thresholds(text: str) -> list[Threshold]:
             op, rule = "=", "threshold.bare"
         if suffix and prefix_op and op != prefix_op and prefix_op not in (">=",):
             op = prefix_op  # 控制在5%以内: the prefix already says which side
+        exclusive = EXCLUSIVE_AFTER.match(text[end:])
+        if exclusive and op in (">=", "<="):
+            op, rule = op[0], rule + ".exclusive"  # 6亩以下（不含6亩）
+            end += exclusive.end()
+            skip_until = end
         after = text[end:]
         noun_end = next((i for i, ch in enumerate(after) if ch in CLAUSE_BREAK), len(after))
         previous = found[-1] if found and found[-1].span[0] >= clause_start - 40 else None
         metric, subject = _metric_subject(LEADING_WORDS.sub("", left), after[:noun_end], unit, previous)
-        span_end = end + (noun_end if op == "=" and unit not in ("元", "%") and noun_end <= 15 else 0)
+        if previous is not None and left.endswith("、") and previous.unit == unit:
+            metric, subject = previous.metric, previous.subject  # 气化率分别达100%、95%: one metric, two bars
+        award = AWARD_AFTER.match(after) if unit == "元" else None
+        if award:
+            # 对首次认定的高新技术企业给予最高50万元奖励: the money is an award; who gets it is the subject.
+            metric = award.group("noun")
+            recipient = re.search(r"对(?P<who>.+?)(?:，|分别)?给予", left)
+            subject = recipient.group("who") if recipient else subject
+            end += award.end()
+        if special_rule == "threshold.doubling" and metric and "增" not in metric:
+            metric += "增长"
+        span_end = end + (noun_end if op == "=" and unit not in MEASURE_UNITS and noun_end <= 15 else 0)
         found.append(Threshold(
             text=text[clause_start:span_end], metric=metric, subject=subject, op=op,
             value=value, value_max=value_max, unit=unit,

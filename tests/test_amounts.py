@@ -18,6 +18,10 @@ from extractors.amounts import chinese_to_int, parse_amount
     ("百分之八十", (Decimal(80), "%")),
     ("一成", (Decimal(10), "%")),
     ("1,200家", (Decimal(1200), "家")),
+    ("25万头", (Decimal(250_000), "头")),
+    ("20亿立方米", (Decimal(2_000_000_000), "立方米")),
+    ("60亿度", (Decimal(6_000_000_000), "度")),
+    ("3千万元", (Decimal(30_000_000), "元")),
 ])
 def test_amounts_parse_into_base_units(amount, expected):
     assert parse_amount(amount) == expected

@@ -73,3 +73,66 @@ def test_thresholds_attribute_metric_and_subject():
 ])
 def test_thresholds_read_comparators_as_the_civil_code_does(sentence, op):
     assert [t.op for t in extract_thresholds(normalise(sentence).text)] == [op]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # 增长率：op and unit %, the metric says growth (十堰市, 立山区, 开封市)
+    ("地区生产总值增长7%左右", [("~", Decimal(7), None, "%", None)]),
+    ("努力实现地区生产总值增长6.2%左右。", [("~", Decimal("6.2"), None, "%", None)]),
+    ("单位工业增加值能耗年均下降5%。", [("=", Decimal(5), None, "%", None)]),
+    ("到2025年，全县地区生产总值翻一番", [("=", Decimal(100), None, "%", 2025)]),
+    ("启动三年旱粮单产增一成行动", [("=", Decimal(10), None, "%", None)]),
+    ("覆盖率达到百分之八十", [(">=", Decimal(80), None, "%", None)]),
+    # 下限、上限、突破、区间 (重庆市梁平区, 开封市, 怀化市)
+    ("页岩油产量突破1万吨。", [(">", Decimal(10000), None, "吨", None)]),
+    ("勘探开发井超过100口", [(">", Decimal(100), None, "口", None)]),
+    ("年发电量达60亿度以上", [(">=", Decimal(6_000_000_000), None, "度", None)]),
+    ("全区天然气(页岩气)产量达20亿立方米以上", [(">=", Decimal(2_000_000_000), None, "立方米", None)]),
+    ("能繁母猪存栏量稳定在25万头以上", [(">=", Decimal(250_000), None, "头", None)]),
+    ("负债率控制在60%以内", [("<=", Decimal(60), None, "%", None)]),
+    ("力争培育8—10个百亿企业。", [("range", Decimal(8), Decimal(10), "个", None)]),
+    ("新增就业3万至5万人", [("range", Decimal(30000), Decimal(50000), "人", None)]),
+    ("培育10到15家龙头企业", [("range", Decimal(10), Decimal(15), "家", None)]),
+    ("给予3万元-5万元的资金支持。", [("range", Decimal(30000), Decimal(50000), "元", None)]),
+    ("全市8大重点产业集群总量超过五千亿规模", [(">", Decimal(500_000_000_000), None, "元", None)]),
+    ("辖区范围内6亩以下(不含6亩)的土地使用转让手续", [("<", Decimal(6), None, "亩", None)]),
+    ("平均生存周期达到5年", [(">=", Decimal(5), None, "年", None)]),
+    # 汉字数字与混合写法
+    ("建设高标准农田1.2万亩", [("=", Decimal(12000), None, "亩", None)]),
+    ("培育二十家专精特新企业", [("=", Decimal(20), None, "家", None)]),
+    ("新增城镇就业3.2万人，失业人员再就业1万人", [("=", Decimal(32000), None, "人", None), ("=", Decimal(10000), None, "人", None)]),
+    ("新增造林面积500公顷", [("=", Decimal(500), None, "公顷", None)]),
+    ("项目总投资不低于3千万元", [(">=", Decimal(30_000_000), None, "元", None)]),
+    # 目标年份
+    ("2025年，力争全社会研发投入强度达到2.95%。", [(">=", Decimal("2.95"), None, "%", 2025)]),
+    ("到2025年底前，全市首批100个嵌入式服务设施建设示范社区全面建成", [("=", Decimal(100), None, "个", 2025)]),
+    ("2024年底前，建成5个示范村", [("=", Decimal(5), None, "个", 2024)]),
+    # 不是阈值：日期、期限、时限、电话、本文件的条目与单位数、被挑选的总体、引用奖励对象
+    ("于2023年10月底前完成", []),
+    ("环评报告书14个工作日内、环评报告表7个工作日内完成审批。", []),
+    ("联系人：张建 18805636080、3020501", []),
+    ("明确133项具体任务，涉及34个牵头单位；细化15项具体任务，涉及10个责任单位。", []),
+    ("一、县示范区管委会牵头工作（8项）", []),
+    ("县级以上龙头企业", []),
+    ("一成不变", []),
+    ("新建金上—湖北800千伏直流工程特高压线路", []),
+])
+def test_thresholds_read_every_common_phrasing(sentence, expected):
+    assert found(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence, metric, subject", [
+    ("对首次认定的高新技术企业给予最高50万元奖励", "奖励", "首次认定的高新技术企业"),
+    ("对新认定市级品牌示范企业给予10万元一次性奖补", "奖补", "新认定市级品牌示范企业"),
+    ("全县粮食产量突破50万吨", "全县粮食产量", None),
+    ("地区生产总值年均增长7%以上", "地区生产总值年均增长", None),
+])
+def test_thresholds_name_awards_and_growth_in_the_metric(sentence, metric, subject):
+    (threshold,) = extract_thresholds(normalise(sentence).text)
+    assert (threshold.metric, threshold.subject) == (metric, subject)
+
+
+def test_thresholds_count_a_restated_group_once():
+    text = normalise("从全县10个镇政府中评选出3个先进镇政府。对评选出的3个先进镇政府分别给予10万元的奖励。").text
+    assert [(t.op, t.value, t.unit) for t in extract_thresholds(text)] == [
+        ("=", Decimal(3), "个"), ("=", Decimal(100000), "元")]
