@@ -7,7 +7,7 @@ IN     ?= corpora
 OUT    ?= outputs
 
 .DEFAULT_GOAL := help
-.PHONY: help setup extract test score clean
+.PHONY: help setup extract test score eval clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -30,6 +30,13 @@ test: $(STAMP) ## run the whole test suite
 score: $(STAMP) ## extract the two sample notices and score them against ../shared/gold
 	$(BIN)/policymap extract corpora/000_3906f5c9db5bee8f.txt corpora/001_71559f4dc2e04346.txt --out $(OUT)/.score
 	$(BIN)/python ../shared/tools/score.py $(OUT)/.score ../shared/gold --verbose
+
+# The shared scorer when the repo sits beside ../shared, else the vendored copy (stdlib only).
+SCORER := $(firstword $(wildcard ../shared/tools/score.py) scripts/score.py)
+
+eval: $(STAMP) ## extract the evaluation set (corpora/eval) and score it against tests/gold/eval
+	$(BIN)/policymap extract corpora/eval --out $(OUT)/.eval
+	$(BIN)/python $(SCORER) $(OUT)/.eval tests/gold/eval
 
 clean: ## remove the virtual environment and generated outputs (keeps outputs/README.md)
 	rm -rf $(VENV)
