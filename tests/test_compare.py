@@ -16,7 +16,7 @@ from pipeline.compare import CompareError, compare, compare_out, load_records
 from pipeline.compare.reuse import COPIED, LOCALISED, REWRITTEN, classify
 from pipeline.compare.text import masker_for
 from pipeline.run import extract_text, process_file
-from tests.conftest import HUGUAN, WENXI, load_gold
+from tests.conftest import CORPORA, HUGUAN, WENXI, load_gold
 
 # Headings of the sample notices said with other words (a county that rewrote the template).
 REWORDED = {
@@ -125,6 +125,23 @@ def test_compare_actions_leave_an_unmatched_action_alone(records):
     wenxi["actions"] = [a for a in wenxi["actions"] if a["title"] in ("实施专业镇要素保障行动", "实施专业镇市场拓展行动")]
     partners = partner_titles(compare([records["huguan"], wenxi]), str(HUGUAN))
     assert {t for t, p in partners.items() if p} == {"实施专业镇要素保障行动", "实施专业镇市场拓展行动"}
+
+
+def test_compare_actions_do_not_group_unrelated_notices(records):
+    # 立山 (economic targets with bare headings) and 沁县 (projects): nothing in common with the
+    # 专业镇 notices or with each other, although both headings end in "。" and start with "2.".
+    others = [process_file(CORPORA / "eval" / name).to_record() for name in ("lishan_fengong.txt", "qinxian_renwu.txt")]
+    result = compare([records["huguan"], records["wenxi"]] + others)
+    notices_per_group: dict[str, set[int]] = {}
+    for row in result.actions:
+        notices_per_group.setdefault(row.group, set()).add(row.notice)
+    shared = [notices for notices in notices_per_group.values() if len(notices) > 1]
+    samples = {i for i, r in enumerate(result.records) if r["source"] in (str(HUGUAN), str(WENXI))}
+    assert len(shared) == 10 and all(notices == samples for notices in shared)
+    bars: dict[str, set[int]] = {}
+    for row in result.thresholds:
+        bars.setdefault(row.group, set()).add(row.notice)
+    assert all(notices <= samples or not notices & samples for notices in bars.values())
 
 
 def test_compare_group_ids_do_not_depend_on_input_order(records):

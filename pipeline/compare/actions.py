@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,8 +36,8 @@ log = logging.getLogger(__name__)
 TITLE_WEIGHT = 0.4
 # From this cosine two assigned actions are the same action; from ACTION_MATCH_FLOOR when the
 # pair stands out 1.5 times above anything else in its row and column. Same-action pairs of the
-# samples score 0.69-0.99 and, with every heading reworded, 0.49-0.87; the best wrong pair
-# scores 0.16 (tests/test_compare.py rewords and shuffles; scripts in the report measure more).
+# samples score 0.62-0.99 and, with every heading reworded (tests/test_compare.py), 0.48-0.87;
+# the best wrong pair scores 0.15.
 ACTION_MATCH_MIN = 0.25
 ACTION_MATCH_FLOOR = 0.1
 # Up to this many notices every pair is compared; above it a MinHash LSH candidate stage
@@ -59,19 +60,28 @@ class AlignedAction:
 
 
 def action_parts(record: dict) -> list[tuple[str, str]]:
-    """(heading, body) of each action; the body without its heading and responsibility clause."""
+    """(heading, body) of each action: the body runs from the end of the heading (its marker,
+    （四） or 2., says nothing) to the end of the action, without the responsibility clause;
+    punctuation is dropped from both, so two bodies that are only "。" do not look alike."""
     text = record.get("text") or ""
     parts = []
     for action in record.get("actions", []):
         start, end = action["span"]
-        cut = [tuple(action.get("title_span") or ()), tuple(action.get("responsibility_span") or ())]
-        body, cursor = [], start
-        for cut_start, cut_end in sorted(c for c in cut if c):
-            body.append(text[cursor:max(cursor, cut_start)])
-            cursor = max(cursor, cut_end)
+        title_span = action.get("title_span") or (start, start)
+        cursor = max(start, title_span[1])
+        body = []
+        clause = action.get("responsibility_span")
+        if clause and cursor <= clause[0] < end:
+            body.append(text[cursor:clause[0]])
+            cursor = max(cursor, clause[1])
         body.append(text[cursor:end])
-        parts.append((action.get("title") or "", "".join(body)))
+        parts.append((_words(action.get("title") or ""), _words("".join(body))))
     return parts
+
+
+def _words(text: str) -> str:
+    """Letters, digits and placeholders only (no punctuation, symbols or spaces)."""
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN" or unicodedata.category(ch) == "Co")
 
 
 def action_vectors(records: Sequence[dict], masker: Masker) -> tuple[sparse.csr_matrix, list[int]]:

@@ -137,7 +137,8 @@ def thresholds_wide_table(c: Comparison) -> Table:
 
 def roles_table(c: Comparison) -> Table:
     header = ["group", "unit_canonical"] + list(c.labels) + ["changed", "group_title"]
-    rows = [[row.group, row.unit] + [role or "" for role in row.roles]
+    # None (the notice lacks the action) is an empty cell in the CSV and None in a DataFrame.
+    rows = [[row.group, row.unit] + list(row.roles)
             + ["true" if row.changed else "false", row.group_title] for row in c.roles]
     return header, rows
 

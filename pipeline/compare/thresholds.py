@@ -12,6 +12,7 @@ Supports:
 Avoids:
     县级专业镇数量 <-> 省级专业镇数量: exclusive levels.
     龙头企业数量 (家) <-> 年产值 (元): different units.
+    县级重点专业镇数量 <-> 百亿企业数量: metrics that share only 数量 (below METRIC_MIN).
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ from pipeline.compare.actions import group_id
 from pipeline.compare.text import read_terms, tfidf
 
 METRIC_WEIGHT = 0.5
+# Metrics must share some words: 特色主导产业产值 / 年产值 score 0.28, 带动…配套企业户数 / 关联配套企业数量
+# 0.24, while 县级重点专业镇数量 / 嵌入式服务设施…数量 score 0.02 (数量 is everywhere, so weighs little).
+METRIC_MIN = 0.15
 # Both notices leave the subject open: as good as the same subject. One names it, the other not: half.
 SUBJECT_BOTH_OPEN, SUBJECT_ONE_OPEN = 1.0, 0.5
 # Samples: same-bar pairs score 0.55-1.0, the best wrong pair with the same unit 0.35.
@@ -77,7 +81,7 @@ def threshold_similarity(records: Sequence[dict]):
         for r, a in enumerate(rows):
             for c, b in enumerate(cols):
                 ta, tb = items[a], items[b]
-                if ta.get("unit") != tb.get("unit"):
+                if ta.get("unit") != tb.get("unit") or metric[r, c] < METRIC_MIN:
                     continue
                 words_a = (ta.get("metric") or "") + (ta.get("subject") or "")
                 words_b = (tb.get("metric") or "") + (tb.get("subject") or "")
