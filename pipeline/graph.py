@@ -446,7 +446,8 @@ def write_graph(out: Path, records: Sequence[dict] | None = None, picture: bool 
     rows = unit_measures(graph)
     write_csv(folder / "units.csv", MEASURE_COLUMNS, ([r[c] for c in MEASURE_COLUMNS] for r in rows))
     write_csv(folder / "unit_pairs.csv",
-              ["unit_a", "unit_b", "shared_actions", "lead_lead", "lead_cooperating", "cooperating_cooperating"],
+              ["notice", "unit_a", "unit_b", "shared_actions", "lead_lead", "lead_cooperating",
+               "cooperating_cooperating"],
               _unit_pairs(graph))
     actions = action_projection(graph)
     write_csv(folder / "action_pairs.csv", ["action_a", "title_a", "action_b", "title_b", "shared_leads", "units"],
@@ -458,10 +459,13 @@ def write_graph(out: Path, records: Sequence[dict] | None = None, picture: bool 
 
 
 def _unit_pairs(graph: nx.Graph) -> Iterable[list]:
-    projection = unit_projection(graph)
-    for first, second, data in sorted(projection.edges(data=True), key=lambda e: (-e[2]["weight"], e[0], e[1])):
-        yield [projection.nodes[first]["unit"], projection.nodes[second]["unit"], data["weight"], data["lead_lead"],
-               data["lead_cooperating"], data["cooperating_cooperating"]]
+    """Per notice, the units that share actions, most shared first."""
+    notices = dict.fromkeys(d["notice"] for _, d in graph.nodes(data=True) if d["kind"] == ACTION)
+    for notice in notices:
+        projection = unit_projection(notice_graph(graph, notice))
+        for first, second, data in sorted(projection.edges(data=True), key=lambda e: (-e[2]["weight"], e[0], e[1])):
+            yield [notice, projection.nodes[first]["unit"], projection.nodes[second]["unit"], data["weight"],
+                   data["lead_lead"], data["lead_cooperating"], data["cooperating_cooperating"]]
 
 
 def _write_text(path: Path, lines: Iterable[str]) -> None:
