@@ -38,7 +38,8 @@ def extract(inputs: tuple[Path, ...], out: Path, strict: bool) -> None:
     """Extract metadata, thresholds and actions from notice files or folders.
 
     INPUTS are files or folders (walked recursively). Writes OUT/notices.jsonl,
-    thresholds.csv, actions.csv, responsibilities.csv, matrices/ and skipped.csv.
+    thresholds.csv, actions.csv, responsibilities.csv, matrices/, view/ (one
+    HTML page per notice, see `policymap view`) and skipped.csv.
 
     \b
     Example:
@@ -79,6 +80,9 @@ def extract(inputs: tuple[Path, ...], out: Path, strict: bool) -> None:
     from pipeline.graph import write_graph  # networkx and matplotlib load here, after the batch
 
     write_graph(out)
+    from pipeline.view import write_views  # displaCy and the unit pipeline load here
+
+    write_views(out)
 
     good = [r for r in results if r.status != "failed"]
     failed = len(results) - len(good) + len(skipped)
@@ -147,6 +151,40 @@ def compare(out: Path, template: Path | None) -> None:
     except ReadError as err:
         raise click.ClickException(f"{template}: {err}") from err
     click.echo(f"{comparison.summary()} -> {out / 'compare'}", err=True)
+
+
+@cli.command()
+@click.argument("notice", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="HTML file to write [default: print the page to stdout].")
+def view(notice: Path, out: Path | None) -> None:
+    """Render one NOTICE as a self-contained HTML page an analyst can check.
+
+    Lead units orange, cooperating units blue, other units grey, each labelled with its
+    canonical id (also on hover); thresholds show their normalised value, action headings
+    their number. No external fonts or scripts: the page works offline.
+    `policymap extract` writes the same page for every notice to OUT/view/.
+
+    \b
+    Example:
+        policymap view corpora/000_3906f5c9db5bee8f.txt -o /tmp/huguan.html
+        policymap view notice.txt > notice.html
+    """
+    from pipeline.readers import ReadError
+    from pipeline.run import process_file
+    from pipeline.view import render_record
+    from pipeline.write import atomic_write
+
+    try:
+        result = process_file(notice)
+    except ReadError as err:
+        raise click.ClickException(f"{notice}: {err}") from err
+    page = render_record(result.to_record())
+    if out is None:
+        click.echo(page)
+    else:
+        atomic_write(out, page)
+        click.echo(f"{notice} -> {out}", err=True)
 
 
 def _compare_after_extract(out: Path) -> None:
