@@ -96,10 +96,14 @@ def build_graph(records: Sequence[dict], table: UnitTable | None = None) -> nx.G
     names: dict[str, list[str]] = {}
     levels: dict[str, list[str]] = {}
     notices: dict[str, list[str]] = {}
+    repeats: Counter = Counter()
     for record, notice in zip(records, notice_keys(r["source"] for r in records)):
         county = county_label(record) or ""
         for action in record.get("actions", []):
             node = action_id(notice, action["number"])
+            repeats[node] += 1
+            if repeats[node] > 1:  # two task lists both numbered from 1: keep both actions apart
+                node = f"{node}#{repeats[node]}"
             graph.add_node(node, kind=ACTION, notice=notice, source=record["source"], county=county,
                            number=int(action["number"]), title=action["title"],
                            label=f"{county}{action['number']}.{action['title']}", bipartite=0)

@@ -195,3 +195,39 @@ def test_graph_png_draws_without_missing_glyphs(sample_out):
         figure.canvas.draw()
         plt.close(figure)
     assert not [w for w in caught if "missing from font" in str(w.message)]
+
+
+def test_graph_keeps_actions_apart_when_two_lists_restart_numbering():
+    record = {**SMALL[0], "actions": SMALL[0]["actions"] + [{**SMALL[0]["actions"][0], "title": "附件：重点任务"}]}
+    graph = build_graph([record])
+    titles = sorted(d["title"] for _, d in graph.nodes(data=True) if d["kind"] == "action")
+    assert titles == ["实施专业镇主导产业壮大行动", "实施专业镇市场主体倍增行动", "附件：重点任务"]
+    assert graph.nodes["unit:工业和信息化"]["actions_led"] == 3
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "no notices.jsonl here"),
+    ('{"source": "a.txt", "actions": []}\n{"source": \n', "notices.jsonl:2: not a JSON record"),
+])
+def test_graph_command_names_the_bad_input(tmp_path, content, message):
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    if content is not None:
+        (tmp_path / "notices.jsonl").write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["graph", str(tmp_path)])
+    assert result.exit_code == 1 and message in result.output and str(tmp_path) in result.output
+
+
+def test_graph_command_on_a_run_without_actions_writes_empty_files(tmp_path):
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    (tmp_path / "notices.jsonl").write_text('{"source": "a.txt", "actions": []}\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["graph", str(tmp_path), "--no-picture"])
+    assert result.exit_code == 0, result.output
+    assert "0 actions, 0 units" in result.output
+    assert not (tmp_path / "graph" / "responsibility.png").exists()
+    assert (tmp_path / "graph" / "units.csv").read_text(encoding="utf-8-sig").startswith("notice,")
