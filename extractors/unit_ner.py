@@ -47,9 +47,9 @@ LABEL = "UNIT"
 CJK = r"\u4e00-\u9fff"
 # Words that a unit's name may start with before its level word.
 NAME_HEADS = ("中共", "中国", "国家税务总局", "国网", "共青团")
+# Level words a name may start with. Not 乡 / 镇: they would swallow the 镇 of 专业镇乡镇政府
+# (and 乡镇政府 / 镇人民政府 are aliases whole).
 LEVEL_WORDS = ("自治区", "自治州", "自治县", "省", "市", "州", "盟", "县", "旗", "区", "各")
-# Before a function name, 乡 / 镇 would swallow the 镇 of 专业镇乡镇政府; 委 gives 县委 + 组织部.
-PREFIX_LEVEL_WORDS = LEVEL_WORDS
 # The tail of a branch: 市生态环境局 + 壶关分局, 中国银保监会长治 + 监管分局壶关监管组.
 BRANCH_TAIL = rf"[{CJK}]{{1,8}}?(?:分局|支局|监管组|中心支行|支行|分行)"
 # Branches of national bodies, whose names start with the body rather than a level word.
@@ -123,14 +123,14 @@ def build_unit_nlp(table: UnitTable, places: Iterable[str] = ()) -> Language:
     from spacy.language import Language
 
     places = tuple(places)
-    prefix_words = frozenset(places) | frozenset(PREFIX_LEVEL_WORDS) | frozenset(NAME_HEADS)
+    prefix_words = frozenset(places) | frozenset(LEVEL_WORDS) | frozenset(NAME_HEADS)
     longest = max(map(len, prefix_words))
     place_alternation = "|".join(map(re.escape, places)) or "(?!)"
     level_alternation = "|".join(map(re.escape, LEVEL_WORDS))
     heads = "|".join(map(re.escape, NAME_HEADS))
     endings = "|".join(map(re.escape, UNSEEN_ENDINGS))
     # A level word or place name (not 市级 / 县级: those qualify things, not units), a few
-    # characters, the first unit word, and then a boundary (管理办法 is no 办; 技术中心的 is).
+    # characters, the first unit word, then a boundary: 由县气象站负责, not 县气象站点建设.
     unseen = re.compile(rf"{BOUNDARY}(?:{heads})?(?:(?:{place_alternation})(?:{level_alternation})?|{level_alternation})+(?!级)"
                         rf"[{CJK}]{{1,12}}?(?:{endings})(?=$|[，。；：、（）\\s]|{UNSEEN_FOLLOWERS})")
     national = re.compile("|".join(f"(?:{p})" for p in NATIONAL_BRANCH))

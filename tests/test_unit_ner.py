@@ -33,9 +33,14 @@ def nlp(units_table):
     ("县财政局县教育局", [("县财政局", "财政", "county"), ("县教育局", "教育", "county")]),
     # traditional characters: matched on the simplified form, reported as printed
     ("縣工信局、縣鄉村振興局牽頭", [("縣工信局", "工业和信息化", "county"), ("縣鄉村振興局", "农业农村", "county")]),
+    # the addressees of the Jiangxian (絳縣) notice, printed in traditional characters
+    ("各鄉（鎮）人民政府，絳縣經濟開發區管委會，縣直各有關單位：",
+     [("各鄉（鎮）人民政府", "乡镇政府", "collective"), ("絳縣經濟開發區管委會", "开发区管委会", "county"),
+      ("縣直各有關單位", "直属有关单位", "collective")]),
     # unseen unit-like names keep canonical None
     ("县气象站负责", [("县气象站", None, None)]),
     ("由县数字经济发展中心牵头", [("县数字经济发展中心", None, None)]),
+    ("加快县气象站点建设", []),
     # not units
     ("培育专业镇市场主体，壮大县域经济", []),
     ("争创省级和国家级企业技术中心", []),
