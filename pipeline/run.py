@@ -8,7 +8,8 @@ A failed file never stops a batch; it is listed in ``OUT/skipped.csv``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +22,7 @@ from extractors.thresholds import extract_thresholds
 from pipeline.normalise import normalise
 from pipeline.outline import outline
 from pipeline.readers import KNOWN_SUFFIXES, ReadError, read
+from pipeline.readers.traditional import restore_printed
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,7 @@ class NoticeResult:
     text: str = ""
     encoding: str | None = None
     format: str | None = None
+    page_starts: list[int] = field(default_factory=list)  # offset in text where each page starts (PDF)
 
     @property
     def stem(self) -> str:
@@ -72,6 +75,7 @@ class NoticeResult:
             "addressees": list(meta.addressees),
             "format": self.format,
             "encoding": self.encoding,
+            "page_starts": self.page_starts or None,
             "text": self.text,
         }
 
@@ -101,8 +105,14 @@ def _action_record(action: Action) -> dict:
             "rule": action.rule}
 
 
-def extract_text(source: str, text: str, knowledge: Knowledge) -> NoticeResult:
-    """Run every extractor on decoded text; the stages after reading."""
+def extract_text(source: str, text: str, knowledge: Knowledge, *, printed: str | None = None,
+                 page_starts: Sequence[int] = ()) -> NoticeResult:
+    """Run every extractor on decoded text; the stages after reading.
+
+    ``printed``: when ``text`` is the simplified view of a notice printed in traditional
+    characters (same length), the text as printed; names, titles and texts then quote it.
+    ``page_starts``: offsets in ``text`` where each page starts, mapped into the normalised text.
+    """
     normalised = normalise(text)
     body = normalised.text
     sections = outline(body)
@@ -110,6 +120,9 @@ def extract_text(source: str, text: str, knowledge: Knowledge) -> NoticeResult:
     result.metadata = extract_metadata(body, knowledge.regions)
     result.thresholds = extract_thresholds(body)
     result.actions = extract_actions(body, sections, knowledge.units)
+    if printed is not None:
+        restore_printed(result, normalised, printed)
+    result.page_starts = [bisect_left(normalised.offsets, start) for start in page_starts]
     if not result.actions:
         result.warnings.append("actions: no numbered task list found")
     for action in result.actions:
@@ -128,7 +141,9 @@ def process_file(path: Path, source: str | None = None, knowledge: Knowledge | N
     """Read and extract one file. Raises :class:`ReadError` when it cannot be read."""
     knowledge = knowledge or default_knowledge()
     document = read(path)
-    result = extract_text(source or str(path), document.text, knowledge)
+    printed = document.text if document.simplified is not None else None
+    result = extract_text(source or str(path), document.simplified or document.text, knowledge,
+                          printed=printed, page_starts=document.page_starts)
     result.warnings[:0] = [f"read: {w}" for w in document.warnings]
     result.encoding, result.format = document.encoding, document.format
     if result.warnings:

@@ -1,13 +1,25 @@
 """Readers: one per input format, each turning a file into decoded text plus warnings.
 
 Dispatch looks at the file's first bytes (magic numbers), not only at its name, so
-that a PNG renamed ``.txt`` is refused with a message instead of being read as text.
-Formats other than plain text come with their own reader modules (PDF, DOCX, HTML);
-until a format has a reader, a file of that format is skipped with a clear reason.
+that a PNG renamed ``.txt`` is refused with a message instead of being read as text,
+and a PDF saved as ``.doc`` is still read as a PDF. The extension only settles what
+the content leaves open (an HTML fragment without ``<html>``).
+
+| content                         | reader                                   |
+| ------------------------------- | ---------------------------------------- |
+| ``%PDF-``                       | :mod:`pipeline.readers.pdf` (pdfplumber) |
+| ZIP with ``word/document.xml``  | :mod:`pipeline.readers.docx`             |
+| OLE2 (``.doc`` / ``.wps``)      | converted to DOCX by LibreOffice, if installed |
+| ``<!DOCTYPE html`` / ``<html``  | :mod:`pipeline.readers.html`             |
+| anything else that decodes      | :mod:`pipeline.readers.text`             |
+
+Every reader's text then gets a simplified-character view when it is printed in
+traditional characters (:mod:`pipeline.readers.traditional`).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +55,10 @@ class Document:
     format: str
     encoding: str | None = None
     warnings: list[str] = field(default_factory=list)
+    # Offset in ``text`` where each page starts (PDF); empty when the format has no pages.
+    page_starts: tuple[int, ...] = ()
+    # ``text`` in simplified characters, same length, when it is printed in traditional ones.
+    simplified: str | None = None
 
 
 def sniff(head: bytes) -> str | None:
@@ -53,16 +69,61 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def read(path: Path) -> Document:
-    """Read one notice file, choosing the reader from its content."""
+OCR_ENV = "POLICYMAP_OCR"
+# An HTML page announces itself in its first bytes, after an optional BOM and whitespace.
+HTML_START = (b"<!doctype html", b"<html", b"<?xml")
+HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+LEGACY_OFFICE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _looks_like_html(head: bytes, suffix: str) -> bool:
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith(HTML_START[:2]) or (start.startswith(b"<?xml") and b"<html" in start):
+        return True
+    if start.startswith(b"<!--") and (b"<html" in start or b"<!doctype html" in start):
+        return True
+    # A fragment (<meta …><div>…) counts as HTML when the name says so or it has a body tag.
+    return start.startswith(b"<") and (suffix in HTML_SUFFIXES or b"<body" in start or b"<head" in start)
+
+
+def read(path: Path, ocr: bool | None = None) -> Document:
+    """Read one notice file, choosing the reader from its content.
+
+    ``ocr`` reads PDFs without a text layer through Tesseract instead of refusing them;
+    by default it follows the environment variable POLICYMAP_OCR (``policymap extract
+    --ocr`` sets it, so batch worker processes see it too).
+    """
+    if ocr is None:
+        ocr = os.environ.get(OCR_ENV) == "1"
     from pipeline.readers import text as text_reader
+    from pipeline.readers.traditional import simplified_view
 
     try:
         with path.open("rb") as fh:
-            head = fh.read(8)
+            head = fh.read(2048)
     except OSError as err:
         raise ReadError(f"cannot open: {err.strerror or err}") from err
-    kind = sniff(head)
-    if kind is not None:
-        raise ReadError(f"{kind}, not a text notice; no reader for this format yet")
-    return text_reader.read_text(path)
+    suffix = path.suffix.lower()
+    if b"%PDF-" in head[:1024]:
+        from pipeline.readers.pdf import read_pdf
+        document = read_pdf(path, ocr=ocr)
+    elif head.startswith(b"PK\x03\x04"):
+        from pipeline.readers.docx import read_docx
+        document = read_docx(path)
+    elif head.startswith(LEGACY_OFFICE):
+        from pipeline.readers.docx import read_legacy_office
+        document = read_legacy_office(path)
+    elif _looks_like_html(head, suffix):
+        from pipeline.readers.html import read_html
+        document = read_html(path)
+    else:
+        kind = sniff(head)
+        if kind is not None:
+            raise ReadError(f"{kind}, not a notice; no reader for this format")
+        document = text_reader.read_text(path)
+    if not document.text.strip():
+        raise ReadError(f"{document.format.upper()} file holds no text")
+    document.simplified, warning = simplified_view(document.text)
+    if warning:
+        document.warnings.append(warning)
+    return document

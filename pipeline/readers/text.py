@@ -1,9 +1,18 @@
-"""Plain-text reader: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030/GBK.
+"""Plain-text reader: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030/GBK, Big5.
 
 The encoding is decided by strict decodes in a fixed order, never by silently
-replacing characters. Text that no strict decode accepts is decoded with the
-encoding that needs the fewest replacements, and a warning says how many bytes
-were undecodable and where the first one is.
+replacing characters. Bytes that both GB18030 and Big5 accept (Big5's byte ranges
+lie inside GB18030's, so a Big5 file always "decodes" as GB18030) are settled by
+charset-normalizer, which scores how plausible each decoding is. Text that no strict
+decode accepts is decoded with the encoding that needs the fewest replacements, and a
+warning says how many bytes were undecodable and where the first one is.
+
+Mojibake, UTF-8 bytes once read as GBK and saved again (闻喜县 -> 闂诲枩鍘?), is
+recognised by its characters: in real Chinese text nearly every character is one of the
+3,755 common characters of GB 2312 level 1, in this mojibake almost none is. It is
+encoded back to GBK and decoded as UTF-8; characters the first misreading destroyed
+stay U+FFFD and a warning counts them. (ftfy, the usual mojibake library, does not
+handle the CJK codecs: python-ftfy issue #34.)
 """
 
 from __future__ import annotations
@@ -14,7 +23,13 @@ from pathlib import Path
 from pipeline.readers import Document, ReadError
 
 # Tried in order after BOM detection; GB18030 is a superset of GBK and GB2312.
-STRICT_ENCODINGS = ("utf-8", "gb18030")
+STRICT_ENCODINGS = ("utf-8", "gb18030", "big5")
+# Mojibake: under this share of common characters the text is suspect, and its repair
+# must reach the second share to be kept.
+MOJIBAKE_COMMON_SHARE = 0.3
+REPAIRED_COMMON_SHARE = 0.8
+# Fewer Han characters than this are too few to judge.
+MIN_HAN_TO_JUDGE = 20
 # Files larger than this are refused rather than read whole (notices are kilobytes).
 MAX_BYTES = 50 * 1024 * 1024
 # Share of control characters above which "text" is really binary data.
@@ -31,14 +46,25 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
                           (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             try:
-                return data.decode(encoding), encoding, []
+                text, warnings = repair_mojibake(data.decode(encoding))
+                return text, encoding, warnings
             except UnicodeDecodeError:
                 break
+    decoded = {}
     for encoding in STRICT_ENCODINGS:
         try:
-            return data.decode(encoding), encoding, []
+            decoded[encoding] = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if encoding == "utf-8":
+            text, warnings = repair_mojibake(decoded[encoding])
+            return text, encoding, warnings
+    if len(decoded) == 2:
+        encoding = _likelier(data, list(decoded))
+        return decoded[encoding], encoding, []
+    if decoded:
+        encoding = next(iter(decoded))
+        return decoded[encoding], encoding, []
     best = min(STRICT_ENCODINGS, key=lambda enc: data.decode(enc, errors="replace").count("\ufffd"))
     first_bad = 0
     try:
@@ -49,6 +75,57 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
     bad = text.count("\ufffd")
     return text, best, [f"{bad} undecodable byte sequence(s) replaced with U+FFFD when reading as {best} "
                         f"(first at byte {first_bad})"]
+
+
+def _likelier(data: bytes, encodings: list[str]) -> str:
+    """The encoding charset-normalizer finds most plausible for ``data``, among ``encodings``."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=encodings).best()
+    if best is None:
+        return encodings[0]
+    name = best.encoding.replace("_", "").lower()
+    return next((enc for enc in encodings if enc.replace("-", "").lower() == name), encodings[0])
+
+
+def common_share(text: str) -> tuple[float, int]:
+    """(share of Han characters among GB 2312's 3,755 common ones, number of Han characters).
+
+    >>> round(common_share("壶关县促进专业镇高质量发展实施方案")[0], 2)
+    1.0
+    """
+    han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+    common = 0
+    for ch in han:
+        try:
+            common += 0xB0 <= ch.encode("gb2312")[0] <= 0xD7
+        except UnicodeEncodeError:
+            pass
+    return (common / len(han) if han else 1.0), len(han)
+
+
+def repair_mojibake(text: str) -> tuple[str, list[str]]:
+    """Undo UTF-8 bytes once decoded as GBK; (text, warnings). Other text comes back as is.
+
+    >>> repair_mojibake("壶关县促进专业镇高质量发展实施方案".encode("utf-8").decode("gb18030", errors="replace"))[0][:6]
+    '壶关县促进专业'
+    """
+    share, han = common_share(text)
+    if han < MIN_HAN_TO_JUDGE or share >= MOJIBAKE_COMMON_SHARE:
+        return text, []
+    best = None
+    for codec in ("gb18030", "gbk"):
+        raw = text.replace("\ufffd", "?").encode(codec, errors="replace")
+        repaired = raw.decode("utf-8", errors="replace").replace("\ufffd?", "\ufffd")
+        lost = repaired.count("\ufffd")
+        if best is None or lost < best[1]:
+            best = (repaired, lost)
+    repaired, lost = best
+    if common_share(repaired)[0] < REPAIRED_COMMON_SHARE:
+        return text, [f"text looks garbled (only {share:.0%} common characters) and is not UTF-8-read-as-GBK "
+                      "mojibake that could be repaired; extraction will be poor"]
+    return repaired, [f"mojibake (UTF-8 once read as GBK) repaired"
+                      + (f"; {lost} character(s) were lost before and are U+FFFD" if lost else "")]
 
 
 def read_text(path: Path) -> Document:

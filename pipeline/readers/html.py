@@ -1,0 +1,136 @@
+"""HTML reader for government portal pages: the article, and the portal's metadata table.
+
+Supports:
+    the article body, found by trafilatura (navigation, scripts, share bars, related
+        links, footers and sidebars dropped)
+    the metadata table portals print above the article (政府信息公开 pages):
+        索引号 / 发文字号 / 发文机关 / 成文日期 / 发布日期 / 主题分类 in <td>/<th>, <li>, <dt>/<dd>
+        or <span> pairs, with or without the colon -> "索引号：000014349/2023-61104" lines at
+        the top of the text, which extractors/metadata.py reads as header fields
+    the page title (<h1>) as a 标题 field when the article does not repeat it
+    charsets declared in <meta> (GB2312 and GBK read as their superset GB18030)
+Avoids:
+    ICP numbers, 公网安备 numbers, phone numbers and visitor counters of the page footer:
+    never in the text, so never thresholds or metadata. Boilerplate lines that trafilatura
+    leaves at either end of the article are trimmed.
+    A page with no article (a list page, a 404 page): ReadError, not an empty notice.
+
+Why trafilatura and not our own lxml walk: on portal pages both find the article, but
+trafilatura also copes with table-layout portals, comment blocks and share widgets that a
+hand-written density rule has to learn one site at a time; it is maintained and fast
+(a few ms a page). It drops the metadata table, which is why that table is read here with lxml.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pipeline.readers import Document, ReadError
+from pipeline.readers.text import decode
+
+# The labels portals print in their metadata table, as extractors/metadata.py knows them.
+LABELS = ("索引号", "发文字号", "文号", "发文机关", "发布机构", "发文单位", "成文日期", "成文时间", "发布日期",
+          "发布时间", "主题分类", "主题词", "生效日期", "标题", "名称")
+LABEL_CELL = re.compile(rf"^\s*(?P<label>{'|'.join(LABELS)})\s*[：:]?\s*(?P<value>.*?)\s*$", re.S)
+# Page furniture that may cling to either end of an extracted article.
+BOILERPLATE = re.compile(
+    r"ICP备|ICP证|公网安备|网站标识码|访问量|访问者|访问次数|浏览次数|阅读次数|版权所有|技术支持|主办单位|承办单位|"
+    r"网站地图|联系我们|字体大小|打印本页|关闭窗口|分享到|【大】|当前位置"
+)
+BLOCKS = {"div", "p", "table", "tbody", "tr", "td", "th", "ul", "ol", "li", "dl", "dt", "dd", "section", "article",
+          "h1", "h2", "h3", "h4", "form", "br"}
+CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
+NOTICE_KIND = re.compile(r"关于|通知|意见|方案|办法|规定|决定|通告|公告|细则|规划|计划")
+# Fewer Chinese characters than this in the article: the page has no article.
+MIN_ARTICLE_HAN = 30
+MAX_BYTES = 20 * 1024 * 1024
+
+
+def _decode(data: bytes) -> tuple[str, str, list[str]]:
+    match = CHARSET.search(data[:4096])
+    if match:
+        declared = match.group(1).decode("ascii").lower()
+        encoding = "gb18030" if declared in ("gb2312", "gbk", "gb18030", "x-gbk") else declared
+        try:
+            return data.decode(encoding), encoding, []
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong declaration is common; detect instead
+    return decode(data)
+
+
+def _text(element) -> str:
+    return re.sub(r"\s+", " ", "".join(element.itertext())).strip()
+
+
+def metadata_fields(tree) -> list[tuple[str, str]]:
+    """(label, value) pairs of the page's metadata table, in page order, first of each label."""
+    found: dict[str, str] = {}
+    for element in tree.iter("td", "th", "li", "dt", "dd", "span", "p", "div", "label", "b", "strong"):
+        if any(child.tag in BLOCKS for child in element):
+            continue  # a container: its cells are looked at one by one
+        match = LABEL_CELL.match(_text(element))
+        if not match or len(match.group("value")) > 120:
+            continue
+        label, value = match.group("label"), match.group("value")
+        if not value:
+            # The value sits in the next cell / dd / span.
+            sibling = element.getnext()
+            if sibling is None and element.getparent() is not None and element.getparent().tag in ("b", "strong", "label"):
+                sibling = element.getparent().getnext()
+            value = _text(sibling) if sibling is not None else ""
+            if LABEL_CELL.match(value) or len(value) > 120:
+                value = ""
+        if value and label not in found:
+            found[label] = value
+    return list(found.items())
+
+
+def _page_title(tree) -> str | None:
+    for element in tree.iter("h1", "h2"):
+        title = _text(element)
+        if len(title) >= 8 and NOTICE_KIND.search(title):
+            return title
+    return None
+
+
+def _trim(lines: list[str]) -> list[str]:
+    while lines and BOILERPLATE.search(lines[0]):
+        lines.pop(0)
+    while lines and BOILERPLATE.search(lines[-1]):
+        lines.pop()
+    return lines
+
+
+def read_html(path: Path) -> Document:
+    """Read a portal page; see the module docstring."""
+    import lxml.html
+    import trafilatura
+
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise ReadError(f"cannot read: {err.strerror or err}") from err
+    if len(data) > MAX_BYTES:
+        raise ReadError(f"HTML page is {len(data) / 1e6:.0f} MB, over the {MAX_BYTES // 2**20} MiB limit")
+    page, encoding, warnings = _decode(data)
+    try:
+        tree = lxml.html.document_fromstring(page.lstrip("\ufeff").encode("utf-8"),
+                                             parser=lxml.html.HTMLParser(encoding="utf-8", remove_comments=True))
+    except Exception as err:  # lxml raises ParserError / XMLSyntaxError on hopeless input
+        raise ReadError(f"unparsable HTML: {err}") from err
+    for junk in tree.iter("script", "style", "noscript", "template"):
+        junk.text = None
+    fields = metadata_fields(tree)
+    article = trafilatura.extract(page, include_tables=True, include_comments=False, include_images=False,
+                                  include_links=False, favor_recall=True, deduplicate=False) or ""
+    lines = _trim([line.strip() for line in article.splitlines() if line.strip()])
+    if sum(1 for ch in "".join(lines) if "\u4e00" <= ch <= "\u9fff") < MIN_ARTICLE_HAN:
+        raise ReadError("HTML page with no article text (a list, navigation or error page?)")
+    labels = {label for label, _ in fields}
+    compact = re.sub(r"\s+", "", "".join(lines[:15]))
+    title = _page_title(tree)
+    if title and not labels & {"标题", "名称"} and re.sub(r"\s+", "", title) not in compact:
+        fields.append(("标题", title))
+    header = [f"{label}：{value}" for label, value in fields]
+    return Document("\n".join(header + lines), "html", encoding, warnings)

@@ -1,0 +1,269 @@
+"""PDF reader (pdfplumber): the text layer in reading order, as the paragraphs were written.
+
+Supports:
+    lines wrapped by the layout -> rejoined without a space (a line that reaches the
+        right margin and is followed by a line that is not indented continues it),
+        also across a page break (运 / 城银保监分局…)
+    running headers and footers -> removed: page numbers (— 4 —, - 4 -, 第4页 共17页, 4/17)
+        and lines repeated at the top or bottom of most pages
+    fake bold (each glyph printed twice, slightly shifted) -> one character
+    task tables (序号 | 重点任务 | 牵头单位 | 配合单位) -> numbered lines, see tables.py
+    a page start offset for every page (Document.page_starts), so any span has a page
+    no text layer (a scan) -> ReadError, or Tesseract OCR with ``ocr=True``
+Avoids:
+    Spaces between CJK characters of justified lines (pdfplumber's own extract_text
+    puts them wherever glyphs are spread); only ASCII words keep a space.
+    Encrypted, truncated and corrupt files: a ReadError that says which.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.readers import Document, ReadError
+from pipeline.readers.tables import render_table
+
+log = logging.getLogger(__name__)
+
+# Page numbers as 公文 and office software print them.
+PAGE_NUMBER = re.compile(
+    r"^(?:[—–\-－―─一]{1,2}\s*\d{1,4}\s*[—–\-－―─一]{1,2}|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4}|\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$"
+)
+# Lines this close to the top or bottom edge (share of the page height) may be running heads.
+MARGIN_ZONE = 0.12
+# A running head is a line repeated (digits aside) at the same place on this share of pages.
+REPEATED_SHARE = 0.5
+TERMINAL = set("。！？；：…")
+# Fewer visible characters than this per page: the page has no real text layer.
+MIN_CHARS_PER_PAGE = 10
+
+
+@dataclass(slots=True)
+class Line:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    table: bool = False  # a rendered table row: always its own line
+
+
+def _line_text(chars: list[dict]) -> str:
+    """Glyphs of one line joined; a space only between ASCII words that the layout set apart.
+
+    A gap counts as a space when it is wider than the line's usual gap between glyphs
+    (justified CJK lines spread every glyph) by a sixth of the font size.
+    """
+    ordered: list[dict] = []
+    for char in sorted(chars, key=lambda c: c["x0"]):
+        # pdfplumber lists a glyph that maps to several characters (a "——" ligature) once per character.
+        if ordered and char["text"] == ordered[-1]["text"] and abs(char["x0"] - ordered[-1]["x0"]) < 0.01:
+            continue
+        ordered.append(char)
+    gaps = [b["x0"] - a["x1"] for a, b in zip(ordered, ordered[1:])]
+    usual = statistics.median(gaps) if gaps else 0.0
+    out: list[str] = []
+    for position, char in enumerate(ordered):
+        text = char["text"]
+        if position and text.strip():
+            previous = ordered[position - 1]["text"][-1:]
+            if (gaps[position - 1] > usual + char["size"] / 6 and previous.isascii() and previous.isalnum()
+                    and text[:1].isascii() and text[:1].isalnum()):
+                out.append(" ")
+        out.append(text)
+    return "".join(out).strip()
+
+
+def _page_lines(page, state: dict) -> list[Line]:
+    """Text lines and rendered task-table rows of one page, top to bottom."""
+    tables = []
+    if page.rects or page.lines or page.curves:  # ruled tables need ruling; skip the cost otherwise
+        tables = page.find_tables()
+    boxes = [table.bbox for table in tables]
+    lines: list[Line] = []
+    for raw in page.extract_text_lines(strip=True, return_chars=True):
+        middle = (raw["top"] + raw["bottom"]) / 2
+        if any(x0 <= (raw["x0"] + raw["x1"]) / 2 <= x1 and top <= middle <= bottom for x0, top, x1, bottom in boxes):
+            continue
+        text = _line_text(raw["chars"])
+        if text:
+            size = statistics.median(c["size"] for c in raw["chars"])
+            lines.append(Line(text, raw["x0"], raw["x1"], raw["top"], raw["bottom"], size))
+    for table in tables:
+        rendered, state["roles"] = render_table(table.extract(), state.get("roles"))
+        x0, top, x1, bottom = table.bbox
+        lines.extend(Line(text, x0, x1, top + n * 0.001, bottom, 0.0, table=True) for n, text in enumerate(rendered))
+    if not tables:
+        state["roles"] = None if lines else state.get("roles")
+    return sorted(lines, key=lambda line: line.top)
+
+
+def _running_heads(pages: list[list[Line]], heights: list[float]) -> set[tuple[int, int]]:
+    """(page, line) indices of page numbers and running headers/footers."""
+    drop: set[tuple[int, int]] = set()
+    candidates: list[tuple[int, int, str]] = []
+    for page_no, (lines, height) in enumerate(zip(pages, heights)):
+        for line_no, line in enumerate(lines):
+            near_edge = line.top < MARGIN_ZONE * height or line.bottom > (1 - MARGIN_ZONE) * height
+            at_end = line_no < 2 or line_no >= len(lines) - 2
+            if not (near_edge and at_end) or line.table:
+                continue
+            if PAGE_NUMBER.match(line.text):
+                drop.add((page_no, line_no))
+            else:
+                candidates.append((page_no, line_no, re.sub(r"\d+", "#", line.text)))
+    if len(pages) >= 3:
+        counts = Counter(key for _, _, key in {(p, 0, k) for p, _, k in candidates})
+        for page_no, line_no, key in candidates:
+            if counts[key] >= max(2, REPEATED_SHARE * len(pages)):
+                drop.add((page_no, line_no))
+    return drop
+
+
+def _join(pages: list[list[Line]], width: float) -> tuple[str, list[int]]:
+    """Text of the pages with wrapped lines rejoined, and the offset where each page starts."""
+    body = [line for lines in pages for line in lines if not line.table]
+    if not body:
+        return "", [0] * len(pages)
+    size = statistics.median(line.size for line in body)
+    lefts = [min(line.x0 for line in lines if not line.table) for lines in pages if any(not l.table for l in lines)]
+    left = statistics.median(lefts)
+    # The right margin is where several lines end; a single longest line (a title) may stop short
+    # of it, and then the page's mirror of the left margin stands in.
+    rightmost = max(line.x1 for line in body)
+    if sum(1 for line in body if line.x1 >= rightmost - size / 2) >= 2:
+        right = rightmost
+    else:
+        right = max(rightmost, width - left)
+    uses_indent = any(line.x0 > left + 0.5 * size for line in body)
+    parts: list[str] = []
+    page_starts: list[int] = []
+    length = 0
+    previous: Line | None = None
+    for lines in pages:
+        page_start = None
+        for line in lines:
+            if previous is not None:
+                wrapped = (not previous.table and not line.table and previous.x1 >= right - size / 2
+                           and line.x0 <= left + 0.5 * size
+                           and (uses_indent or previous.text[-1] not in TERMINAL))
+                if not wrapped:
+                    parts.append("\n")
+                    length += 1
+            if page_start is None:
+                page_start = length
+            parts.append(line.text)
+            length += len(line.text)
+            previous = line
+        page_starts.append(length if page_start is None else page_start)
+    return "".join(parts), page_starts
+
+
+def _ocr(path: Path) -> tuple[list[str], list[str]]:
+    """Text of every page through Tesseract (chi_sim), and warnings."""
+    tesseract = shutil.which("tesseract")
+    if tesseract is None:
+        raise ReadError("no text layer (scanned PDF?) and --ocr needs Tesseract: "
+                        "apt-get install tesseract-ocr tesseract-ocr-chi-sim")
+    langs = subprocess.run([tesseract, "--list-langs"], capture_output=True, text=True).stdout.split()
+    if "chi_sim" not in langs:
+        raise ReadError("--ocr needs Tesseract's Chinese model: apt-get install tesseract-ocr-chi-sim")
+    import pypdfium2
+
+    texts = []
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for number in range(len(pdf)):
+                image = pdf[number].render(scale=300 / 72).to_pil()
+                image_path = Path(tmp) / f"page{number}.png"
+                image.save(image_path)
+                done = subprocess.run([tesseract, str(image_path), "stdout", "-l", "chi_sim", "--psm", "6"],
+                                      capture_output=True, text=True, env=env, timeout=300)
+                if done.returncode != 0:
+                    raise ReadError(f"Tesseract failed on page {number + 1}: {done.stderr.strip()[:200]}")
+                texts.append(done.stdout)
+    finally:
+        pdf.close()
+    return texts, [f"read through OCR (Tesseract chi_sim, {len(texts)} pages): check names and figures"]
+
+
+def _check_complete(path: Path) -> None:
+    """A PDF ends with %%EOF; a download cut short does not."""
+    try:
+        with path.open("rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            size = fh.tell()
+            fh.seek(max(0, size - 2048))
+            tail = fh.read()
+    except OSError as err:
+        raise ReadError(f"cannot read: {err.strerror or err}") from err
+    if b"%%EOF" not in tail:
+        raise ReadError("truncated PDF: no %%EOF end marker (incomplete download or copy?)")
+
+
+def read_pdf(path: Path, ocr: bool = False) -> Document:
+    """Read a PDF notice; see the module docstring."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    _check_complete(path)
+    warnings: list[str] = []
+    try:
+        with pdfplumber.open(path) as pdf:
+            pages: list[list[Line]] = []
+            heights: list[float] = []
+            widths: list[float] = []
+            visible = 0
+            state: dict = {}
+            for page in pdf.pages:
+                page = page.dedupe_chars(tolerance=1)
+                pages.append(_page_lines(page, state))
+                heights.append(float(page.height))
+                widths.append(float(page.width))
+                visible += sum(1 for c in page.chars if c["text"].strip())
+            page_count = len(pdf.pages)
+    except (PDFPasswordIncorrect, PDFEncryptionError) as err:
+        raise ReadError("encrypted PDF: it needs a password to open") from err
+    except ReadError:
+        raise
+    except Exception as err:  # pdfminer raises many kinds on damaged files; all mean "cannot parse"
+        # pdfplumber wraps pdfminer's exception as the first argument of PdfminerException.
+        cause = err.args[0] if err.args and isinstance(err.args[0], Exception) else (err.__cause__ or err)
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(err).lower():
+            raise ReadError("encrypted PDF: it needs a password to open") from err
+        raise ReadError(f"corrupt PDF: {type(cause).__name__}: {str(cause)[:120] or 'cannot parse'}") from err
+    if page_count == 0:
+        raise ReadError("PDF has no pages")
+    if visible < MIN_CHARS_PER_PAGE * page_count:
+        if not ocr:
+            raise ReadError(f"no text layer (scanned PDF?) on {page_count} page(s); rerun with --ocr to read it "
+                            "with Tesseract")
+        texts, warnings = _ocr(path)
+        starts, offset = [], 0
+        for text in texts:
+            starts.append(offset)
+            offset += len(text) + 1
+        return Document("\n".join(texts), "pdf", None, warnings, page_starts=tuple(starts))
+    empty = [str(n + 1) for n, lines in enumerate(pages) if not lines]
+    if empty:
+        warnings.append(f"page(s) {', '.join(empty)} have no text layer (scanned?); --ocr reads them")
+    drop = _running_heads(pages, heights)
+    kept = [[line for n, line in enumerate(lines) if (p, n) not in drop] for p, lines in enumerate(pages)]
+    text, page_starts = _join(kept, statistics.median(widths))
+    unmapped = text.count("(cid:")
+    if unmapped:
+        warnings.append(f"{unmapped} glyph(s) have no Unicode mapping in the PDF's fonts ((cid:…)); --ocr may help")
+    return Document(text, "pdf", None, warnings, page_starts=tuple(page_starts))
