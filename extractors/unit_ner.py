@@ -49,7 +49,9 @@ CJK = r"\u4e00-\u9fff"
 NAME_HEADS = ("中共", "中国", "国家税务总局", "国网", "共青团")
 # Level words a name may start with. Not 乡 / 镇: they would swallow the 镇 of 专业镇乡镇政府
 # (and 乡镇政府 / 镇人民政府 are aliases whole).
-LEVEL_WORDS = ("自治区", "自治州", "自治县", "省", "市", "州", "盟", "县", "旗", "区", "各")
+# 县直 / 市直 start the collective 县直各有关单位.
+LEVEL_WORDS = ("自治区", "自治州", "自治县", "县直", "市直", "区直", "省直", "省", "市", "州", "盟", "县", "旗",
+               "区", "各")
 # The tail of a branch: 市生态环境局 + 壶关分局, 中国银保监会长治 + 监管分局壶关监管组.
 BRANCH_TAIL = rf"[{CJK}]{{1,8}}?(?:分局|支局|监管组|中心支行|支行|分行)"
 # Branches of national bodies, whose names start with the body rather than a level word.
