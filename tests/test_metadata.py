@@ -121,3 +121,81 @@ def test_metadata_signed_and_published_dates(header, signed, published, knowledg
 def test_metadata_cited_policies_leave_out_what_the_notice_promulgates(body, cited, knowledge):
     meta = extract_metadata(normalise(body).text, knowledge.regions)
     assert [c.title for c in meta.cited_policies] == cited
+
+
+# find_region looks names up through an index; a scan of every row is the behaviour it must keep.
+def _scan_every_row(texts, regions):
+    from extractors.metadata import _named
+    from extractors.records import Region
+
+    joined = "\n".join(texts)
+    for text in texts:
+        for level in ("county", "city", "province"):
+            candidates = [row for row in regions if _named(text, getattr(row, level)) and
+                          (level == "county" or (level == "city" and row.county is None) or
+                           (level == "province" and row.city is None))]
+            if not candidates:
+                continue
+            candidates.sort(key=lambda row: (-len(getattr(row, level) or ""),
+                                             -(bool(row.city and _named(joined, row.city))
+                                               + _named(joined, row.province))))
+            best = candidates[0]
+            rivals = [row for row in candidates if getattr(row, level) == getattr(best, level)
+                      and (row.city, row.province) != (best.city, best.province)]
+            if rivals and not (best.city and _named(joined, best.city)) and not _named(joined, best.province):
+                continue
+            return Region(best.province, best.city if level != "province" else None,
+                          best.county if level == "county" else None)
+    return Region(None, None, None)
+
+
+@pytest.mark.parametrize("texts", [
+    # 县 named in full, by its short form, and with its city or province to settle it
+    ["壶关县人民政府办公室", "壶关县人民政府办公室关于印发壶关县促进专业镇高质量发展实施方案的通知"],
+    ["闻喜县人民政府办公室", "闻政办发〔2023〕33号\n闻喜县人民政府办公室文件"],
+    ["结合闻喜实际，制定本实施方案"],
+    ["长治市壶关县"],
+    # ambiguous names: 朝阳区 (Beijing, Changchun), 朝阳 followed by another suffix
+    ["朝阳区人民政府"], ["长春市朝阳区人民政府"], ["朝阳县人民政府"], ["朝阳市人民政府办公室"],
+    # only a city, only a province, a municipality, an autonomous prefecture
+    ["运城市人民政府办公室"], ["山西省人民政府办公厅"], ["重庆市人民政府"], ["延边朝鲜族自治州人民政府"],
+    # names at the very end of a text, two-character names, nothing at all
+    ["发文机关：涉县"], ["郊区人民政府"], ["某某县人民政府办公室"], [""],
+])
+def test_metadata_region_index_finds_what_a_scan_of_every_row_finds(texts, knowledge):
+    assert find_region(texts, knowledge.regions) == _scan_every_row(texts, knowledge.regions)
+
+
+def test_metadata_region_index_follows_the_table_it_is_given(knowledge):
+    from extractors.knowledge import RegionRow
+
+    table = (RegionRow("1", "甲乙省", None, None), RegionRow("2", "甲乙省", "丙丁市", None),
+             RegionRow("3", "甲乙省", "丙丁市", "戊己县"))
+    found = find_region(["戊己县人民政府"], table)
+    assert (found.province, found.city, found.county) == ("甲乙省", "丙丁市", "戊己县")
+    assert find_region(["戊己县人民政府"], knowledge.regions).county is None
+    assert find_region(["壶关县人民政府"], table).county is None
+
+
+def _region_texts():
+    from hypothesis import strategies as st
+
+    from extractors.knowledge import default_knowledge
+    from extractors.metadata import _short_form
+
+    names = sorted({n for row in default_knowledge().regions for n in (row.province, row.city, row.county) if n})
+    piece = st.tuples(st.sampled_from(names).map(lambda n: st.sampled_from([n, _short_form(n)])).flatmap(lambda s: s),
+                      st.sampled_from(["", "县", "市", "区", "省", "人民政府", "人民政府办公室关于", "实际"]))
+    text = st.lists(piece, min_size=1, max_size=3).map(lambda parts: "".join(a + b for a, b in parts))
+    return st.lists(text, min_size=1, max_size=2)
+
+
+def test_metadata_region_index_agrees_with_the_scan_on_generated_names(knowledge):
+    from hypothesis import given, settings
+
+    @settings(max_examples=40, deadline=None, derandomize=True)
+    @given(_region_texts())
+    def check(texts):
+        assert find_region(texts, knowledge.regions) == _scan_every_row(texts, knowledge.regions)
+
+    check()
