@@ -52,7 +52,7 @@ RESPONSIBILITY_PAREN = Pattern(
 LABELLED = Pattern(
     "responsibility.labelled",
     re.compile(r"(?P<label>牵头单位|牵头部门|配合单位|配合部门|协办单位|参与单位|责任单位|责任部门)[：:]"
-               r"(?P<units>(?:[^；;。\n（）〔〕【】]|（牵头）)+)"),
+               r"(?P<units>(?:(?!(?:牵头|配合|协办|参与|责任)(?:单位|部门)[：:])[^；;。\n（）〔〕【】]|（牵头）)+)"),
     0.9,
 )
 # A heading that states who leads everything under it: 县示范区管委会牵头工作（8项）, 以下任务由县发改局牵头.
@@ -121,7 +121,7 @@ def _labelled(body: str, offset: int, table: UnitTable) -> tuple[tuple[Unit, ...
     # Where a 牵头单位 is named, 责任单位 lists the units that carry the task out with it.
     has_lead_label = any(m.group("label").startswith("牵头") for m in matches)
     for match in matches:
-        units_text = match.group("units")
+        units_text = match.group("units").rstrip("，,、 ")
         tail = COOPERATE_TAIL.search(units_text)
         if tail:
             units_text = units_text[:tail.start()]
@@ -150,7 +150,7 @@ def responsibility_of(text: str, section: Section, table: UnitTable) -> tuple[tu
     body = text[start:end]
     # （牵头） alone marks one unit of a labelled list; a clause names units too.
     paren_matches = [m for m in RESPONSIBILITY_PAREN.regex.finditer(body) if len(m.group("inner")) > 4]
-    if paren_matches:
+    if paren_matches and not LABELLED.regex.search(paren_matches[-1].group("inner")):
         match = paren_matches[-1]
         lead, cooperating, rule, warnings = parse_responsibility(match.group("inner"), start + match.start("inner"), table)
         return lead, cooperating, (start + match.start(), start + match.end()), rule, warnings
@@ -214,14 +214,14 @@ def action_sections(text: str, sections: Sequence[Section], table: UnitTable | N
         under_task_title = (parent is not None and sections[parent].title is not None
                             and (TASK_SECTION.search(sections[parent].title)
                                  or (table is not None and section_lead(text, sections, parent, table) is not None)))
-        with_clause = sum(_has_responsibility(text, sections[i]) for i in group)
-        # A list is a task list when its heading says so or most items assign units;
-        # a list whose items contain sub-lists that assign units leaves the work to those.
-        if under_task_title or (with_clause and with_clause * 2 >= len(group)):
-            for index in group:
-                if children.get(index) and any(_has_responsibility(text, sections[i]) for i in children[index]):
-                    continue
-                chosen.add(index)
+        # A list whose items contain sub-lists that assign units leaves the work to those;
+        # such items neither count towards the list's clauses nor become actions themselves.
+        items = [i for i in group
+                 if not (children.get(i) and any(_has_responsibility(text, sections[c]) for c in children[i]))]
+        with_clause = sum(_has_responsibility(text, sections[i]) for i in items)
+        # A list is a task list when its heading says so or most of its items assign units.
+        if under_task_title or (with_clause and with_clause * 2 >= len(items)):
+            chosen.update(items)
     return sorted(chosen)
 
 

@@ -231,6 +231,8 @@ def extract_thresholds(text: str) -> list[Threshold]:
         metric, subject = _metric_subject(LEADING_WORDS.sub("", left), after[:noun_end], unit, previous)
         if previous is not None and left.endswith("、") and previous.unit == unit:
             metric, subject = previous.metric, previous.subject  # 气化率分别达100%、95%: one metric, two bars
+            if op == "=" and rule == "threshold.bare" and previous.op not in ("=", "range"):
+                op, rule = previous.op, previous.rule  # 首次突破1000万元、2000万元: the comparator is shared
         award = AWARD_AFTER.match(after) if unit == "元" else None
         if award:
             # 对首次认定的高新技术企业给予最高50万元奖励: the money is an award; who gets it is the subject.

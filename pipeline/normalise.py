@@ -103,8 +103,14 @@ def _clean_line(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return widened
 
 
-def _should_join(line: str, following: str) -> bool:
-    """True when ``line`` was cut mid-phrase and ``following`` continues it."""
+# An issuing body's name (…局, …领导小组); a signature only when a date line comes right after it.
+ORGAN_LINE = re.compile(r"^[\u4e00-\u9fff]{3,40}(?:局|委|办|厅|院|会|中心|政府|小组)$")
+
+
+def _should_join(line: str, following: str, after: str = "") -> bool:
+    """True when ``line`` was cut mid-phrase and ``following`` continues it (``after`` is the line after that)."""
+    if ORGAN_LINE.match(following) and SIGNATURE_LINE.match(after):
+        return False
     if line[-1] in TERMINAL:
         return False
     # Short lines are headings, titles and signatures, unless they are running prose (…、运).
@@ -150,7 +156,8 @@ def normalise(original: str) -> NormalisedText:
         if number + 1 < len(paragraphs):
             text_line = "".join(ch for ch, _ in line)
             following = "".join(ch for ch, _ in paragraphs[number + 1][0])
-            if not _should_join(text_line, following):
+            after = "".join(ch for ch, _ in paragraphs[number + 2][0]) if number + 2 < len(paragraphs) else ""
+            if not _should_join(text_line, following, after):
                 out_chars.append("\n")
                 out_offsets.append(end)
     out_offsets.append(len(original))

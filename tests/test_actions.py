@@ -103,6 +103,12 @@ def test_actions_ignore_descriptive_numbered_lists(units_table):
     ("一、坚持系统集成\n1.全面实施行政许可事项清单管理。依据国家和省行政许可事项清单。（市政府办公室、市行政审批制度改革工作领导小组办公室牵头，"
      "市级各有关部门及各县市区政府按职责分工负责）",
      [("全面实施行政许可事项清单管理", ["市政府办公室", "市行政审批制度改革工作领导小组办公室"], ["市级各有关部门", "各县市区政府"])]),
+    # （牵头单位：X，配合单位：Y） inside a parenthesis, labels separated by a comma (杭州市); the heading
+    # whose sub-items assign units is no action itself, nor is its sibling that assigns none
+    ("一、工作目标\n到2020年，基于互联网的新业态成为新的经济增长动力。\n二、实施重点\n（一）“互联网+”创业创新\n"
+     "1.大力发展众创空间。三年内认定市级众创空间60家以上。（牵头单位：市科委，配合单位：各区县市）\n"
+     "2.加快特色小镇建设。聚焦信息经济特色小镇建设。（牵头单位：市发改委，配合单位：各区县市）",
+     [("大力发展众创空间", ["市科委"], ["各区县市"]), ("加快特色小镇建设", ["市发改委"], ["各区县市"])]),
     # 不是任务：要求 without units, and a responsibility stated in prose of a non-task section (盘山县)
     ("一、奖励原则\n以公平、公正、公开为原则。\n二、评选办法\n由县农业局牵头，县委县政府督查室、县财政局配合，成立评选工作小组。\n"
      "三、奖励标准\n对评选出的3个先进镇政府分别给予10万元的奖励。", []),

@@ -86,6 +86,20 @@ def test_metadata_ambiguous_county_without_context_is_not_guessed(knowledge):
     ("索 引 号 | 327549014/2021-00125 | 发布机构 | 县政府办公室 | 公开日期 | 2021-08-01 |\n文 号 | 涟政办发〔2021〕12号 | 分 类 | 政府文件 |\n"
      "各镇人民政府：\n现将《涟水县存量土地资源盘活利用实施方案（试行）》印发给你们。\n涟水县人民政府办公室\n2021年8月1日",
      ("涟政办发〔2021〕12号", "涟水县人民政府办公室", None)),
+    # a table whose label cells keep their colon and whose values sit in the next cell (汉阴县)
+    ("汉阴县人民政府办公室关于印发《汉阴县过渡期统筹整合使用财政涉农资金管理办法》的通知\n"
+     "文号 | 汉政办发〔2021〕88号 | 成文日期: | 2021年09月28日 |\n有效性 | 有效 | 公开日期: | 2021-09-30 01:40 |",
+     ("汉政办发〔2021〕88号", "汉阴县人民政府办公室", "汉阴县人民政府办公室关于印发《汉阴县过渡期统筹整合使用财政涉农资金管理办法》的通知")),
+    # a plan printed without its notice opens with its own title (杭州市); a cover note's plan heading does not count
+    ("杭州市推进“互联网+”行动实施意见\n(征求意见稿V2.2)\n(2015年9月15日)\n为贯彻落实《国务院关于积极推进“互联网+”行动的指导意见》，制订以下实施意见。",
+     (None, None, "杭州市推进“互联网+”行动实施意见")),
+    ("各县、区人民政府：\n《开封市推动制造业高质量发展实施方案》已经市政府研究通过，现印发给你们。\n2020年11月17日\n开封市推动制造业高质量发展实施方案",
+     (None, None, None)),
+    # signatures of bodies that are no government office, each followed by its date line
+    ("自治区党委农村工作领导小组：\n现随文呈报，请予以审核。\n中共彭阳县委员会农村工作领导小组\n2021年7月29日",
+     (None, "中共彭阳县委员会农村工作领导小组", None)),
+    ("附件：1、省农业厅、省财政厅《关于做好绿色循环优质高效特色农业促进项目申报工作的通知》\n金乡县农业局 金乡县财政局\n2018年6月22日",
+     (None, "金乡县农业局金乡县财政局", None)),
 ])
 def test_metadata_read_headers_of_every_shape(header, expected, knowledge):
     meta = extract_metadata(normalise(header).text, knowledge.regions)
@@ -97,6 +111,7 @@ def test_metadata_read_headers_of_every_shape(header, expected, knowledge):
      "2022-06-25", "2022-06-27"),
     ("来源:岳阳市政府门户网 日期:2017-01-12 17:08\n各县市区委、人民政府：\n中共岳阳市委办公室\n2017年1月10日", "2017-01-10", "2017-01-12"),
     ("索 引 号 | 327549014/2021-00125 | 发布机构 | 县政府办公室 | 公开日期 | 2021-08-01 |", None, "2021-08-01"),
+    ("杭州市推进“互联网+”行动实施意见\n(征求意见稿V2.2)\n(2015年9月15日)", "2015-09-15", None),
     # a date line after a long attachment line stays a date line
     ("附件：\n2.《健康宣城行动实施方案(代拟稿)》(健康宣城行动考核指标框架、健康宣城行动推进委员会主要职责及成员名单)\n2020年10月21日",
      "2020-10-21", None),

@@ -97,6 +97,9 @@ def test_thresholds_read_comparators_as_the_civil_code_does(sentence, op):
     ("全市8大重点产业集群总量超过五千亿规模", [(">", Decimal(500_000_000_000), None, "元", None)]),
     ("辖区范围内6亩以下(不含6亩)的土地使用转让手续", [("<", Decimal(6), None, "亩", None)]),
     ("平均生存周期达到5年", [(">=", Decimal(5), None, "年", None)]),
+    # a comparator before the first of a list applies to each (嵊州市); a line break inside an amount
+    ("年销售收入首次突破 1000 万元、2000 万元、5000\n万元、1 亿元的", [(">", Decimal(10_000_000), None, "元", None),
+     (">", Decimal(20_000_000), None, "元", None), (">", Decimal(50_000_000), None, "元", None), (">", Decimal(100_000_000), None, "元", None)]),
     # 汉字数字与混合写法
     ("建设高标准农田1.2万亩", [("=", Decimal(12000), None, "亩", None)]),
     ("培育二十家专精特新企业", [("=", Decimal(20), None, "家", None)]),
