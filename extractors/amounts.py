@@ -33,7 +33,8 @@ COUNT_UNITS = ("元", "%", "人次", "人", "家", "个", "户", "项", "名", "
                "公里", "千米", "米", "次", "场", "件", "款", "头", "口", "度", "张", "艘", "株")
 
 ARABIC_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
-CHINESE_NUMBER = r"[零〇○一二两三四五六七八九十百千万亿]+"
+# A Chinese numeral never starts with 万 or 亿 (those are magnitudes: 5000万元, 万人).
+CHINESE_NUMBER = r"[零〇○一二两三四五六七八九十百千][零〇○一二两三四五六七八九十百千万亿]*"
 
 
 def chinese_to_int(numeral: str) -> int:

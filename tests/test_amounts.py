@@ -37,3 +37,11 @@ def test_amounts_read_chinese_numerals(numeral, value):
 def test_amounts_refuse_what_is_no_amount(bad):
     with pytest.raises(ValueError):
         parse_amount(bad)
+
+
+@pytest.mark.parametrize("text", ["万%", "亿元", "提高万%以上"])
+def test_amounts_magnitude_alone_is_no_number(text):
+    # found by Hypothesis: a lone 万 was read as a Chinese numeral and raised
+    from extractors.thresholds import extract_thresholds
+
+    assert extract_thresholds(text) == []
