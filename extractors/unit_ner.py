@@ -149,13 +149,16 @@ def build_unit_nlp(table: UnitTable, places: Iterable[str] = ()) -> Language:
         """Widen each alias match to the whole name: level word and place before, branch after."""
         text = doc.text
         spans = []
+        previous_end = 0
         for ent in doc.ents:
             start, end = ent.start_char, ent.end_char
-            start = _prefix_start(text, start, prefix_words, longest)
+            # never back into the unit before: 县经济技术开发区 | 县不动产登记中心, not 区县不动产…
+            start = max(_prefix_start(text, start, prefix_words, longest), previous_end)
             tail = branch_tail.match(text, end)
             if tail and identify(text[start:tail.end()], table)[1] in ("city-branch", "national-branch"):
                 end = tail.end()
             spans.append((start, end, "unit.ruler"))
+            previous_end = end
         return _set_units(doc, spans, [], table)
 
     @Language.component(f"policymap_unit_unseen_{build}", assigns=["doc.ents"])

@@ -124,6 +124,16 @@ def _split_on_he(piece: str, start: int, table: UnitTable) -> list[tuple[str, Sp
     return [(piece, (start, start + len(piece)))]
 
 
+def _inside_brackets(text: str) -> list[bool]:
+    """For each character, whether it stands inside （…）: 各县（市、区）人民政府 is one unit."""
+    depth, inside = 0, []
+    for char in text.translate(BRACKETS):
+        depth = depth + 1 if char == "（" else max(depth - 1, 0) if char == "）" else depth
+        inside.append(depth > 0 and char != "（")
+    # A bracket that never closes protects nothing: better to cut the list than to swallow it.
+    return inside if depth == 0 else [False] * len(text)
+
+
 def split_units(text: str, offset: int, table: UnitTable) -> list[tuple[str, Span]]:
     """Unit names in a list such as ``县财政局、县自然资源局等部门和各乡镇政府``.
 
@@ -132,10 +142,13 @@ def split_units(text: str, offset: int, table: UnitTable) -> list[tuple[str, Spa
     >>> from extractors.knowledge import default_knowledge
     >>> [name for name, _ in split_units("县财政局等部门和各乡镇政府", 0, default_knowledge().units)]
     ['县财政局', '各乡镇政府']
+    >>> [name for name, _ in split_units("各县（市、区）人民政府、市直各有关单位", 0, default_knowledge().units)]
+    ['各县（市、区）人民政府', '市直各有关单位']
     """
     names: list[tuple[str, Span]] = []
     cursor = 0
-    boundaries = sorted([(m.start(), m.end()) for m in LIST_SEPARATORS.finditer(text)]
+    inside = _inside_brackets(text)
+    boundaries = sorted([(m.start(), m.end()) for m in LIST_SEPARATORS.finditer(text) if not inside[m.start()]]
                         + [(m.start(), m.end()) for m in ET_CETERA.finditer(text)])
     for sep_start, sep_end in boundaries + [(len(text), len(text))]:
         if sep_start < cursor:

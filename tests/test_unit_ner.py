@@ -90,3 +90,26 @@ def test_unit_ner_is_not_imported_by_the_cli():
 
     code = "import pipeline.cli, extractors.actions, sys; assert 'spacy' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_unit_ner_any_list_of_known_units_is_cut_back_into_them(units_table):
+    """Property: a list of known unit names joined by 、 / 和 / nothing comes back as those units."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from extractors.units import identify, make_units
+
+    # aliases that are whole unit names once a level word stands before them
+    aliases = sorted(a for a in units_table.aliases if len(a) >= 3 and not a.startswith(("县", "市", "区", "省")))
+    names = st.builds(lambda level, alias: level + alias, st.sampled_from(["县", "市", "区"]), st.sampled_from(aliases))
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(names, min_size=1, max_size=5), st.sampled_from(["、", "，", ""]))
+    def check(units, separator):
+        text = separator.join(units)
+        made = make_units(text, 0, units_table)
+        assert [u.name for u in made] == units
+        assert [u.canonical for u in made] == [identify(n, units_table)[0] for n in units]
+        assert all(text[u.span[0]:u.span[1]] == u.name for u in made)
+
+    check()

@@ -268,6 +268,10 @@ def test_units_brackets_are_read_either_width(units_table):
     ("县财政局等部门和各乡镇政府", ["县财政局", "各乡镇政府"]),
     ("各乡镇政府和闻喜经开区管委会", ["各乡镇政府", "闻喜经开区管委会"]),
     ("县发改和科技局、县工信局", ["县发改和科技局", "县工信局"]),
+    # a 、 inside brackets belongs to the name
+    ("各县（市、区）人民政府、市直各有关单位", ["各县（市、区）人民政府", "市直各有关单位"]),
+    ("各乡(镇、街道)，县直各有关单位", ["各乡(镇、街道)", "县直各有关单位"]),
+    ("县工信局（牵头、县财政局", ["县工信局（牵头", "县财政局"]),
 ])
 def test_units_split_keeps_names_with_he_whole(text, names, units_table):
     assert [n for n, _ in split_units(text, 0, units_table)] == names
