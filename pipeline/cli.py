@@ -33,22 +33,43 @@ def cli(verbose: bool) -> None:
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "-o", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for notices.jsonl and the CSV tables (created if missing).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes [default: all cores].")
+@click.option("--resume", is_flag=True,
+              help="Reuse notices already in OUT (matched by file content) and extract only the rest.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=60.0, show_default=True,
+              help="Seconds one file may take before it is skipped (0: no limit).")
+@click.option("--max-size", type=click.FloatRange(min=0), default=50.0, show_default=True,
+              help="Largest input file to read, in MiB; larger files are skipped.")
+@click.option("--scheduler", envvar="POLICYMAP_SCHEDULER", default=None, metavar="tcp://HOST:PORT",
+              help="Run on a Dask distributed cluster (or set POLICYMAP_SCHEDULER).")
 @click.option("--strict", is_flag=True, help="Stop at the first file that cannot be read.")
-def extract(inputs: tuple[Path, ...], out: Path, strict: bool) -> None:
+@click.option("--ocr", is_flag=True, envvar="POLICYMAP_OCR",
+              help="Read PDFs without a text layer (scans) through Tesseract (apt-get install tesseract-ocr "
+                   "tesseract-ocr-chi-sim) instead of skipping them.")
+def extract(inputs: tuple[Path, ...], out: Path, jobs: int | None, resume: bool, timeout: float,
+            max_size: float, scheduler: str | None, strict: bool, ocr: bool) -> None:
     """Extract metadata, thresholds and actions from notice files or folders.
 
     INPUTS are files or folders (walked recursively). Writes OUT/notices.jsonl,
     thresholds.csv, actions.csv, responsibilities.csv, matrices/, view/ (one
     HTML page per notice, see `policymap view`) and skipped.csv.
+    Results are written as they arrive, in input order, whatever --jobs is.
 
     \b
     Example:
         policymap extract corpora --out outputs
-        policymap extract notice.txt other/ --out /tmp/run1
+        policymap extract notice.txt other/ --out /tmp/run1 --jobs 2
+        policymap extract big-folder --out /tmp/run2 --resume
     """
-    from pipeline.readers import ReadError
-    from pipeline.run import NoticeResult, discover, run_batch
-    from pipeline.write import write_outputs
+    import os
+
+    from pipeline.batch import Options, Outcome, run_batch
+    from pipeline.readers import OCR_ENV
+    from pipeline.run import discover
+
+    if ocr:
+        os.environ[OCR_ENV] = "1"  # read by pipeline.readers.read, in this process and in its workers
 
     _refuse_out_inside_inputs(out, inputs)
     files, skipped = discover(inputs)
@@ -56,42 +77,39 @@ def extract(inputs: tuple[Path, ...], out: Path, strict: bool) -> None:
         click.echo(f"skipped {source}: {reason}", err=True)
     if not files:
         raise click.UsageError("no notice files found in " + ", ".join(map(str, inputs)))
-    results: list[NoticeResult] = []
-
-    def collect(result: NoticeResult) -> None:
-        results.append(result)
-        if result.status == "failed":
-            click.echo(f"skipped {result.source}: {result.error}", err=True)
-
+    options = Options(timeout=timeout or None, max_bytes=int(max_size * 2**20))
+    workers = jobs or os.cpu_count() or 1
     show_bar = len(files) > PROGRESS_MIN_FILES and sys.stderr.isatty()
+    bar = click.progressbar(length=len(files), label="Extracting", file=sys.stderr) if show_bar else None
+
+    def report(outcome: Outcome) -> None:
+        if outcome.line is None:
+            click.echo(f"skipped {outcome.source}: {outcome.error}", err=True)
+        if bar is not None:
+            bar.update(1)
+
     try:
-        if show_bar:
-            with click.progressbar(length=len(files), label="Extracting", file=sys.stderr) as bar:
-                def collect_and_tick(result: NoticeResult) -> None:
-                    collect(result)
-                    bar.update(1)
-                run_batch(files, collect_and_tick, strict=strict)
-        else:
-            run_batch(files, collect, strict=strict)
-    except ReadError as err:
-        raise click.ClickException(f"{results[-1].source}: {err} (--strict: stopped)") from err
-    write_outputs(out, results, skipped)
-    _compare_after_extract(out)
+        summary = run_batch(files, out, workers=workers, resume=resume, strict=strict, scheduler=scheduler,
+                            options=options, skipped=skipped, on_outcome=report)
+    finally:
+        if bar is not None:
+            bar.render_finish()
+    if strict and summary.skipped:
+        source, reason = summary.skipped[-1]
+        raise click.ClickException(f"{source}: {reason} (--strict: stopped; rerun with --resume to continue)")
     from pipeline.graph import write_graph  # networkx and matplotlib load here, after the batch
 
     write_graph(out)
     from pipeline.view import write_views  # displaCy and the unit pipeline load here
 
     write_views(out)
-
-    good = [r for r in results if r.status != "failed"]
-    failed = len(results) - len(good) + len(skipped)
-    units = {u.canonical or u.name for r in good for _, u, _ in r.units()}
-    unknown = {u.name for r in good for _, u, _ in r.units() if u.canonical is None}
+    _compare_after_extract(out)
+    failed = len(summary.skipped)
     click.echo(
-        f"{len(good)} notices read ({sum(r.status == 'partial' for r in good)} with warnings), "
-        f"{sum(len(r.thresholds) for r in good)} thresholds, {sum(len(r.actions) for r in good)} actions, "
-        f"{len(units)} units ({len(unknown)} unknown), {failed} files skipped"
+        f"{summary.read} notices read ({summary.with_warnings} with warnings"
+        + (f", {summary.resumed} reused from an earlier run" if summary.resumed else "") + "), "
+        f"{summary.thresholds} thresholds, {summary.actions} actions, "
+        f"{len(summary.unit_keys)} units ({len(summary.unknown_units)} unknown), {failed} files skipped"
         + (f" (reasons in {out / 'skipped.csv'})" if failed else "") + f" -> {out}",
         err=True,
     )
@@ -211,3 +229,7 @@ def _refuse_out_inside_inputs(out: Path, inputs: tuple[Path, ...]) -> None:
 
 def main() -> None:  # pragma: no cover - console-script entry point
     cli()
+
+
+if __name__ == "__main__":  # python -m pipeline.cli
+    main()

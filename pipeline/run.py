@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +21,7 @@ from extractors.records import Action, Metadata, Threshold, Unit
 from extractors.thresholds import extract_thresholds
 from pipeline.normalise import normalise
 from pipeline.outline import outline
-from pipeline.readers import KNOWN_SUFFIXES, ReadError, read
+from pipeline.readers import KNOWN_SUFFIXES, read
 from pipeline.readers.traditional import restore_printed
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,7 @@ class NoticeResult:
     text: str = ""
     encoding: str | None = None
     format: str | None = None
+    sha256: str | None = None  # of the input file's bytes: --resume skips files already in OUT
     page_starts: list[int] = field(default_factory=list)  # offset in text where each page starts (PDF)
 
     @property
@@ -75,6 +76,7 @@ class NoticeResult:
             "addressees": list(meta.addressees),
             "format": self.format,
             "encoding": self.encoding,
+            "sha256": self.sha256,
             "page_starts": self.page_starts or None,
             "text": self.text,
         }
@@ -163,6 +165,7 @@ def discover(inputs: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[tuple
         if given.is_dir():
             for path in sorted(_walk(given)):
                 if path.suffix.lower() in KNOWN_SUFFIXES:
+                    # FIFOs, sockets and devices reach extract_one, which skips them with a reason.
                     files.append((path, str(path)))
         elif given.exists():
             files.append((given, str(given)))
@@ -184,22 +187,5 @@ def _walk(folder: Path) -> Iterator[Path]:
             continue
         if entry.is_dir():
             yield from _walk(entry)
-        elif entry.is_file():
+        else:
             yield entry
-
-
-def run_batch(files: list[tuple[Path, str]], on_result: Callable[[NoticeResult], None],
-              strict: bool = False) -> None:
-    """Process files in order, handing each result on as soon as it is ready."""
-    knowledge = default_knowledge()
-    for path, source in files:
-        try:
-            result = process_file(path, source, knowledge)
-        except ReadError as err:
-            result = NoticeResult(source=source, status="failed", error=str(err))
-            log.warning("%s: %s", source, err)
-            on_result(result)
-            if strict:
-                raise
-            continue
-        on_result(result)

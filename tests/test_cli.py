@@ -32,7 +32,7 @@ def test_cli_help_does_not_import_heavy_modules():
 @pytest.fixture(scope="module")
 def sample_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
-    result = run(["extract", str(CORPORA), "--out", str(out)])
+    result = run(["extract", str(HUGUAN), str(WENXI), "--out", str(out)])
     assert result.exit_code == 0, result.output
     return out, result
 
