@@ -71,6 +71,9 @@ UNSEEN_FOLLOWERS = "牵头|负责|配合|会同|和|及|与|等|按|要|为|设�
 # (Python's look-behind needs one width per alternative, hence one look-behind each.)
 BOUNDARY_WORDS = ("由", "在", "和", "及", "与", "同", "请", "经", "向", "对", "将", "设在", "会同", "牵头", "配合", "负责")
 BOUNDARY = "(?:^|(?<=[，。；：、（）《》“”\\s])|" + "|".join(f"(?<={w})" for w in BOUNDARY_WORDS) + ")"
+# Names that only a pattern of unit_patterns.csv knows, and that start with no place: the
+# ruler needs their words to find them (县委办 is no alias, or 县发改委办公室 would end in it).
+PATTERN_ANCHORS = tuple(f"{level}委办{tail}" for level in ("县", "市", "区", "省", "旗", "州") for tail in ("", "公室"))
 # Each build registers its components under new names (they close over their table).
 _BUILDS = itertools.count(1)
 
@@ -83,7 +86,7 @@ class FoundUnit:
     canonical: str | None
     level: str | None
     span: Span
-    rule: str  # "unit.ruler" (an alias), "unit.branch" or "unit.unseen"
+    rule: str  # "unit.ruler" (an alias), "unit.branch", "unit.pattern" (a table pattern) or "unit.unseen"
 
 
 def place_names(knowledge: Knowledge) -> tuple[str, ...]:
@@ -141,7 +144,8 @@ def build_unit_nlp(table: UnitTable, places: Iterable[str] = ()) -> Language:
     nlp = spacy.blank("zh")
     ruler = nlp.add_pipe("entity_ruler", name="unit_ruler", config={"phrase_matcher_attr": "ORTH"})
     ruler.add_patterns([{"label": LABEL, "pattern": alias, "id": unit_id}
-                        for alias, unit_id in sorted(table.aliases.items())])
+                        for alias, unit_id in sorted(table.aliases.items())]
+                       + [{"label": LABEL, "pattern": anchor} for anchor in PATTERN_ANCHORS])
     build = next(_BUILDS)
 
     @Language.component(f"policymap_unit_extent_{build}", assigns=["doc.ents"])
@@ -183,21 +187,25 @@ def _set_units(doc: Doc, known: list[tuple[int, int, str]], guesses: list[tuple[
     """Make the spans the doc's entities, id and level from the table.
 
     Among ``known`` spans the longest wins; a guess is kept only where no known span is.
+    Each entity's rule and level go to ``doc.user_data`` under (key, start, end).
     """
     from spacy.tokens import Span as SpacySpan
     from spacy.util import filter_spans
 
     text = doc.text  # Doc.text joins every token: read it once
+    facts: dict[tuple[int, int], tuple[str, str | None]] = {}
 
     def entity(start: int, end: int, rule: str):
         span = doc.char_span(start, end)
         if span is None:
             return None
         canonical, level = identify(text[start:end], table)
-        if rule == "unit.unseen" and (canonical is not None or end - start < 4):
-            return None  # a known name is the ruler's; 县局 / 市委 alone are no department
-        doc.user_data[(RULE_KEY, start, end)] = rule
-        doc.user_data[(LEVEL_KEY, start, end)] = level
+        if rule == "unit.unseen":
+            if end - start < 4:
+                return None  # 县局 / 市委 alone are no department
+            if canonical is not None:
+                rule = "unit.pattern"  # no alias ends it, a pattern knows it: 县委办公室
+        facts.setdefault((start, end), (rule, level))
         return SpacySpan(doc, span.start, span.end, label=LABEL, kb_id=canonical or "", span_id=canonical or "")
 
     chosen = filter_spans([e for e in (entity(*s) for s in known) if e is not None])
@@ -206,6 +214,10 @@ def _set_units(doc: Doc, known: list[tuple[int, int, str]], guesses: list[tuple[
         if not taken & set(range(guess.start, guess.end)):
             chosen.append(guess)
     doc.ents = sorted(chosen, key=lambda e: e.start)
+    for ent in doc.ents:
+        rule, level = facts[(ent.start_char, ent.end_char)]
+        doc.user_data[(RULE_KEY, ent.start_char, ent.end_char)] = rule
+        doc.user_data[(LEVEL_KEY, ent.start_char, ent.end_char)] = level
     return doc
 
 

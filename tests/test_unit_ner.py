@@ -23,6 +23,9 @@ def nlp(units_table):
      [("各乡镇政府", "乡镇政府", "collective"), ("闻喜经开区管委会", "开发区管委会", "local")]),
     ("市生态环境局壶关分局", [("市生态环境局壶关分局", "生态环境", "city-branch")]),
     ("县行政审批局、会同市教体局", [("县行政审批局", "行政审批", "county"), ("市教体局", "教育", "city")]),
+    # party committee offices: no alias (县发改委办公室 would end in it), found by the ruler's anchors
+    ("县委办公室、县政府办公室牵头", [("县委办公室", "党委办公室", "county"), ("县政府办公室", "政府办公室", "county")]),
+    ("由中共壶关县委办负责", [("中共壶关县委办", "党委办公室", "county")]),
     # branches of national bodies, which no alias ends
     ("县小企业发展促进中心、人行闻喜支行、运城银保监分局闻喜监管组",
      [("县小企业发展促进中心", "中小企业服务", "county"), ("人行闻喜支行", "人民银行", "national-branch"),

@@ -117,6 +117,8 @@ SAME_FUNCTION = [
     ("县招商局", "县投资促进中心"),
     ("县乡村振兴局", "县扶贫办"),
     ("县委办", "县委办公室"),
+    ("县委办", "中共壶关县委办公室"),
+    ("市委办", "中共岳阳市委办公室"),
     ("县政府办", "壶关县人民政府办公室"),
     ("县委组织部", "中共闻喜县委组织部"),
     ("县委宣传部", "中共壶关县委宣传部"),
@@ -251,6 +253,7 @@ def test_units_traditional_form_reads_as_simplified(traditional, simplified, uni
     "县领导小组办公室",
     "专业镇",
     "有关负责同志",
+    "县发改委办公室",    # the office of a bureau is not the party committee's office (县委办公室)
 ])
 def test_units_unknown_name_stays_unknown(name, units_table):
     assert identify(name, units_table) == (None, None)
