@@ -27,6 +27,14 @@ extract: $(STAMP) ## run the pipeline: make extract [IN=corpora] [OUT=outputs]
 test: $(STAMP) ## run the whole test suite
 	$(BIN)/python -m pytest
 
+# make fixtures prints PDFs with LibreOffice; it installs it (and the CJK fonts) when missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+.PHONY: fixtures
+fixtures: $(STAMP) ## regenerate tests/fixtures (DOCX, PDF, HTML, GB18030, traditional) from the samples
+	command -v soffice >/dev/null || { $(SUDO) apt-get update && \
+		$(SUDO) apt-get install -y --no-install-recommends libreoffice-writer-nogui fonts-noto-cjk; }
+	$(BIN)/python scripts/make_fixtures.py
+
 score: $(STAMP) ## extract the two sample notices and score them against ../shared/gold
 	$(BIN)/policymap extract corpora/000_3906f5c9db5bee8f.txt corpora/001_71559f4dc2e04346.txt --out $(OUT)/.score
 	$(BIN)/python ../shared/tools/score.py $(OUT)/.score ../shared/gold --verbose

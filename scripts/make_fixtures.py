@@ -18,6 +18,8 @@ For each notice (default: the two samples in corpora/) this writes, under OUT:
   phone number and a visitor counter.
 * ``gb18030/<stem>.txt``: the notice encoded in GB18030.
 * ``traditional/<stem>.txt``: the notice converted to traditional characters (OpenCC s2t).
+* ``headers/<stem>.pdf`` (last sample only): the PDF again with a running header on every
+  page and ``第 N 页 共 M 页`` footers, as bulletins reprint notices.
 
 It also writes ``tables/task_table.docx`` and ``.pdf``: a short notice whose tasks stand
 in a ruled 任务分解表 (序号 | 重点任务 | 牵头单位 | 配合单位), with unit lists long enough to
@@ -47,10 +49,25 @@ TITLE = re.compile(r"^[\u4e00-\u9fff（）() ]{4,60}关于.+的通知$")
 DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 
 
-def write_docx(lines: list[str], path: Path) -> None:
+def _field(paragraph, instruction: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def write_docx(lines: list[str], path: Path, running_head: str | None = None) -> None:
+    """The notice as a 公文-style DOCX; with ``running_head``, a header line on every page
+    and a "第 N 页 共 M 页" footer instead of "— N —"."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Mm, Pt
 
@@ -69,19 +86,22 @@ def write_docx(lines: list[str], path: Path) -> None:
         paragraph = document.add_paragraph(line)
         paragraph.paragraph_format.first_line_indent = Pt(32)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    # Footer: "— PAGE —", centred, as 公文 number their pages.
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("— ")
-    field = OxmlElement("w:fldSimple")
-    field.set(qn("w:instr"), "PAGE")
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "1"
-    run.append(text)
-    field.append(run)
-    footer._p.append(field)
-    footer.add_run(" —")
+    if running_head:
+        header = section.header.paragraphs[0]
+        header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        header.add_run(running_head)
+        footer.add_run("第 ")
+        _field(footer, "PAGE")
+        footer.add_run(" 页 共 ")
+        _field(footer, "NUMPAGES")
+        footer.add_run(" 页")
+    else:
+        # "— PAGE —", centred, as 公文 number their pages.
+        footer.add_run("— ")
+        _field(footer, "PAGE")
+        footer.add_run(" —")
     document.save(path)
 
 
@@ -225,6 +245,14 @@ def make(notice: Path, out: Path) -> list[Path]:
     made.append(docx_path)
     if write_pdf(docx_path, out / "pdf" / f"{stem}.pdf"):
         made.append(out / "pdf" / f"{stem}.pdf")
+    if notice == SAMPLES[-1]:
+        # One sample also as a bulletin reprint: a running header and 第N页 共M页 footers.
+        (out / "headers").mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            headed = Path(tmp) / f"{stem}.docx"
+            write_docx(lines, headed, running_head="政府公报　2023年第10期")
+            if write_pdf(headed, out / "headers" / f"{stem}.pdf"):
+                made.append(out / "headers" / f"{stem}.pdf")
     write_html(lines, out / "html" / f"{stem}.html")
     made.append(out / "html" / f"{stem}.html")
     (out / "gb18030" / f"{stem}.txt").write_bytes(text.encode("gb18030"))

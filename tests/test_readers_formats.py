@@ -164,13 +164,27 @@ def test_readers_recognise_page_numbers(line, is_page_number):
     assert bool(PAGE_NUMBER.match(line)) == is_page_number
 
 
-def test_readers_pdf_removes_running_headers_and_footers(tmp_path):
-    """A notice printed with a running header and 第N页 共M页 footers reads as the plain notice."""
-    import pypdfium2  # noqa: F401 - the fixture PDF is what pdfplumber reads; headers are added by rewriting it
+def test_readers_pdf_removes_running_headers_and_footers():
+    """A notice reprinted with a running header and 第N页 共M页 footers reads as the plain notice."""
+    from pipeline.normalise import normalise
 
-    document = read(FIXTURES / "pdf" / f"{HUGUAN.stem}.pdf")
-    assert "— 1 —" not in document.text and "— 2 —" not in document.text
-    assert not any(line.strip().strip("—- ").isdigit() for line in document.text.splitlines())
+    document = read(FIXTURES / "headers" / f"{WENXI.stem}.pdf")
+    assert "政府公报" not in document.text and "页 共" not in document.text
+    assert normalise(document.text).text == normalise(WENXI.read_text(encoding="utf-8")).text
+
+
+def test_readers_cli_ocr_flag_reaches_the_pdf_reader(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    monkeypatch.delenv("POLICYMAP_OCR", raising=False)  # restored after the test: --ocr sets it
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "scan.pdf").write_bytes(scanned_pdf())
+    result = CliRunner().invoke(cli, ["extract", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "-j", "1",
+                                      "--ocr"])
+    assert result.exit_code == 1 and "--ocr needs Tesseract" in result.output
 
 
 # DOCX automatic numbering: markers kept in numbering.xml, not in the text.
@@ -258,3 +272,20 @@ def test_readers_html_declared_gbk_charset(tmp_path):
     path.write_bytes(page.encode("gb18030"))
     document = read(path)
     assert document.encoding == "gb18030" and "闻政办发〔2023〕33号" in document.text
+
+
+def test_readers_pdf_prints_fake_bold_once(tmp_path):
+    """Fake bold: every glyph drawn twice, half a point apart; the text comes out once."""
+    line = b"(Development zones shall reach 50 percent by 2025) Tj"
+    stream = b"BT /F1 12 Tf 72 700 Td " + line + b" ET BT /F1 12 Tf 72.5 700 Td " + line + b" ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    path = tmp_path / "bold.pdf"
+    path.write_bytes(_pdf(objects))
+    assert read(path).text == "Development zones shall reach 50 percent by 2025"

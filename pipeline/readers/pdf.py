@@ -85,6 +85,23 @@ def _line_text(chars: list[dict]) -> str:
     return "".join(out).strip()
 
 
+def _may_have_doubled_glyphs(chars: list[dict]) -> bool:
+    """Cheap test for fake bold (a glyph printed twice, offset by under a point).
+
+    pdfplumber's dedupe_chars costs a tenth of the reading time; most pages need none.
+    Two copies offset by less than a point share a 2-point grid cell, or sit in neighbouring ones.
+    """
+    seen = set()
+    for char in chars:
+        x, y = int(char["x0"] // 2), int(char["top"] // 2)
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                if (char["text"], x + dx, y + dy) in seen:
+                    return True
+        seen.add((char["text"], x, y))
+    return False
+
+
 def _page_lines(page, state: dict) -> list[Line]:
     """Text lines and rendered task-table rows of one page, top to bottom."""
     tables = []
@@ -229,7 +246,8 @@ def read_pdf(path: Path, ocr: bool = False) -> Document:
             visible = 0
             state: dict = {}
             for page in pdf.pages:
-                page = page.dedupe_chars(tolerance=1)
+                if _may_have_doubled_glyphs(page.chars):
+                    page = page.dedupe_chars(tolerance=1)
                 pages.append(_page_lines(page, state))
                 heights.append(float(page.height))
                 widths.append(float(page.width))
