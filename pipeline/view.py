@@ -2,7 +2,8 @@
 
 Units are coloured by role (lead / cooperating; other mentions found by the unit pipeline
 in grey) with their canonical id in the label and on hover, thresholds carry their
-normalised value (≥ 1000000000 元), action headings their number. The page is one
+normalised value (≥ 1000000000 元), action headings their number; the notice's warnings
+(unknown units among them) are listed above the text. The page is one
 self-contained HTML file: no fonts, scripts or styles are fetched from anywhere.
 
 Reads notice records (the objects of ``notices.jsonl``), so it works the same on a fresh
@@ -129,10 +130,13 @@ def render_record(record: dict, nlp=None) -> str:
     summary = (f"{html.escape(str(record.get('source') or ''))} · {counts['action']} actions, "
                f"{counts['lead']} lead and {counts['cooperating']} cooperating units, "
                f"{counts['threshold']} thresholds, {counts['unit']} other unit mentions")
+    warnings = "".join(f"<li>{html.escape(str(w))}</li>" for w in record.get("warnings") or [])
+    if warnings:
+        summary += f'<ul style="color: #9a3412">{warnings}</ul>'
     head = f'<meta charset="utf-8"><title>{html.escape(title)}</title>'
     page = page.replace("<title>displaCy</title>", head, 1).replace('<html lang="en">', '<html lang="zh">', 1)
     return page.replace('<div class="entities"', f'<p style="font-size: 0.85em">{LEGEND}</p>'
-                        f'<p style="font-size: 0.85em; color: #555">{summary}</p><div class="entities"', 1)
+                        f'<div style="font-size: 0.85em; color: #555">{summary}</div><div class="entities"', 1)
 
 
 def view_stems(records: list[dict]) -> list[str]:

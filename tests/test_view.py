@@ -122,3 +122,10 @@ def test_view_extract_writes_one_page_per_notice(tmp_path):
     assert result.exit_code == 0, result.output
     page = (out / "view" / f"{HUGUAN.stem}.html").read_text(encoding="utf-8")
     assert ("县工信局", "牵头·工业和信息化", "lead: 工业和信息化 · county") in marks(page)
+
+
+def test_view_lists_the_notice_warnings_escaped():
+    page = render_record({"source": "x.txt", "text": "县气象站牵头", "actions": [], "thresholds": [],
+                          "warnings": ["units: 1 unit(s) not in the unit table: 县气象站", "<b>x</b>"]})
+    assert "<li>units: 1 unit(s) not in the unit table: 县气象站</li>" in page
+    assert "<li>&lt;b&gt;x&lt;/b&gt;</li>" in page
