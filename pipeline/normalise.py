@@ -8,6 +8,11 @@ What changes, and why:
   (``（一）``, ``，``) unless it sits between two ASCII characters (``12:30``, ``http://``).
 * Spaces: removed unless both neighbours are ASCII letters or digits, so ``年产值 5 亿元``
   and ``50% 以上`` read ``年产值5亿元`` and ``50%以上`` while ``Python 3`` survives.
+* Headings without punctuation: the space after a line's leading ordinal (``一 总体要求``,
+  ``1 加强组织领导``) is kept, so the outline still sees a marker.
+* Lost line breaks: a very long line (a page that lost its breaks) is split where a sentence
+  end meets a heading marker (``。二、``, ``。（三）``), after a title followed by its doc number,
+  and between a signature and its date.
 * Broken lines: a line cut mid-phrase by a layout or a page break (``…、运`` / ``城银保监
   分局…``) is joined to the next one; headings, titles, dates and ``标签：`` field lines
   are never glued to what follows, and a signature or date line is never glued to what precedes it.
@@ -30,7 +35,8 @@ WIDEN = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "!": "！",
 TERMINAL = set("。！？；：…")
 # Heading markers a continuation line can never start with.
 HEADING_START = re.compile(
-    r"^(?:[一二三四五六七八九十百]+、|（[一二三四五六七八九十百]+）|\d{1,2}[.．、](?!\d)|（\d{1,2}）"
+    r"^(?:[一二三四五六七八九十百]+、|（[一二三四五六七八九十百]+）|\d{1,2}[.．、](?!\d)|（\d{1,2}）|\d{1,2}）"
+    r"|[一二三四五六七八九十]{1,3} (?=[\u4e00-\u9fff])|\d{1,2} (?=[\u4e00-\u9fff])|[一二三四五六七八九十]是[，、：]"
     r"|第[一二三四五六七八九十百零〇\d]+[章节条]|附件\d*(?:[：:]|$)|[①-⑳])"
 )
 # "发文字号：…", "成文日期：…": header fields of portal pages and 版记 stand alone.
@@ -48,6 +54,27 @@ SIGNATURE_LINE = re.compile(
 PROSE = re.compile(r"[^\s]{2}[，、；]")
 # A physical line shorter than this is a heading, title or signature, not a wrapped line.
 SHORT_LINE = 20
+# 一 总体要求 / 1 加强组织领导: an ordinal, spaces, then the heading's first character (not a unit: 10 月, 5 个).
+SPACED_ORDINAL = re.compile(r"^[\s\u3000]*(?:[一二三四五六七八九十]{1,3}|\d{1,2})[ \t\u3000]+(?=[\u4e00-\u9fff])(?![年月日时个家人万亿元千百条项号])")
+# A line longer than this with several headings inside it lost its line breaks.
+LOST_BREAKS_LINE = 300
+# Cuts that only a notice's skeleton makes (一、 after a sentence, 第二条, title / doc number / signature);
+# a line needs two of these before any cut is made, so a long paragraph with （一）（二） inside stays whole.
+SKELETON_BREAK = re.compile(
+    r"(?<=[。；！？）])(?=[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十百零〇]+条)"
+    r"|(?<=的通知)(?=[\u4e00-\u9fff]{1,12}〔(?:19|20)\d{2}〕)"
+    r"|(?:(?<=人民政府)|(?<=办公室)|(?<=办公厅))(?=(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)"
+)
+FIRST_SUBHEADING = re.compile(r"[一二三四五六七八九十]{1,3}、[\u4e00-\u9fff]{2,20}?(?P<cut>)（一）")
+LOST_BREAK = re.compile(
+    r"(?<=[。；！？）])(?=[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）|\d{1,2}[.．](?!\d)|（\d{1,2}）"
+    r"|第[一二三四五六七八九十百零〇]+条|附件\d?[：:])"
+    r"|(?<=的通知)(?=[\u4e00-\u9fff]{1,12}〔(?:19|20)\d{2}〕)"
+    r"|(?<=号)(?=各[\u4e00-\u9fff（）、，]{2,60}：)"
+    r"|(?:(?<=人民政府)|(?<=办公室)|(?<=办公厅))(?=(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)"
+    r"|(?<=[。：])(?=[\u4e00-\u9fff]{2,30}(?:人民政府|办公室|办公厅)(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)"
+    r"|(?<=\d日)(?=（此件|[\u4e00-\u9fff])"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +110,12 @@ def _is_ascii_visible(ch: str | None) -> bool:
 def _clean_line(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
     """Fold widths, drop spaces that CJK text does not use, widen structural punctuation."""
     folded = [(_fold(ch), idx) for ch, idx in chars if ch not in INVISIBLE]
+    spaced = SPACED_ORDINAL.match("".join(ch for ch, _ in folded))
     kept: list[tuple[str, int]] = []
     for pos, (ch, idx) in enumerate(folded):
+        if spaced and ch in SPACES and kept and kept[-1][0] not in SPACES and pos < spaced.end():
+            kept.append((" ", idx))  # 一 总体要求: the space is the heading's only punctuation
+            continue
         if ch in SPACES:
             prev_ch = kept[-1][0] if kept else None
             next_ch = next((c for c, _ in folded[pos + 1:] if c not in SPACES), None)
@@ -123,6 +154,24 @@ def _should_join(line: str, following: str, after: str = "") -> bool:
     return not STANDALONE_END.search(line)
 
 
+def _split_lost_breaks(line: list[tuple[str, int]], end: int) -> list[tuple[list[tuple[str, int]], int]]:
+    """A line that lost its breaks, cut back into lines; each piece with the offset its break maps to."""
+    if len(line) < LOST_BREAKS_LINE:
+        return [(line, end)]
+    text = "".join(ch for ch, _ in line)
+    if len(SKELETON_BREAK.findall(text)) < 2:
+        return [(line, end)]
+    cuts = {m.start() for m in LOST_BREAK.finditer(text)}
+    # 二、重点任务（一）实施…: a short heading runs straight into its first sub-heading.
+    cuts |= {m.start("cut") for m in FIRST_SUBHEADING.finditer(text)}
+    cuts = sorted(cut for cut in cuts if 0 < cut < len(text))
+    pieces = []
+    for start, stop in zip([0] + cuts, cuts + [len(line)]):
+        # The break inserted before a piece maps to the original character that starts the next one.
+        pieces.append((line[start:stop], line[stop][1] if stop < len(line) else end))
+    return pieces
+
+
 def normalise(original: str) -> NormalisedText:
     """Normalise decoded text; see the module docstring for every rule.
 
@@ -145,7 +194,7 @@ def normalise(original: str) -> NormalisedText:
             lines[-1].append((ch, index))
         index += 1
     cleaned = [(_clean_line(line), end) for line, end in zip(lines, newline_at + [len(original)])]
-    paragraphs = [(line, end) for line, end in cleaned if line]
+    paragraphs = [piece for line, end in cleaned if line for piece in _split_lost_breaks(line, end)]
 
     out_chars: list[str] = []
     out_offsets: list[int] = []

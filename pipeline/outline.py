@@ -2,7 +2,10 @@
 
 Levels, in the order the 党政机关公文格式 (GB/T 9704) prescribes:
 
-    第一条 (0)  一、 (1)  （一） (2)  1. / 1、 (3)  （1） (4)
+    第一条 (0)  一、 (1)  （一） (2)  1. / 1、 / 1） (3)  （1） (4)  ① (5)  一是 (6)
+
+Headings that lost their punctuation keep a space after the ordinal (``一 总体要求``,
+``1 加强组织领导``; see :mod:`pipeline.normalise`) and read as 一、 and 1. do.
 
 A heading is either standalone (``（一）实施专业镇市场主体倍增行动`` on its own line) or
 inline (``（一）历史传承厚重。专业镇主导产业拥有…``: the title ends at the first 。 and
@@ -23,11 +26,13 @@ CN = "一二三四五六七八九十百零〇"
 # (level, pattern); the group "ordinal" is the number the marker stands for.
 MARKERS = (
     (0, re.compile(rf"^第(?P<ordinal>[{CN}]+|\d+)条\s*")),
-    (1, re.compile(rf"^(?P<ordinal>[{CN}]+)、")),
+    (1, re.compile(rf"^(?P<ordinal>[{CN}]+)(?:、| (?=[\u4e00-\u9fff]))")),
     (2, re.compile(rf"^（(?P<ordinal>[{CN}]+)）")),
-    (3, re.compile(r"^(?P<ordinal>\d{1,2})(?:[.．、](?!\d)|）)")),
+    (3, re.compile(r"^(?P<ordinal>\d{1,2})(?:[.．、](?!\d)|）| (?=[\u4e00-\u9fff]))")),
     (4, re.compile(r"^（(?P<ordinal>\d{1,2})）")),
     (5, re.compile(r"^(?P<ordinal>[①-⑳])")),
+    # 一是…，二是…: enumerations that open their own paragraph.
+    (6, re.compile(rf"^(?P<ordinal>[{CN}]{{1,3}})是(?=[，、：]?[\u4e00-\u9fff])")),
 )
 ATTACHMENT_START = re.compile(r"^附件\s*\d*\s*$")
 # A title is short; a longer first sentence means a numbered paragraph without a heading.
@@ -36,10 +41,10 @@ TITLE_END = "。；：！？"
 
 
 def _ordinal(raw: str) -> int:
+    if "①" <= raw <= "⑳":  # before isdigit(), which is true for ① but int() cannot read it
+        return ord(raw) - ord("①") + 1
     if raw.isdigit():
         return int(raw)
-    if "①" <= raw <= "⑳":
-        return ord(raw) - ord("①") + 1
     return chinese_to_int(raw)
 
 

@@ -132,3 +132,30 @@ def test_actions_read_every_responsibility_phrasing(notice, expected, units_tabl
 def test_actions_parse_short_responsibility_clauses(clause, lead, cooperating, units_table):
     got_lead, got_cooperating, _, _ = parse_responsibility(clause, 0, units_table)
     assert (names(got_lead), names(got_cooperating)) == (lead, cooperating)
+
+
+def test_actions_of_a_notice_that_lost_its_line_breaks(units_table):
+    body = ("壶关县人民政府办公室关于印发壶关县促进专业镇高质量发展实施方案的通知 壶政办发〔2023〕25号 各乡镇人民政府，县直各有关单位："
+            "《壶关县促进专业镇高质量发展实施方案》已经县人民政府同意，现印发给你们，请认真贯彻执行。壶关县人民政府办公室 2023年10月30日 "
+            "一、总体要求 为促进全县专业镇高质量发展，推动全县特色产业做大做强，加快建设市场主体集聚平台，带动就业富民。"
+            "二、重点任务 （一）实施专业镇市场主体倍增行动。充分发挥专业镇作为市场主体集聚平台的功能作用，培育壮大市场主体。"
+            "（县工信局牵头，县财政局和各乡镇政府按职责分工负责） （二）实施专业镇主导产业壮大行动。依托专业镇资源禀赋，做大做强主导产业。"
+            "（县工信局、县文旅局牵头，县自然资源局等部门按职责分工负责） 三、保障措施 各乡镇、各部门要加强组织领导，明确责任分工，"
+            "强化要素保障，确保各项任务落到实处，推动专业镇高质量发展取得实效。")
+    text = normalise(body).text
+    actions = extract_actions(text, outline(text), units_table)
+    assert [(a.title, names(a.lead), names(a.cooperating)) for a in actions] == [
+        ("实施专业镇市场主体倍增行动", ["县工信局"], ["县财政局", "各乡镇政府"]),
+        ("实施专业镇主导产业壮大行动", ["县工信局", "县文旅局"], ["县自然资源局"]),
+    ]
+
+
+def test_actions_read_the_readers_task_table_rows(units_table):
+    # pipeline/readers/tables.py renders 序号 | 重点任务 | 牵头单位 | 配合单位 rows as numbered lines
+    text = normalise("附件\n重点任务分工\n1.实施专业镇市场主体倍增行动。牵头单位：县工信局；配合单位：县财政局、各乡镇人民政府\n"
+                     "2.优化营商环境。责任单位：县行政审批局（牵头）、县市场监管局").text
+    actions = extract_actions(text, outline(text), units_table)
+    assert [(a.title, names(a.lead), names(a.cooperating)) for a in actions] == [
+        ("实施专业镇市场主体倍增行动", ["县工信局"], ["县财政局", "各乡镇人民政府"]),
+        ("优化营商环境", ["县行政审批局"], ["县市场监管局"]),
+    ]

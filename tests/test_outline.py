@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from pipeline.normalise import normalise
 from pipeline.outline import outline
 
@@ -43,3 +45,41 @@ def test_outline_marks_the_attachment_as_its_own_part(sample):
     if name == "wenxi":
         attachment = [s.title for s in sections if s.part == "attachment"]
         assert attachment == ["主要职责", "组成人员", "工作机构"]
+
+
+@pytest.mark.parametrize("notice, expected", [
+    # headings that lost their punctuation keep a space after the ordinal
+    ("一 总体要求\n以习近平新时代中国特色社会主义思想为指导。\n二 重点任务\n1 加强组织领导\n县政府成立领导小组。",
+     [(1, "一", "总体要求"), (1, "二", "重点任务"), (3, "1", "加强组织领导")]),
+    # 一是…，二是… opening their own paragraphs, under a （三）
+    ("（三）强化保障\n一是加强组织领导，成立工作专班。\n二是强化要素保障，优先安排用地指标。",
+     [(2, "（三）", "强化保障"), (6, "一是", "加强组织领导，成立工作专班"), (6, "二是", "强化要素保障，优先安排用地指标")]),
+    # ① ② and 1） 2）
+    ("1）加快项目建设\n①推进重点项目落地\n②做好要素保障\n2）优化营商环境",
+     [(3, "1）", "加快项目建设"), (5, "①", "推进重点项目落地"), (5, "②", "做好要素保障"), (3, "2）", "优化营商环境")]),
+    # 第一条 articles
+    ("第一条 为加强涉农资金管理，制定本办法。\n第二条 本办法适用于全县。",
+     [(0, "第一条", "为加强涉农资金管理，制定本办法"), (0, "第二条", "本办法适用于全县")]),
+    # not headings: a count after a line break, a date, a number inside a sentence
+    ("2 个市级专业镇\n10 月底前完成\n三是", []),
+])
+def test_outline_reads_every_ordinal_style(notice, expected):
+    text = normalise(notice).text
+    assert [(s.level, s.marker, s.title) for s in outline(text)] == expected
+
+
+def test_outline_recovers_the_headings_of_a_notice_that_lost_its_line_breaks():
+    body = ("壶关县人民政府办公室关于印发壶关县促进专业镇高质量发展实施方案的通知 壶政办发〔2023〕25号 各乡镇人民政府，县直各有关单位："
+            "《壶关县促进专业镇高质量发展实施方案》已经县人民政府同意，现印发给你们，请认真贯彻执行。壶关县人民政府办公室 2023年10月30日 "
+            "一、总体要求 为促进全县专业镇高质量发展，推动全县特色产业做大做强，加快建设市场主体集聚平台，带动就业富民。"
+            "二、重点任务 （一）实施专业镇市场主体倍增行动。充分发挥专业镇作为市场主体集聚平台的功能作用，培育壮大市场主体。"
+            "（县工信局牵头，县财政局和各乡镇政府按职责分工负责） （二）实施专业镇主导产业壮大行动。依托专业镇资源禀赋，做大做强主导产业。"
+            "（县工信局、县文旅局牵头，县自然资源局等部门按职责分工负责） 三、保障措施 各乡镇、各部门要加强组织领导，明确责任分工，"
+            "强化要素保障，确保各项任务落到实处，推动专业镇高质量发展取得实效，以本土特色优势助力集群经济持续向上攀升，全方位推动产业高质量发展。")
+    normalised = normalise(body)
+    text = normalised.text
+    assert text.count("\n") >= 5
+    assert [s.marker for s in outline(text) if s.level == 1] == ["一、", "二、", "三、"]
+    assert [s.title for s in outline(text) if s.level == 2] == ["实施专业镇市场主体倍增行动", "实施专业镇主导产业壮大行动"]
+    # the breaks put back map into the original, and every character still maps to itself
+    assert all(body[normalised.offsets[i]] == ch for i, ch in enumerate(text) if ch != "\n")
