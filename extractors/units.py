@@ -166,8 +166,8 @@ def split_units(text: str, offset: int, table: UnitTable) -> list[tuple[str, Spa
     return names
 
 
-# Words a list piece may carry before its unit: 由县工信局负责, 请县财政局配合.
-LEADING_FUNCTION_WORDS = re.compile(r"^(?:由|请|经|会同|并由|同)$")
+# Words a list piece may carry before its unit: 由县工信局负责, 请县财政局配合, 以下任务由县发改局.
+LEADING_FUNCTION_WORDS = re.compile(r"^(?:[\u4e00-\u9fff]{0,6}?(?:由|请|经|会同|同))$")
 # What may stand between two units run together in one piece: nothing, or a conjunction.
 RUN_TOGETHER_GAP = re.compile(r"^[和与及\s]*$")
 

@@ -284,6 +284,8 @@ def test_units_split_keeps_names_with_he_whole(text, names, units_table):
     # the unit pipeline cuts units run together and leaves the function word out
     ("县财政局县教育局", ["县财政局", "县教育局"]),
     ("由县工信局", ["县工信局"]),
+    ("以下任务由县发改局", ["县发改局"]),
+    ("具体由县财政局、县教育局", ["县财政局", "县教育局"]),
     ("县工信局、由县财政局和县教育局", ["县工信局", "县财政局", "县教育局"]),
     # what it cannot account for stays as printed
     ("县工信局（牵头）、县财政局", ["县工信局（牵头）", "县财政局"]),
