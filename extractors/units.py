@@ -38,13 +38,41 @@ BRACKETS = str.maketrans({"(": "（", ")": "）"})
 
 
 def level_of(prefix: str) -> str | None:
-    """Level stated by what stands before the function name: 县 -> county, 闻喜 -> local."""
+    """Level stated by what stands before the function name.
+
+    A level word decides (县 -> county, 各 -> collective); a bare place name gives its own
+    level from the region table (闻喜 -> county, 长治 -> city); anything else is "local".
+
+    >>> level_of("县"), level_of("闻喜"), level_of("长治"), level_of("专业")
+    ('county', 'county', 'city', 'local')
+    """
     if not prefix:
         return None
     for word, level in LEVEL_PREFIXES:
         if prefix.endswith(word) or prefix == word:
             return level
-    return "local"
+    return place_levels().get(prefix, "local")
+
+
+@cache
+def place_levels() -> dict[str, str]:
+    """Short place names (闻喜, 长治, 山西) and their level, from the packaged region table.
+
+    A short name that is both a city's and a county's (长治 / 长治县 before 2019) counts as
+    the city's: a notice naming a county's body writes the county's name in full.
+    """
+    from extractors.knowledge import default_knowledge
+
+    levels: dict[str, str] = {}
+    for level in ("county", "city", "province"):  # later levels win a shared short name
+        for region in default_knowledge().regions:
+            name = {"county": region.county, "city": region.city, "province": region.province}[level]
+            if name:
+                short = re.sub(r"(?:维吾尔|壮族|回族)?(?:自治区|自治州|自治县|特别行政区|省|市|县|区|旗|盟|地区)$", "", name)
+                if len(short) >= 2:
+                    # the county column holds districts too: 立山区 is a district
+                    levels[short] = "district" if level == "county" and name.endswith("区") else level
+    return levels
 
 
 def identify(name: str, table: UnitTable) -> tuple[str | None, str | None]:

@@ -20,7 +20,7 @@ def nlp(units_table):
     # whole names: level word, place, party prefix, branch tail
     ("中共壶关县委组织部", [("中共壶关县委组织部", "组织", "county")]),
     ("各乡镇政府和闻喜经开区管委会按职责分工负责",
-     [("各乡镇政府", "乡镇政府", "collective"), ("闻喜经开区管委会", "开发区管委会", "local")]),
+     [("各乡镇政府", "乡镇政府", "collective"), ("闻喜经开区管委会", "开发区管委会", "county")]),
     ("市生态环境局壶关分局", [("市生态环境局壶关分局", "生态环境", "city-branch")]),
     ("县行政审批局、会同市教体局", [("县行政审批局", "行政审批", "county"), ("市教体局", "教育", "city")]),
     # party committee offices: no alias (县发改委办公室 would end in it), found by the ruler's anchors

@@ -226,7 +226,8 @@ def test_units_different_functions_stay_apart(first, second, units_table):
     ("县工信局", "county"), ("市中小企业服务中心", "city"), ("省工业和信息化厅", "province"),
     ("区工信局", "district"), ("各乡镇政府", "collective"), ("县直各有关单位", "collective"),
     ("市生态环境局壶关分局", "city-branch"), ("人行闻喜支行", "national-branch"),
-    ("闻喜经开区管委会", "local"), ("国家税务总局壶关县税务局", "county"), ("中共壶关县委组织部", "county"),
+    ("闻喜经开区管委会", "county"), ("长治高新区", "city"), ("立山经济开发区", "district"),
+    ("曲阜文化建设示范区管委会", "local"), ("国家税务总局壶关县税务局", "county"), ("中共壶关县委组织部", "county"),
     ("广西壮族自治区发展和改革委员会", "province"), ("区级相关部门", "district"),
 ])
 def test_units_keep_level_apart_from_identity(name, level, units_table):

@@ -50,7 +50,7 @@ def test_view_page_is_self_contained_and_offline(name, pages, records):
     ("wenxi", "县工科局", "lead", "工业和信息化", "county"),
     ("wenxi", "县审批服务管理局", "lead", "行政审批", "county"),
     ("wenxi", "人行闻喜支行", "cooperating", "人民银行", "national-branch"),
-    ("wenxi", "闻喜经开区管委会", "cooperating", "开发区管委会", "local"),
+    ("wenxi", "闻喜经开区管委会", "cooperating", "开发区管委会", "county"),
 ])
 def test_view_units_are_coloured_by_role_with_their_canonical_id(name, unit, role, canonical, level, pages):
     found = [(label, title) for text, label, title in marks(pages[name]) if text == unit]
