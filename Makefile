@@ -46,6 +46,17 @@ eval: $(STAMP) ## extract the evaluation set (corpora/eval) and score it against
 	$(BIN)/policymap extract corpora/eval --out $(OUT)/.eval
 	$(BIN)/python $(SCORER) $(OUT)/.eval tests/gold/eval
 
+# Benchmarks print numbers and never fail on them. N notices for the txt throughput runs,
+# SIZES for the peak-RSS and compare runs; bench-full adds the 10,000-notice point (slow).
+N     ?= 200
+SIZES ?= 10,100,1000
+.PHONY: bench bench-full
+bench: $(STAMP) ## benchmark against pdfplumber, pypdfium2, python-docx: make bench [N=200] [SIZES=10,100,1000]
+	$(BIN)/python -m bench --n $(N) --sizes $(SIZES) --out $(OUT)/bench
+
+bench-full: $(STAMP) ## make bench with 1,000 notices and the 10,000-notice RSS and compare points
+	$(BIN)/python -m bench --n 1000 --sizes 10,100,1000,10000 --timeout 600 --out $(OUT)/bench
+
 clean: ## remove the virtual environment and generated outputs (keeps outputs/README.md)
 	rm -rf $(VENV)
 	find $(OUT) -mindepth 1 ! -name README.md -exec rm -rf {} +
