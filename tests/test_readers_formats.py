@@ -110,19 +110,22 @@ def test_readers_refuse_hostile_files_with_a_reason(tmp_path, name, make, reason
         read(path)
 
 
-def test_readers_hostile_files_do_not_stop_a_batch(tmp_path):
+def test_readers_hostile_files_do_not_stop_a_batch_and_ocr_reaches_the_reader(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
     from pipeline.cli import cli
 
+    monkeypatch.delenv("POLICYMAP_OCR", raising=False)  # restored after the test: --ocr sets it
+    monkeypatch.setattr(shutil, "which", lambda name: None)  # as on a machine without Tesseract
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "locked.pdf").write_bytes(encrypted_pdf())
     (folder / "scan.pdf").write_bytes(scanned_pdf())
     shutil.copy(FIXTURES / "docx" / f"{WENXI.stem}.docx", folder / "good.docx")
-    result = CliRunner().invoke(cli, ["extract", str(folder), "--out", str(tmp_path / "out"), "-j", "1"])
+    result = CliRunner().invoke(cli, ["extract", str(folder), "--out", str(tmp_path / "out"), "-j", "1", "--ocr"])
     assert result.exit_code == 1
-    assert "encrypted PDF" in result.output and "no text layer" in result.output
+    assert f"skipped {folder / 'locked.pdf'}: encrypted PDF" in result.output
+    assert f"skipped {folder / 'scan.pdf'}: no text layer (scanned PDF?) and --ocr needs Tesseract" in result.output
     assert "1 notices read" in result.output
 
 
@@ -171,20 +174,6 @@ def test_readers_pdf_removes_running_headers_and_footers():
     document = read(FIXTURES / "headers" / f"{WENXI.stem}.pdf")
     assert "政府公报" not in document.text and "页 共" not in document.text
     assert normalise(document.text).text == normalise(WENXI.read_text(encoding="utf-8")).text
-
-
-def test_readers_cli_ocr_flag_reaches_the_pdf_reader(tmp_path, monkeypatch):
-    from click.testing import CliRunner
-
-    from pipeline.cli import cli
-
-    monkeypatch.delenv("POLICYMAP_OCR", raising=False)  # restored after the test: --ocr sets it
-    monkeypatch.setattr(shutil, "which", lambda name: None)
-    (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "scan.pdf").write_bytes(scanned_pdf())
-    result = CliRunner().invoke(cli, ["extract", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "-j", "1",
-                                      "--ocr"])
-    assert result.exit_code == 1 and "--ocr needs Tesseract" in result.output
 
 
 # DOCX automatic numbering: markers kept in numbering.xml, not in the text.
@@ -289,3 +278,50 @@ def test_readers_pdf_prints_fake_bold_once(tmp_path):
     path = tmp_path / "bold.pdf"
     path.write_bytes(_pdf(objects))
     assert read(path).text == "Development zones shall reach 50 percent by 2025"
+
+
+# Portal layouts: the article is found whatever holds it; navigation and footers never come along.
+NAV = ("<table width=1000><tr><td><a href='/'>首页</a></td><td><a href='/zwgk'>政务公开</a></td>"
+       "<td><a href='/hd'>互动交流</a></td></tr></table>")
+FOOT = "<table><tr><td>版权所有：闻喜县人民政府 晋ICP备05003927号 联系电话：0359-7012345 访问量：1234567</td></tr></table>"
+RELATED = "<div class='xgwj'><h4>相关文件</h4><ul>" + "".join(
+    f"<li><a href='#'>关于印发某县某某工作方案的通知{n}</a></li>" for n in range(12)) + "</ul></div>"
+
+
+def _layout(kind: str, lines: list[str]) -> str:
+    if kind == "table-br":
+        body = (f"{NAV}<table><tr><td><a href='#'>信息公开指南</a><br><a href='#'>信息公开目录</a></td><td><table><tr>"
+                f"<td class='bt_content'>{'<br>'.join('&nbsp;&nbsp;' + line for line in lines)}</td></tr></table>"
+                f"</td></tr></table>")
+    elif kind == "div-p-related":
+        body = f"<div class='nav'>{NAV}</div><div><div class='TRS_Editor'>" + "".join(
+            f"<p>{line}</p>" for line in lines) + f"</div>{RELATED}</div>"
+    else:  # spans in divs
+        body = NAV + "<div id='UCAP-CONTENT'>" + "".join(
+            f"<div><span>{line[:len(line) // 2]}</span><span>{line[len(line) // 2:]}</span></div>" for line in lines) + "</div>"
+    return f"<html><head><meta charset='utf-8'></head><body>{body}{FOOT}</body></html>"
+
+
+@pytest.mark.parametrize("kind", ["table-br", "div-p-related", "spans-in-divs"])
+def test_readers_html_finds_the_article_in_every_portal_layout(tmp_path, kind):
+    lines = [line.strip() for line in WENXI.read_text(encoding="utf-8").splitlines() if line.strip()]
+    path = tmp_path / "page.html"
+    path.write_text(_layout(kind, lines), encoding="utf-8")
+    text = read(path).text
+    assert [line.replace(" ", "") for line in text.split("\n")] == [line.replace(" ", "") for line in lines]
+
+
+def test_readers_html_task_table_becomes_actions(tmp_path):
+    rows = "".join(f"<tr><td>{n}</td><td>{task}</td><td>{lead}</td><td>{coop}</td></tr>" for n, task, lead, coop in [
+        (1, "实施专业镇市场主体倍增行动", "县工信局", "县财政局、各乡镇政府"),
+        (2, "实施专业镇重大项目攻坚行动", "县发改和科技局", "县自然资源局")])
+    page = ("<html><body><div class='content'><p>壶关县人民政府办公室关于印发壶关县专业镇重点任务分解表的通知</p>"
+            "<p>各乡镇人民政府，县直各有关单位：现将分解表印发给你们，请认真贯彻执行。</p>"
+            "<table><tr><th>序号</th><th>重点任务</th><th>牵头单位</th><th>配合单位</th></tr>" + rows + "</table></div>"
+            f"{FOOT}</body></html>")
+    path = tmp_path / "table.html"
+    path.write_text(page, encoding="utf-8")
+    result = process_file(path)
+    assert [(a.title, [u.name for u in a.lead], [u.name for u in a.cooperating]) for a in result.actions] == [
+        ("实施专业镇市场主体倍增行动", ["县工信局"], ["县财政局", "各乡镇政府"]),
+        ("实施专业镇重大项目攻坚行动", ["县发改和科技局"], ["县自然资源局"])]
