@@ -98,8 +98,10 @@ def file_sha256(path: Path) -> str:
 def warm_up() -> None:
     """Load the heavy shared objects once per worker process, not once per file."""
     from extractors.knowledge import default_knowledge
+    from extractors.unit_ner import unit_nlp
 
     default_knowledge()
+    unit_nlp()  # spaCy and the unit pipeline: built here, not charged to the first file's time limit
 
 
 def _outcome_of(result, digest: str) -> Outcome:
