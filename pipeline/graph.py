@@ -145,11 +145,33 @@ def _unit_attributes(key: str, canonical: str | None, table: UnitTable) -> dict:
             "bipartite": 1}
 
 
-def notice_graph(graph: nx.Graph, notice: str) -> nx.Graph:
-    """One notice's actions and their units, taken from a corpus graph (unit counts are the corpus's)."""
-    actions = [n for n, d in graph.nodes(data=True) if d["kind"] == ACTION and d["notice"] == notice]
-    units = {u for a in actions for u in graph[a]}
-    return graph.subgraph(actions + sorted(units)).copy()
+def notice_graph(graph: nx.Graph, notice: str, actions: Sequence[str] | None = None) -> nx.Graph:
+    """One notice's actions and their units, taken from a corpus graph (unit counts are the corpus's).
+
+    Built edge by edge from the notice's actions: a subgraph view would scan the whole
+    neighbourhood of 工信, which every notice shares, once per notice.
+    """
+    import networkx as nx
+
+    if actions is None:
+        actions = [n for n, d in graph.nodes(data=True) if d["kind"] == ACTION and d["notice"] == notice]
+    sub = nx.Graph(name=f"{graph.graph.get('name', '')}: {notice}")
+    for action in actions:
+        sub.add_node(action, **graph.nodes[action])
+        for unit, data in graph[action].items():
+            if unit not in sub:
+                sub.add_node(unit, **graph.nodes[unit])
+            sub.add_edge(action, unit, **data)
+    return sub
+
+
+def actions_by_notice(graph: nx.Graph) -> dict[str, list[str]]:
+    """Action nodes grouped by notice, notices in first-seen order."""
+    grouped: dict[str, list[str]] = {}
+    for node, data in graph.nodes(data=True):
+        if data["kind"] == ACTION:
+            grouped.setdefault(data["notice"], []).append(node)
+    return grouped
 
 
 def unit_projection(graph: nx.Graph) -> nx.Graph:
@@ -179,7 +201,11 @@ def unit_projection(graph: nx.Graph) -> nx.Graph:
 
 
 def action_projection(graph: nx.Graph) -> nx.Graph:
-    """Actions joined when they share a lead unit; ``weight`` counts the shared lead units."""
+    """Actions of one notice joined when they share a lead unit; ``weight`` counts the shared lead units.
+
+    Actions of different notices are never joined: 工业和信息化 in 壶关 and in 闻喜 is the same
+    function but not the same office.
+    """
     import networkx as nx
 
     projection = nx.Graph()
@@ -187,13 +213,17 @@ def action_projection(graph: nx.Graph) -> nx.Graph:
     for unit, data in graph.nodes(data=True):
         if data["kind"] != UNIT:
             continue
-        led = sorted(a for a in graph[unit] if graph.edges[a, unit]["role"] == "lead")
-        for first, second in combinations(led, 2):
-            if not projection.has_edge(first, second):
-                projection.add_edge(first, second, weight=0, shared_leads="")
-            edge = projection.edges[first, second]
-            edge["weight"] += 1
-            edge["shared_leads"] = JOIN.join(filter(None, [edge["shared_leads"], data["label"]]))
+        led: dict[str, list[str]] = {}
+        for action in graph[unit]:
+            if graph.edges[action, unit]["role"] == "lead":
+                led.setdefault(graph.nodes[action]["notice"], []).append(action)
+        for actions in led.values():
+            for first, second in combinations(sorted(actions), 2):
+                if not projection.has_edge(first, second):
+                    projection.add_edge(first, second, weight=0, shared_leads="")
+                edge = projection.edges[first, second]
+                edge["weight"] += 1
+                edge["shared_leads"] = JOIN.join(filter(None, [edge["shared_leads"], data["label"]]))
     return projection
 
 
@@ -202,9 +232,8 @@ def unit_measures(graph: nx.Graph) -> list[dict]:
     import networkx as nx
 
     rows = []
-    notices = list(dict.fromkeys(d["notice"] for _, d in graph.nodes(data=True) if d["kind"] == ACTION))
-    for notice in notices:
-        sub = notice_graph(graph, notice)
+    for notice, actions in actions_by_notice(graph).items():
+        sub = notice_graph(graph, notice, actions)
         projection = unit_projection(sub)
         betweenness = nx.betweenness_centrality(sub, normalized=True)
         pagerank = nx.pagerank(sub, weight="weight")
@@ -295,6 +324,7 @@ def notice_colours(graph: nx.Graph) -> dict[str, str]:
 def draw(graph: nx.Graph, ax=None, positions: dict | None = None):
     """Draw the graph with matplotlib (Chinese labels in a CJK font); returns the figure."""
     import matplotlib.pyplot as plt
+    from matplotlib.collections import LineCollection
 
     family = cjk_font()
     positions = positions or layout(graph)
@@ -305,28 +335,32 @@ def draw(graph: nx.Graph, ax=None, positions: dict | None = None):
         figure = ax.figure
     colours = notice_colours(graph)
     font = family or "sans-serif"
-    for first, second, data in sorted(graph.edges(data=True), key=lambda e: e[2]["role"] == "lead"):
-        (x1, y1), (x2, y2) = positions[first], positions[second]
-        lead = data["role"] == "lead"
-        ax.plot([x1, x2], [y1, y2], color=LEAD_COLOUR if lead else COOPERATING_COLOUR,
-                linewidth=1.3 if lead else 0.5, alpha=0.85 if lead else 0.6, zorder=2 if lead else 1)
-    show_actions = rows <= MAX_LABELLED_ROWS
-    for node, data in graph.nodes(data=True):
-        x, y = positions[node]
-        if data["kind"] == ACTION:
-            ax.scatter([x], [y], s=40, marker="s", color=colours[data["notice"]], zorder=3)
-            if show_actions:
-                on_left = x < 0.5
-                ax.annotate(f"{data['county']} {data['number']}. {data['title']}", (x, y), fontsize=8,
-                            ha="right" if on_left else "left", va="center", xytext=(-6 if on_left else 6, 0),
-                            textcoords="offset points", fontfamily=font, color=colours[data["notice"]])
-        else:
-            size = 30 + 22 * data["actions_led"] + 5 * data["actions_cooperated"]
-            ax.scatter([x], [y], s=size, color=UNIT_COLOUR, alpha=0.9, zorder=4)
-            ax.annotate(f"{data['label']}（牵头{data['actions_led']}·配合{data['actions_cooperated']}）", (x, y),
-                        fontsize=8, ha="center", va="bottom", xytext=(0, 4), textcoords="offset points",
-                        fontfamily=font, zorder=5, bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
-                                                        "alpha": 0.85})
+    # One collection per role and one scatter per kind: thousands of single plot() calls take minutes.
+    for role, colour, width, alpha, order in (("cooperating", COOPERATING_COLOUR, 0.5, 0.6, 1),
+                                              ("lead", LEAD_COLOUR, 1.3, 0.85, 2)):
+        segments = [(positions[a], positions[b]) for a, b, r in graph.edges(data="role") if r == role]
+        ax.add_collection(LineCollection(segments, colors=colour, linewidths=width, alpha=alpha, zorder=order))
+    actions = [(n, d) for n, d in graph.nodes(data=True) if d["kind"] == ACTION]
+    units = [(n, d) for n, d in graph.nodes(data=True) if d["kind"] == UNIT]
+    if actions:
+        ax.scatter([positions[n][0] for n, _ in actions], [positions[n][1] for n, _ in actions], s=40, marker="s",
+                   c=[colours[d["notice"]] for _, d in actions], zorder=3)
+    if units:
+        ax.scatter([positions[n][0] for n, _ in units], [positions[n][1] for n, _ in units],
+                   s=[30 + 22 * d["actions_led"] + 5 * d["actions_cooperated"] for _, d in units],
+                   color=UNIT_COLOUR, alpha=0.9, zorder=4)
+    if rows <= MAX_LABELLED_ROWS:
+        for node, data in actions:
+            x, y = positions[node]
+            on_left = x < 0.5
+            ax.annotate(f"{data['county']} {data['number']}. {data['title']}", (x, y), fontsize=8,
+                        ha="right" if on_left else "left", va="center", xytext=(-6 if on_left else 6, 0),
+                        textcoords="offset points", fontfamily=font, color=colours[data["notice"]])
+    for node, data in units:
+        ax.annotate(f"{data['label']}（牵头{data['actions_led']}·配合{data['actions_cooperated']}）", positions[node],
+                    fontsize=8, ha="center", va="bottom", xytext=(0, 4), textcoords="offset points",
+                    fontfamily=font, zorder=5, bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                                                    "alpha": 0.85})
     ax.set_title("牵头（红线）与配合（灰线）：方块为行动，圆点为单位（按类别排列）", fontfamily=font)
     ax.set_xlim(-0.55, 1.55)
     ax.set_ylim(-0.03, 1.04)
@@ -464,9 +498,8 @@ def write_graph(out: Path, records: Sequence[dict] | None = None, picture: bool 
 
 def _unit_pairs(graph: nx.Graph) -> Iterable[list]:
     """Per notice, the units that share actions, most shared first."""
-    notices = dict.fromkeys(d["notice"] for _, d in graph.nodes(data=True) if d["kind"] == ACTION)
-    for notice in notices:
-        projection = unit_projection(notice_graph(graph, notice))
+    for notice, actions in actions_by_notice(graph).items():
+        projection = unit_projection(notice_graph(graph, notice, actions))
         for first, second, data in sorted(projection.edges(data=True), key=lambda e: (-e[2]["weight"], e[0], e[1])):
             yield [notice, projection.nodes[first]["unit"], projection.nodes[second]["unit"], data["weight"],
                    data["lead_lead"], data["lead_cooperating"], data["cooperating_cooperating"]]

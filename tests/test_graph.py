@@ -231,3 +231,10 @@ def test_graph_command_on_a_run_without_actions_writes_empty_files(tmp_path):
     assert "0 actions, 0 units" in result.output
     assert not (tmp_path / "graph" / "responsibility.png").exists()
     assert (tmp_path / "graph" / "units.csv").read_text(encoding="utf-8-sig").startswith("notice,")
+
+
+def test_graph_action_projection_never_joins_two_notices():
+    other = {**SMALL[0], "source": "corpora/001_71559f4dc2e04346.txt", "region": {"county": "闻喜县"}}
+    projection = action_projection(build_graph([SMALL[0], other]))
+    assert projection.number_of_edges() == 2  # 工信 leads actions 1 and 2 in each notice
+    assert all(a.split(":")[1] == b.split(":")[1] for a, b in projection.edges)
