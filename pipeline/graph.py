@@ -406,8 +406,10 @@ def html_page(graph: nx.Graph, positions: dict | None = None) -> str:
                          f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{UNIT_COLOUR}"/>'
                          f'<text class="unit-label" x="{x:.1f}" y="{y - radius - 3:.1f}" text-anchor="middle">'
                          f'{esc(data["label"])}</text><title>{esc(tip)}</title></g>')
-    options = "".join(f'<option value="{esc(n)}">{esc(n)}</option>' for n in colours)
-    legend = "".join(f'<span style="color:{c}">■ {esc(n)}</span> ' for n, c in colours.items())
+    county = {d["notice"]: d["county"] for _, d in graph.nodes(data=True) if d["kind"] == ACTION}
+    names = {n: f"{county[n]}（{n}）" if county[n] else n for n in colours}
+    options = "".join(f'<option value="{esc(n)}">{esc(names[n])}</option>' for n in colours)
+    legend = "".join(f'<span style="color:{c}">■ {esc(names[n])}</span> ' for n, c in colours.items())
     return HTML_TEMPLATE.format(width=width, height=height, svg="\n".join(parts), options=options, legend=legend,
                                 nodes=graph.number_of_nodes(), edges=graph.number_of_edges())
 

@@ -150,6 +150,9 @@ def test_graph_measures_rank_the_lead_unit_first():
 def test_graph_writes_every_export(sample_out):
     for name in EXPORTS:
         assert (sample_out / "graph" / name).stat().st_size > 0, name
+    tables = [sample_out / "graph" / n for n in EXPORTS if n.endswith(".csv")]
+    tables += sorted((sample_out / "matrices").glob("*.csv"))
+    assert len(tables) == 3 + 4 and all(path.read_bytes().startswith(b"\xef\xbb\xbf") for path in tables)
 
 
 def test_graph_html_works_offline_and_escapes_names():
