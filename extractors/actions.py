@@ -14,6 +14,9 @@ Supports (responsibility phrasings):
     〔责任单位：省发展改革委、省市场监管局按职责分工负责。…〕   -> tortoise-shell brackets, tail dropped
     （县工信局会同县财政局负责）   -> lead 县工信局; cooperating 县财政局
     由县农业局负责 / 县农业局负责   -> lead 县农业局 (no 牵头: a warning)
+Supports (task tables whose page put every cell on its own line):
+    序号 / 事项 / 责任单位 / 牵头单位 / 1 / 地区生产总值增长6.5%以上。 / 区农业农村局、区发改局 / 区发改局
+        -> action 1, lead 区发改局, cooperating 区农业农村局 (责任单位 other than the lead)
 Supports (responsibility stated once for a section):
     一、强化科技创新（区科技局牵头）   -> the heading's clause; the title is 强化科技创新
     一、县示范区管委会牵头工作（8项） / 以下任务由县发改局牵头   -> every item below inherits the lead
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractors.knowledge import UnitTable
 from extractors.records import Action, Section, Span, Unit
@@ -225,6 +228,89 @@ def action_sections(text: str, sections: Sequence[Section], table: UnitTable | N
     return sorted(chosen)
 
 
+# Header cells of a task table printed one cell per line; the first of each role wins.
+TABLE_HEADER_CELLS = (("number", re.compile(r"^(?:序号|编号)$")),
+                      ("task", re.compile(r"^(?:重点|主要|具体)?(?:任务|事项|工作任务|工作内容|工作事项|目标任务|重点工作|举措)(?:内容|名称)?$")),
+                      ("lead", re.compile(r"^牵头(?:单位|部门)$")),
+                      ("cooperating", re.compile(r"^(?:配合|协办|参与)(?:单位|部门)$")),
+                      ("responsible", re.compile(r"^(?:责任|负责|实施)(?:单位|部门)$")))
+# Other header cells of such tables (a category column, deadlines, notes) that hold no units.
+TABLE_OTHER_CELL = re.compile(r"^(?:分类|类别|序号|完成时限|时限|完成时间|时间节点|备注|进度安排)$")
+
+
+def _line_cells(text: str) -> list[tuple[str, int]]:
+    """Every line of ``text`` with the offset it starts at."""
+    cells, position = [], 0
+    for line in text.split("\n"):
+        cells.append((line, position))
+        position += len(line) + 1
+    return cells
+
+
+def table_actions(text: str, table: UnitTable) -> list[Action]:
+    """Actions of a task table whose cells stand one per line (a page's flattened table).
+
+    The header is a run of short lines naming 序号, the task and at least one unit column;
+    each row starts with a line that is only its number. Where both 牵头单位 and 责任单位 are
+    given, the 责任单位 other than the lead cooperate.
+    """
+    lines = _line_cells(text)
+    actions: list[Action] = []
+    index = 0
+    while index < len(lines):
+        roles: list[str] = []
+        cursor = index
+        while cursor < len(lines) and len(lines[cursor][0]) <= 8:
+            cell = lines[cursor][0].strip()
+            role = next((name for name, pattern in TABLE_HEADER_CELLS if pattern.match(cell)), None)
+            if role is None and not TABLE_OTHER_CELL.match(cell):
+                break
+            roles.append(role or "other")
+            cursor += 1
+        if not ({"number", "task"} <= set(roles) and {"lead", "responsible"} & set(roles)):
+            index += 1
+            continue
+        columns = [role for role in roles[roles.index("number") + 1:]]
+        expected = 1
+        row_start = None
+        while cursor < len(lines):
+            line, offset = lines[cursor]
+            if line.strip() == str(expected):
+                row_start = cursor
+                cells = lines[cursor + 1:cursor + 1 + len(columns)]
+                if len(cells) < len(columns):
+                    break
+                actions.append(_table_row(expected, line.strip(), offset, dict(zip(columns, cells)), table))
+                expected += 1
+                cursor += 1 + len(columns)
+                continue
+            if row_start is not None and len(line) > 20:
+                break  # the table has ended: running prose again
+            cursor += 1
+        index = cursor
+    return actions
+
+
+def _table_row(number: int, marker: str, offset: int, cells: dict[str, tuple[str, int]], table: UnitTable) -> Action:
+    task, task_start = cells["task"]
+    title = task.strip().rstrip("。；")
+    lead = make_units(cells["lead"][0], cells["lead"][1], table) if "lead" in cells else ()
+    cooperating = make_units(cells["cooperating"][0], cells["cooperating"][1], table) if "cooperating" in cells else ()
+    warnings: list[str] = []
+    if "responsible" in cells:
+        responsible = make_units(cells["responsible"][0], cells["responsible"][1], table)
+        if lead:
+            lead_names = {unit.name for unit in lead}
+            cooperating += tuple(unit for unit in responsible if unit.name not in lead_names)
+        else:
+            lead = responsible
+            warnings.append("责任单位 names no 牵头 unit; all units put in lead")
+    last_line, last_start = max(cells.values(), key=lambda cell: cell[1])
+    span = (offset, last_start + len(last_line))
+    return Action(number, marker, title, lead, cooperating, span, (task_start, task_start + len(title)),
+                  None, "responsibility.table", tuple(warnings))
+
+
 def extract_actions(text: str, sections: Sequence[Section], table: UnitTable) -> list[Action]:
     """Every action of the notice with its lead and cooperating units.
 
@@ -253,4 +339,10 @@ def extract_actions(text: str, sections: Sequence[Section], table: UnitTable) ->
             title, title_span = sentence, (body_start, body_start + len(sentence))
         actions.append(Action(number, section.marker, title, lead, cooperating, section.span,
                               title_span, clause_span, rule, tuple(warnings)))
+    # Task tables flattened one cell per line sit outside the outline; keep document order.
+    rows = [row for row in table_actions(text, table)
+            if not any(a.span[0] <= row.span[0] < a.span[1] for a in actions)]
+    if rows:
+        merged = sorted(actions + rows, key=lambda action: action.span[0])
+        actions = [replace(action, number=number) for number, action in enumerate(merged, start=1)]
     return actions

@@ -42,7 +42,7 @@ DATE = re.compile(
 )
 NOTICE_TITLE = re.compile(
     r"^(?P<title>(?P<issuer>[\u4e00-\u9fff（）]{2,80}?)(?:关于|印发|批转|转发).{2,160}?"
-    r"的(?:若干|实施|指导|预)?(?:通知|意见|决定|批复|通告|公告|函|报告|办法|规定))$"
+    r"的(?:若干|实施|指导|预|补充|紧急)?(?:通知|意见|决定|批复|通告|公告|函|报告|办法|规定))$"
 )
 # A portal's channel name before the title (政务服务丨…) and a doc number after it (…的通知（岳办发〔2017〕2号）).
 TITLE_PREFIX = re.compile(r"^[^丨|｜《]{1,12}[丨|｜]")
@@ -114,6 +114,10 @@ def _title(lines: Sequence[str], fields: dict[str, str]) -> tuple[str | None, in
         return labelled, next((i for i, line in enumerate(lines) if labelled in line), None)
     for index, line in enumerate(lines[:40]):
         following = lines[index + 1] if index + 1 < len(lines) else ""
+        if ISSUER_LINE.match(line) and index + 2 < len(lines) and following.startswith("关于"):
+            three = _clean_title(line + following + lines[index + 2])  # 承德县人民政府办公室 / 关于…的 / 补充通知
+            if not NOTICE_TITLE.match(_clean_title(line + following)) and NOTICE_TITLE.match(three):
+                return three, index
         if ISSUER_LINE.match(line) or line.endswith("关于"):
             joined = _clean_title(line + following)
             if NOTICE_TITLE.match(joined) and not NOTICE_TITLE.match(_clean_title(following)):
@@ -139,7 +143,10 @@ def _clean_title(line: str) -> str:
     leading = DOC_NUMBER.match(line)
     if leading and len(line) > leading.end() + 6:
         line = line[leading.end():]
-    return TITLE_DOC_NUMBER.sub("", line)
+    line = TITLE_DOC_NUMBER.sub("", line)
+    if line.startswith("《") and line.endswith("》") and line.count("《") == 1:
+        line = line[1:-1]  # a mirror that prints the title as a citation: 《…的通知》
+    return line
 
 
 def _doc_number(lines: Sequence[str], fields: dict[str, str], title_index: int | None) -> str | None:
@@ -295,10 +302,14 @@ def _named(text: str, name: str | None) -> bool:
     if short == name:
         return False
     # 朝阳 of 朝阳区 must not stand for 朝阳县: a short form followed by a region suffix is another place.
+    # 资中 of 资中县 must not be read inside 投资中心: a short form starts a word (the text or a line,
+    # after punctuation, right after a larger place: 运城闻喜, 山西省运城, or after a body: 运城银保监分局闻喜监管组).
     start = text.find(short)
     while start != -1:
         after = start + len(short)
-        if after == len(text) or text[after] not in OTHER_PLACE_SUFFIX:
+        before = text[start - 1] if start else ""
+        starts_word = not before or not ("\u4e00" <= before <= "\u9fff") or before in OTHER_PLACE_SUFFIX or before in "局委会厅办院处"
+        if starts_word and (after == len(text) or text[after] not in OTHER_PLACE_SUFFIX):
             return True
         start = text.find(short, start + 1)
     return False
@@ -335,10 +346,16 @@ def extract_metadata(text: str, regions: Sequence[RegionRow]) -> Metadata:
     title_match = NOTICE_TITLE.match(title) if title else None
     issuer = title_match.group("issuer") if title_match else None
     if issuer is None:
-        # The signature under the cover note, then the portal's 发布机构 for a title that names no issuer.
-        issuer = next((line for line in lines[:15] if ISSUER_LINE.match(line)), None)
+        # The signature above its date line, the portal's 发布机构 for a title that names no issuer,
+        # its 来源 when that is an office (not a news site), and last any office-like line of the header.
+        issuer = next((line for line, following in zip(lines, lines[1:])
+                       if ISSUER_LINE.match(line) and DATE.fullmatch(following.strip().strip("（）"))), None)
     if issuer is None:
         issuer = fields.get("发文单位") or fields.get("发布机构") or fields.get("发文机关")
+    if issuer is None and ISSUER_LINE.match(fields.get("来源", "")):
+        issuer = fields["来源"]
+    if issuer is None:
+        issuer = next((line for line in lines[:15] if ISSUER_LINE.match(line)), None)
     plan_title = None
     if title:
         promulgated = PROMULGATED.search(title)

@@ -23,7 +23,8 @@ For each notice (default: the two samples in corpora/) this writes, under OUT:
 
 It also writes ``tables/task_table.docx`` and ``.pdf``: a short notice whose tasks stand
 in a ruled 任务分解表 (序号 | 重点任务 | 牵头单位 | 配合单位), with unit lists long enough to
-wrap inside their cells, for the table readers.
+wrap inside their cells, for the table readers, and ``tables/task_table_long.pdf``, thirty
+such rows running over several pages with rows broken across page ends.
 
 The fixtures are committed, so tests and CI need neither LibreOffice nor this script.
 """
@@ -209,7 +210,15 @@ TASK_TABLE_ROWS = [
 ]
 
 
-def write_task_table_docx(path: Path) -> None:
+# Thirty rows with long unit lists: the table runs over several pages and rows break across them.
+LONG_TASK_TABLE_ROWS = [TASK_TABLE_ROWS[0]] + [
+    (str(n), f"实施第{n}项专业镇重点行动", "县工信局、县乡村振兴局",
+     "县发改和科技局、县财政局、县自然资源局、市生态环境局壶关分局、县行政审批局、县市场监管局、各乡镇政府")
+    for n in range(1, 31)
+]
+
+
+def write_task_table_docx(path: Path, rows: list[tuple[str, ...]] = TASK_TABLE_ROWS) -> None:
     from docx import Document
     from docx.oxml.ns import qn
     from docx.shared import Pt
@@ -223,7 +232,7 @@ def write_task_table_docx(path: Path) -> None:
         document.add_paragraph(line)
     table = document.add_table(rows=0, cols=4)
     table.style = "Table Grid"
-    for row in TASK_TABLE_ROWS:
+    for row in rows:
         cells = table.add_row().cells
         for cell, text in zip(cells, row):
             cell.text = text
@@ -273,7 +282,10 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "tables").mkdir(parents=True, exist_ok=True)
     write_task_table_docx(args.out / "tables" / "task_table.docx")
     write_pdf(args.out / "tables" / "task_table.docx", args.out / "tables" / "task_table.pdf")
-    print(f"{args.out / 'tables'}: task_table.docx, task_table.pdf")
+    with tempfile.TemporaryDirectory() as tmp:
+        write_task_table_docx(Path(tmp) / "task_table_long.docx", LONG_TASK_TABLE_ROWS)
+        write_pdf(Path(tmp) / "task_table_long.docx", args.out / "tables" / "task_table_long.pdf")
+    print(f"{args.out / 'tables'}: task_table.docx, task_table.pdf, task_table_long.pdf")
     return 0
 
 

@@ -128,6 +128,8 @@ def test_actions_read_every_responsibility_phrasing(notice, expected, units_tabl
     ("县住建局负责", ["县住建局"], []),
     ("区政务服务局牵头，区发改局、区审改办、区住建局、区级相关部门配合", ["区政务服务局"], ["区发改局", "区审改办", "区住建局", "区级相关部门"]),
     ("市卫健委会同市教体局负责", ["市卫健委"], ["市教体局"]),
+    ("市商务局牵头，市财政局、各县（市、区）人民政府按职责分工负责", ["市商务局"], ["市财政局", "各县（市、区）人民政府"]),
+    ("各县（市、区）人民政府负责", ["各县（市、区）人民政府"], []),
 ])
 def test_actions_parse_short_responsibility_clauses(clause, lead, cooperating, units_table):
     got_lead, got_cooperating, _, _ = parse_responsibility(clause, 0, units_table)
@@ -159,3 +161,22 @@ def test_actions_read_the_readers_task_table_rows(units_table):
         ("实施专业镇市场主体倍增行动", ["县工信局"], ["县财政局", "各乡镇人民政府"]),
         ("优化营商环境", ["县行政审批局"], ["县市场监管局"]),
     ]
+
+
+def test_actions_read_a_task_table_flattened_one_cell_per_line(units_table):
+    # 莲都区: 序号 / 事项 / 责任单位 / 牵头单位, every cell on its own line, a category cell between groups
+    text = normalise("分类\n\n序号\n\n事项\n\n责任单位\n\n牵头单位\n\n发展目标\n\n1\n\n地区生产总值增长6.5%以上。\n\n"
+                     "区农业农村局、区经商局、区市场监管局、区建设局、区发改局、区交通局、莲都邮政管理局、区商金中心、区人力社保局\n\n"
+                     "区发改局\n\n2\n\n区本级固定资产投资增长25%。\n\n区发改局\n\n区发改局\n\n3\n\n区本级规上工业增加值增长10%。\n\n"
+                     "区经商局、莲都经开区管委会\n\n区经商局").text
+    actions = extract_actions(text, outline(text), units_table)
+    assert [(a.number, a.title, names(a.lead), names(a.cooperating)) for a in actions] == [
+        (1, "地区生产总值增长6.5%以上", ["区发改局"],
+         ["区农业农村局", "区经商局", "区市场监管局", "区建设局", "区交通局", "莲都邮政管理局", "区商金中心", "区人力社保局"]),
+        (2, "区本级固定资产投资增长25%", ["区发改局"], []),
+        (3, "区本级规上工业增加值增长10%", ["区经商局"], ["莲都经开区管委会"]),
+    ]
+    for action in actions:
+        assert text[action.title_span[0]:action.title_span[1]] == action.title
+        for unit in action.lead + action.cooperating:
+            assert text[unit.span[0]:unit.span[1]] == unit.name

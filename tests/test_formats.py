@@ -132,3 +132,13 @@ def test_formats_task_table_becomes_actions_with_lead_and_cooperating_units(fmt)
     assert [u.name for u in first.cooperating] == ["县发改和科技局", "县财政局", "县自然资源局", "市生态环境局壶关分局",
                                                    "各乡镇政府"]
     assert result.metadata.doc_number == "壶政办发〔2023〕26号"
+
+
+def test_formats_task_table_over_several_pages_keeps_rows_broken_by_a_page_end():
+    result = process_file(FIXTURES / "tables" / "task_table_long.pdf")
+    assert [a.title for a in result.actions] == [f"实施第{n}项专业镇重点行动" for n in range(1, 31)]
+    for action in result.actions:
+        assert [u.name for u in action.lead] == ["县工信局", "县乡村振兴局"]
+        assert [u.name for u in action.cooperating] == ["县发改和科技局", "县财政局", "县自然资源局", "市生态环境局壶关分局",
+                                                        "县行政审批局", "县市场监管局", "各乡镇政府"]
+    assert not result.warnings

@@ -100,6 +100,13 @@ def test_metadata_ambiguous_county_without_context_is_not_guessed(knowledge):
      (None, "中共彭阳县委员会农村工作领导小组", None)),
     ("附件：1、省农业厅、省财政厅《关于做好绿色循环优质高效特色农业促进项目申报工作的通知》\n金乡县农业局 金乡县财政局\n2018年6月22日",
      (None, "金乡县农业局金乡县财政局", None)),
+    # a title on three lines in the 版头 (承德县), and a mirror printing the title as a citation (北京市)
+    ("首页>规划、计划\n发布时间：2017年03月13日 来源：县农业农村局 【字体： 打印\n承县政办字〔2017〕8号\n承德县人民政府办公室\n"
+     "关于2017年农业种植结构调整任务指标的\n补充通知\n各乡镇人民政府，县政府各有关部门：",
+     ("承县政办字〔2017〕8号", "承德县人民政府办公室", "承德县人民政府办公室关于2017年农业种植结构调整任务指标的补充通知")),
+    ("京政办发〔2016〕26号《北京市人民政府办公厅关于印发〈北京市2016年政务公开工作要点〉的通知》\n"
+     "《北京市人民政府办公厅关于印发〈北京市2016年政务公开工作要点〉的通知》\n京政办发〔2016〕26号",
+     ("京政办发〔2016〕26号", "北京市人民政府办公厅", "北京市人民政府办公厅关于印发〈北京市2016年政务公开工作要点〉的通知")),
 ])
 def test_metadata_read_headers_of_every_shape(header, expected, knowledge):
     meta = extract_metadata(normalise(header).text, knowledge.regions)
@@ -214,3 +221,12 @@ def test_metadata_region_index_agrees_with_the_scan_on_generated_names(knowledge
         assert find_region(texts, knowledge.regions) == _scan_every_row(texts, knowledge.regions)
 
     check()
+
+
+@pytest.mark.parametrize("texts, county", [
+    (["市招商投资中心"], None),  # 资中 (资中县) inside 投资中心 is no place
+    (["运城银保监分局闻喜监管组"], "闻喜县"),
+    (["嵊州市人民政府"], "嵊州市"),
+])
+def test_metadata_region_short_forms_start_a_word(texts, county, knowledge):
+    assert find_region(texts, knowledge.regions).county == county

@@ -106,3 +106,17 @@ def test_readers_simplified_view_keeps_every_offset(text):
     from pipeline.readers.traditional import to_simplified
 
     assert len(to_simplified(text)) == len(text)
+
+
+@pytest.mark.parametrize("text, encoding", [
+    # 短文本：两种解码都像中文时按 GB18030
+    ("壶关县", "gb18030"),
+    ("关于印发壶关县促进专业镇高质量发展实施方案的通知", "gb18030"),
+    ("關於印發聞喜縣支持專業鎮高質量發展實施方案的通知", "big5"),
+    ("聞喜縣人民政府辦公室", "big5"),
+])
+def test_readers_tell_big5_from_gb18030(tmp_path, text, encoding):
+    path = tmp_path / "short.txt"
+    path.write_bytes(text.encode(encoding))
+    document = read(path)
+    assert (document.text, document.encoding) == (text, encoding)

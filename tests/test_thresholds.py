@@ -118,6 +118,7 @@ def test_thresholds_read_comparators_as_the_civil_code_does(sentence, op):
     ("一、县示范区管委会牵头工作（8项）", []),
     ("县级以上龙头企业", []),
     ("一成不变", []),
+    ("为确保3.99万亩这一目标完成", []),
     ("新建金上—湖北800千伏直流工程特高压线路", []),
 ])
 def test_thresholds_read_every_common_phrasing(sentence, expected):

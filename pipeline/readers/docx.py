@@ -236,7 +236,7 @@ def read_docx(path: Path) -> Document:
     roles = None
     for block in _blocks(document.element.body):
         if block.tag == f"{W}tbl":
-            rendered, roles = render_table(_table_rows(block), roles)
+            rendered, roles, _ = render_table(_table_rows(block), roles)
             lines.extend(rendered)
             continue
         text = _paragraph_text(block)

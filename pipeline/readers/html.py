@@ -164,7 +164,7 @@ def _lines(element, roles_holder: list) -> list[str]:
                 if sum(label in _text(node) for label in LABELS) >= 3:
                     return  # the metadata table, read on its own
                 rows = [["".join(cell.itertext()).strip() for cell in row.iter("td", "th")] for row in node.iter("tr")]
-                rendered, roles_holder[0] = render_table(rows, roles_holder[0])
+                rendered, roles_holder[0], _ = render_table(rows, roles_holder[0])
                 lines.extend(rendered)
                 return
             for cell in cells:  # a layout table: its cells are blocks of the page

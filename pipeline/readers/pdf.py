@@ -118,11 +118,15 @@ def _page_lines(page, state: dict) -> list[Line]:
             size = statistics.median(c["size"] for c in raw["chars"])
             lines.append(Line(text, raw["x0"], raw["x1"], raw["top"], raw["bottom"], size))
     for table in tables:
-        rendered, state["roles"] = render_table(table.extract(), state.get("roles"))
+        rendered, state["table"], revised = render_table(table.extract(), state.get("table"))
+        if revised is not None and state.get("last_line") is not None:
+            state["last_line"].text = revised  # the row began on the previous page
         x0, top, x1, bottom = table.bbox
-        lines.extend(Line(text, x0, x1, top + n * 0.001, bottom, 0.0, table=True) for n, text in enumerate(rendered))
-    if not tables:
-        state["roles"] = None if lines else state.get("roles")
+        new = [Line(text, x0, x1, top + n * 0.001, bottom, 0.0, table=True) for n, text in enumerate(rendered)]
+        lines.extend(new)
+        state["last_line"] = new[-1] if new else state.get("last_line")
+    if not tables and lines:
+        state["table"] = state["last_line"] = None  # text between tables ends a table
     return sorted(lines, key=lambda line: line.top)
 
 

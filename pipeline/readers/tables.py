@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 # Header words naming the columns that matter; the first column whose header matches wins.
 NUMBER_HEADER = re.compile(r"^(?:序号|编号|序)$")
@@ -44,43 +45,73 @@ def header_roles(header: Sequence[str]) -> dict[str, int] | None:
     return roles if "task" in roles and has_units else None
 
 
-def render_table(rows: Sequence[Sequence[str | None]], roles: dict[str, int] | None = None) -> tuple[list[str], dict[str, int] | None]:
-    """Lines for a table, and the column roles found (pass them on for its next page).
+@dataclass(slots=True)
+class TableState:
+    """A task table being read: its columns, and its last row (which the next page may continue)."""
 
-    ``roles`` from the previous page continues a task table whose header is not repeated.
+    roles: dict[str, int]
+    header: list[str]
+    last_row: list[str] | None = None
+    rows: int = 0
+
+
+def _render_row(row: list[str], state: TableState, position: int) -> str | None:
+    roles = state.roles
+    task = row[roles["task"]]
+    if not task:
+        return None
+    number = row[roles["number"]] if "number" in roles else ""
+    number = number.rstrip(".．、") if number.rstrip(".．、").isdigit() else str(position)
+    parts = [task if task[-1] in TERMINAL else task + "。"]
+    for index, cell in enumerate(row):
+        if index in roles.values() or not cell:
+            continue
+        label = _clean(state.header[index]) if index < len(state.header) else ""
+        if label and LABELLED_HEADER.search(label):
+            parts.append(f"{label}：{cell}。")
+        else:
+            parts.append(cell if cell[-1] in TERMINAL else cell + "。")
+    clauses = []
+    for role, label in (("lead", "牵头单位"), ("responsible", "责任单位"), ("cooperating", "配合单位")):
+        if role in roles and row[roles[role]]:
+            clauses.append(f"{label}：{row[roles[role]]}")
+    return f"{number}." + "".join(parts) + "；".join(clauses)
+
+
+def render_table(rows: Sequence[Sequence[str | None]], state: TableState | None = None
+                 ) -> tuple[list[str], TableState | None, str | None]:
+    """(lines, state, revised last line) for a table.
+
+    ``state`` from the previous page continues a task table whose header is not repeated;
+    when this page starts with the rest of that table's last row (its number and task cells
+    empty), the row is completed and its new line is returned third, to replace the old one.
 
     >>> render_table([["序号", "重点任务", "牵头单位", "配合单位"], ["1", "实施专业镇市场主体倍增行动", "县工信局", "县财政局"]])[0]
     ['1.实施专业镇市场主体倍增行动。牵头单位：县工信局；配合单位：县财政局']
     """
     cleaned = [[_clean(cell) for cell in row] for row in rows if any(_clean(cell) for cell in row)]
     if not cleaned:
-        return [], roles
-    found = header_roles(cleaned[0])
-    if found is not None:
-        roles, header, body = found, cleaned[0], cleaned[1:]
-    elif roles is not None and all(len(row) > max(roles.values()) for row in cleaned):
-        header, body = [], cleaned
+        return [], state, None
+    roles = header_roles(cleaned[0])
+    if roles is not None:
+        state, body = TableState(roles, cleaned[0]), cleaned[1:]
+    elif state is not None and all(len(row) > max(state.roles.values()) for row in cleaned):
+        body = cleaned
     else:
-        return ["　".join(cell for cell in row if cell) for row in cleaned], None
+        return ["　".join(cell for cell in row if cell) for row in cleaned], None, None
+    revised = None
+    first = body[0] if body else None
+    # The rest of a row cut by the page break: no number (or, without a number column, no task).
+    key = state.roles.get("number", state.roles["task"])
+    if roles is None and first is not None and state.last_row is not None and not first[key]:
+        state.last_row = [a + b for a, b in zip(state.last_row, first)]
+        revised = _render_row(state.last_row, state, state.rows)
+        body = body[1:]
     lines = []
-    for position, row in enumerate(body, start=1):
-        task = row[roles["task"]]
-        if not task:
-            continue
-        number = row[roles["number"]] if "number" in roles else ""
-        number = number.rstrip(".．、") if number.rstrip(".．、").isdigit() else str(position)
-        parts = [task if task[-1] in TERMINAL else task + "。"]
-        for index, cell in enumerate(row):
-            if index in roles.values() or not cell:
-                continue
-            label = _clean(header[index]) if index < len(header) else ""
-            if label and LABELLED_HEADER.search(label):
-                parts.append(f"{label}：{cell}。")
-            else:
-                parts.append(cell if cell[-1] in TERMINAL else cell + "。")
-        clauses = []
-        for role, label in (("lead", "牵头单位"), ("responsible", "责任单位"), ("cooperating", "配合单位")):
-            if role in roles and row[roles[role]]:
-                clauses.append(f"{label}：{row[roles[role]]}")
-        lines.append(f"{number}." + "".join(parts) + "；".join(clauses))
-    return lines, roles
+    for row in body:
+        state.rows += 1
+        line = _render_row(row, state, state.rows)
+        if line is not None:
+            lines.append(line)
+            state.last_row = row
+    return lines, state, revised

@@ -2,8 +2,8 @@
 
 The encoding is decided by strict decodes in a fixed order, never by silently
 replacing characters. Bytes that both GB18030 and Big5 accept (Big5's byte ranges
-lie inside GB18030's, so a Big5 file always "decodes" as GB18030) are settled by
-charset-normalizer, which scores how plausible each decoding is. Text that no strict
+lie inside GB18030's, so a Big5 file always "decodes" as GB18030) are settled by which
+decoding reads as common characters once simplified, charset-normalizer breaking ties. Text that no strict
 decode accepts is decoded with the encoding that needs the fewest replacements, and a
 warning says how many bytes were undecodable and where the first one is.
 
@@ -28,6 +28,8 @@ STRICT_ENCODINGS = ("utf-8", "gb18030", "big5")
 # must reach the second share to be kept.
 MOJIBAKE_COMMON_SHARE = 0.3
 REPAIRED_COMMON_SHARE = 0.8
+# Below this size charset-normalizer's guess between GB18030 and Big5 is a coin toss.
+TIE_BREAK_MIN_BYTES = 200
 # Fewer Han characters than this are too few to judge.
 MIN_HAN_TO_JUDGE = 20
 # Files larger than this are refused rather than read whole (notices are kilobytes).
@@ -78,7 +80,21 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
 
 
 def _likelier(data: bytes, encodings: list[str]) -> str:
-    """The encoding charset-normalizer finds most plausible for ``data``, among ``encodings``."""
+    """The more plausible of two strict decodings of ``data`` (GB18030 and Big5).
+
+    The right decoding, once in simplified characters, is almost all common characters;
+    the wrong one is a random draw from the code table. charset-normalizer settles the
+    rare case where that share does not tell them apart; a text of a few characters that
+    both read well is taken as GB18030.
+    """
+    from pipeline.readers.traditional import to_simplified
+
+    shares = {enc: common_share(to_simplified(data.decode(enc)))[0] for enc in encodings}
+    ranked = sorted(encodings, key=lambda enc: -shares[enc])
+    if shares[ranked[0]] - shares[ranked[1]] >= 0.1:
+        return ranked[0]
+    if len(data) < TIE_BREAK_MIN_BYTES:
+        return encodings[0]  # a few characters prove nothing; notices are mostly GB18030
     from charset_normalizer import from_bytes
 
     best = from_bytes(data, cp_isolation=encodings).best()
@@ -107,7 +123,7 @@ def common_share(text: str) -> tuple[float, int]:
 def repair_mojibake(text: str) -> tuple[str, list[str]]:
     """Undo UTF-8 bytes once decoded as GBK; (text, warnings). Other text comes back as is.
 
-    >>> repair_mojibake("壶关县促进专业镇高质量发展实施方案".encode("utf-8").decode("gb18030", errors="replace"))[0][:6]
+    >>> repair_mojibake("壶关县促进专业镇高质量发展实施方案".encode("utf-8").decode("gb18030", errors="replace"))[0][:7]
     '壶关县促进专业'
     """
     share, han = common_share(text)
