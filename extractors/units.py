@@ -10,6 +10,9 @@ Supports:
     省工业和信息化厅 / 市经信局 / 区工信局 -> one id 工业和信息化, levels province / city / district
     縣工信局 -> the traditional form is converted (OpenCC t2s) and read as 县工信局
     各乡(镇)人民政府 -> ASCII brackets read as full-width ones
+    各县（市、区）人民政府、市直各有关单位 -> two units: a 、 inside brackets belongs to the name
+    闻喜经开区管委会 -> level county: a bare place name gives its own level (regions.csv)
+    县财政局县教育局 / 以下任务由县发改局 -> cut and trimmed by the unit pipeline (make_units)
 Avoids:
     Guessing: a name that no alias or pattern knows keeps canonical None.
     Bare words: 部门 / 办公室 alone are no unit (领导小组办公室 stays unknown).
@@ -26,7 +29,7 @@ from extractors.records import Span, Unit
 # 等部门, 等有关单位, 等相关部门: the list before it is complete as printed; the word is no unit.
 ET_CETERA = re.compile(r"等(?:有关|相关)?(?:部门|单位|机构|成员单位)?(?=和|及|、|，|$)")
 LIST_SEPARATORS = re.compile(r"[、，,；;/]|以及|及")
-# The level a unit's prefix states; anything else before the function name is a place name.
+# The level a unit's prefix states; a place name before the function name gives its own level.
 # Longer words first: 自治区 is a province, not a 区; 区级相关部门 is the district's.
 LEVEL_PREFIXES = (("各", "collective"), ("各级", "collective"), ("省级", "province"), ("市级", "city"),
                   ("县级", "county"), ("区级", "district"), ("自治区", "province"),
