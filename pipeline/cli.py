@@ -205,6 +205,31 @@ def view(notice: Path, out: Path | None) -> None:
         click.echo(f"{notice} -> {out}", err=True)
 
 
+@cli.command()
+@click.argument("names", nargs=-1, required=True)
+def units(names: tuple[str, ...]) -> None:
+    """Look unit NAMES up in the unit table: canonical id, level, display name, category.
+
+    Prints one tab-separated line per name (with a header). A name the table does not
+    know has an empty id: add an alias line to extractors/data/unit_aliases.csv. Handy on
+    the names of OUT/units_unknown.csv.
+
+    \b
+    Example:
+        policymap units 县工科局 縣審批服務管理局 人行闻喜支行
+    """
+    from extractors.knowledge import default_knowledge
+    from extractors.units import identify
+
+    table = default_knowledge().units
+    click.echo("name\tcanonical\tlevel\tdisplay_name\tcategory")
+    for name in names:
+        canonical, level = identify(name, table)
+        info = table.units.get(canonical) if canonical else None
+        click.echo("\t".join([name, canonical or "", level or "", info.display_name if info else "",
+                              info.category if info else ""]))
+
+
 def _compare_after_extract(out: Path) -> None:
     from pipeline.compare import CompareError, compare_out_if_several  # numpy and scipy load here
 

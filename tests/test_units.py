@@ -373,3 +373,17 @@ def test_units_unknown_units_are_warned_and_listed_with_counts(tmp_path):
     units = [u for a in record["actions"] for role in ("lead", "cooperating") for u in a[role]]
     assert {u["name"]: u["canonical"] for u in units}["县气象站"] is None
     assert "2 unknown" in result.output
+
+
+def test_units_command_looks_names_up():
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    result = CliRunner().invoke(cli, ["units", "县工科局", "縣審批服務管理局", "县气象站"])
+    assert result.exit_code == 0, result.output
+    rows = [line.split("\t") for line in result.output.splitlines()]
+    assert rows == [["name", "canonical", "level", "display_name", "category"],
+                    ["县工科局", "工业和信息化", "county", "工业和信息化局", "经济"],
+                    ["縣審批服務管理局", "行政审批", "county", "行政审批服务管理局", "服务监管"],
+                    ["县气象站", "", "", "", ""]]
