@@ -151,7 +151,7 @@ def build_unit_nlp(table: UnitTable, places: Iterable[str] = ()) -> Language:
     @Language.component(f"policymap_unit_extent_{build}", assigns=["doc.ents"])
     def unit_extent(doc: Doc) -> Doc:
         """Widen each alias match to the whole name: level word and place before, branch after."""
-        text = doc.text
+        text = _text_of(doc)
         spans = []
         previous_end = 0
         for ent in doc.ents:
@@ -168,7 +168,7 @@ def build_unit_nlp(table: UnitTable, places: Iterable[str] = ()) -> Language:
     @Language.component(f"policymap_unit_unseen_{build}", assigns=["doc.ents"])
     def unit_unseen(doc: Doc) -> Doc:
         """Add branches of national bodies and unseen unit-like names where no alias matched."""
-        text = doc.text
+        text = _text_of(doc)
         known = [(e.start_char, e.end_char, doc.user_data[(RULE_KEY, e.start_char, e.end_char)]) for e in doc.ents]
         known += [(m.start(), m.end(), "unit.branch") for m in national.finditer(text)]
         guesses = [(m.start(), m.end(), "unit.unseen") for m in unseen.finditer(text)]
@@ -179,7 +179,14 @@ def build_unit_nlp(table: UnitTable, places: Iterable[str] = ()) -> Language:
     return nlp
 
 
-RULE_KEY, LEVEL_KEY = "unit_rule", "unit_level"
+RULE_KEY, LEVEL_KEY, TEXT_KEY = "unit_rule", "unit_level", "unit_text"
+
+
+def _text_of(doc: Doc) -> str:
+    """``doc.text``, joined once per doc (it walks every token: dear on a long notice)."""
+    if TEXT_KEY not in doc.user_data:
+        doc.user_data[TEXT_KEY] = doc.text
+    return doc.user_data[TEXT_KEY]
 
 
 def _set_units(doc: Doc, known: list[tuple[int, int, str]], guesses: list[tuple[int, int, str]],
@@ -192,7 +199,7 @@ def _set_units(doc: Doc, known: list[tuple[int, int, str]], guesses: list[tuple[
     from spacy.tokens import Span as SpacySpan
     from spacy.util import filter_spans
 
-    text = doc.text  # Doc.text joins every token: read it once
+    text = _text_of(doc)
     facts: dict[tuple[int, int], tuple[str, str | None]] = {}
 
     def entity(start: int, end: int, rule: str):
@@ -248,8 +255,16 @@ def find_units(text: str, offset: int = 0, nlp: Language | None = None,
     >>> [(u.name, u.canonical) for u in find_units("领导小组办公室设在县工信局，由县审批服务管理局负责")]
     [('县工信局', '工业和信息化'), ('县审批服务管理局', '行政审批')]
     """
+    from spacy.tokens import Doc as SpacyDoc
+
     table = table or default_knowledge().units
-    doc = (nlp or unit_nlp(table))(to_simplified(text))
+    nlp = nlp or unit_nlp(table)
+    simplified = to_simplified(text)
+    # One token per character, built directly: the zh tokenizer's alignment of its tokens with
+    # the text grows faster than the text (3 s for a 200,000-character file), this is linear.
+    doc = SpacyDoc(nlp.vocab, words=list(simplified), spaces=[False] * len(simplified))
+    doc.user_data[TEXT_KEY] = simplified  # what doc.text would join, token by token
+    doc = nlp(doc)
     return [FoundUnit(text[e.start_char:e.end_char], e.kb_id_ or None,
                       doc.user_data.get((LEVEL_KEY, e.start_char, e.end_char)),
                       (offset + e.start_char, offset + e.end_char),
