@@ -114,6 +114,12 @@ def _title(lines: Sequence[str], fields: dict[str, str]) -> tuple[str | None, in
         return labelled, next((i for i, line in enumerate(lines) if labelled in line), None)
     for index, line in enumerate(lines[:40]):
         following = lines[index + 1] if index + 1 < len(lines) else ""
+        if ISSUER_LINE.match(line) and index + 2 < len(lines) and ISSUER_LINE.match(following) \
+                and lines[index + 2].startswith(("关于", "印发")):
+            # joint issuers on two lines above 关于…的通知 (中共…工作委员会 / …管理委员会 / 关于…)
+            three = _clean_title(line + following + lines[index + 2])
+            if NOTICE_TITLE.match(three):
+                return three, index
         if ISSUER_LINE.match(line) and index + 2 < len(lines) and following.startswith("关于"):
             three = _clean_title(line + following + lines[index + 2])  # 承德县人民政府办公室 / 关于…的 / 补充通知
             if not NOTICE_TITLE.match(_clean_title(line + following)) and NOTICE_TITLE.match(three):
@@ -132,8 +138,9 @@ def _title(lines: Sequence[str], fields: dict[str, str]) -> tuple[str | None, in
     for index, line in enumerate(lines[:10]):
         if "。" in line or "，" in line or (line.endswith("：") and len(line) > 8):
             break
-        if PLAN_HEADING.match(line) and "印发" not in line:
-            return line, index
+        heading = line[1:-1] if line.startswith("《") and line.endswith("》") and line.count("《") == 1 else line
+        if PLAN_HEADING.match(heading) and "印发" not in heading:
+            return heading, index
     return None, None
 
 

@@ -67,6 +67,8 @@ POPULATION_BEFORE = re.compile(r"从(?:全[县市区省镇乡])?$")
 RECIPIENT_BEFORE = re.compile(r"^对[^，。；]*$")
 # 给予最高50万元奖励 / 分别给予10万元的奖励: what the money is.
 AWARD_AFTER = re.compile(r"^(?:的)?(?:一次性)?(?P<noun>奖励|奖补|补贴|补助|资金支持|资金补助|扶持资金|贴息|奖金)")
+# 0.8元/吨, 0.2元/立方米: an amount per unit; the unit is kept whole.
+PER_UNIT_AFTER = re.compile(rf"^[/／](?P<per>{UNIT}|年|月|日|季度)")
 # （不含6亩） after 以下 / 以上: the bound itself is excluded.
 EXCLUSIVE_AFTER = re.compile(r"^（不含[^（）]{0,12}）")
 # Comparators printed before the number, longest first; a filler verb may follow them (至少拥有1家).
@@ -76,6 +78,7 @@ PREFIX_OPS = (
     ("不多于", "<="), ("不大于", "<="), ("最多", "<="), ("最高", "<="), ("控制在", "<="),
     ("超过", ">"), ("高于", ">"), ("大于", ">"), ("多于", ">"), ("突破", ">"),
     ("低于", "<"), ("少于", "<"), ("不足", "<"), ("不满", "<"), ("小于", "<"),
+    ("≤", "<="), ("≥", ">="), ("＜", "<"), ("＞", ">"),
 )
 # Comparators printed after the quantity; （含） only restates that the bound is inclusive.
 SUFFIX_OPS = re.compile(r"^(?:（含）|及)?(?P<word>以上|以下|以内|之内|左右|多|余)")
@@ -89,7 +92,8 @@ FILLER_VERBS = TARGET_VERBS + ("拥有", "带动", "吸纳", "解决", "达", "�
 DURATION_AFTER = re.compile(r"^(?:月|工作日|小时|季度|年度?)")
 CLAUSE_BREAK = "，。；：！？\n"
 TARGET_YEAR = re.compile(
-    r"(?:到|至|截至|截止到?)(?P<a>\d{4})年|(?P<b>\d{4})年(?:底|末)?(?:前|以前|之前)|(?P<c>\d{4})年(?:底|末)"
+    # 2021年5月1日至2022年4月30日 is a period, not a target year: no 至 right after a date.
+    r"(?<!日)(?:到|至|截至|截止到?)(?P<a>\d{4})年(?!\d{1,2}月\d{1,2}日)|(?P<b>\d{4})年(?:底|末)?(?:前|以前|之前)|(?P<c>\d{4})年(?:底|末)"
     # 2025年，力争…: a year that opens the sentence states when the target is due.
     r"|(?:^|(?<=[。；：\n]))(?P<d>(?:19|20)\d{2})年[，,]"
 )
@@ -205,6 +209,9 @@ def extract_thresholds(text: str) -> list[Threshold]:
                          if dash else None)
             if money and value == 0:
                 continue
+        per_unit = PER_UNIT_AFTER.match(text[end:]) if special_rule is None else None
+        if per_unit:
+            unit, end = f"{unit}/{per_unit.group('per')}", end + per_unit.end()
         suffix = SUFFIX_OPS.match(text[end:end + 6])
         prefix_op, prefix_rule = _prefix_op(left)
         if is_chinese and not (suffix or _target_verb_before(left)):

@@ -137,7 +137,7 @@ def _clean_line(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
 # A line that is only a row number (a table flattened one cell per line) or only a doc number.
 TABLE_ROW_NUMBER = re.compile(r"^\d{1,3}$")
 # A mirror's title line printed as a citation: 《北京市人民政府办公厅关于印发〈…〉的通知》.
-CITED_TITLE_LINE = re.compile(r"^《[^《》]{10,160}(?:通知|意见|决定|批复|通告|公告|办法|方案)》$")
+CITED_TITLE_LINE = re.compile(r"^《[^《》]{10,160}(?:通知|意见|决定|批复|通告|公告|办法|方案|细则|措施|规定|计划)》$")
 DOC_NUMBER_LINE = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［（(](?:19|20)\d{2}[〕\]］）)]第?\d{1,4}号$")
 # An issuing body's name (…局, …领导小组); a signature only when a date line comes right after it.
 ORGAN_LINE = re.compile(r"^[\u4e00-\u9fff]{3,40}(?:局|委|办|厅|院|会|中心|政府|小组)$")
@@ -147,7 +147,7 @@ def _should_join(line: str, following: str, after: str = "") -> bool:
     """True when ``line`` was cut mid-phrase and ``following`` continues it (``after`` is the line after that)."""
     if ORGAN_LINE.match(following) and (SIGNATURE_LINE.match(after) or TABLE_ROW_NUMBER.match(after) or not after):
         return False  # a signature above its date, or a table's unit cell above the next row's number
-    if DOC_NUMBER_LINE.match(following) or CITED_TITLE_LINE.match(following):
+    if DOC_NUMBER_LINE.match(following) or CITED_TITLE_LINE.match(following) or CITED_TITLE_LINE.match(line):
         return False
     if line[-1] in TERMINAL:
         return False

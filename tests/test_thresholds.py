@@ -100,6 +100,13 @@ def test_thresholds_read_comparators_as_the_civil_code_does(sentence, op):
     # a comparator before the first of a list applies to each (嵊州市); a line break inside an amount
     ("年销售收入首次突破 1000 万元、2000 万元、5000\n万元、1 亿元的", [(">", Decimal(10_000_000), None, "元", None),
      (">", Decimal(20_000_000), None, "元", None), (">", Decimal(50_000_000), None, "元", None), (">", Decimal(100_000_000), None, "元", None)]),
+    # ≤ / ≥ printed as symbols, amounts per unit (漳州市)
+    ("对受疫情影响的中小微工业企业(指从业人员≤1000人或营业收入≤4亿元的工业企业)",
+     [("<=", Decimal(1000), None, "人", None), ("<=", Decimal(400_000_000), None, "元", None)]),
+    ("用水、用气分别按0.8元/吨和0.2元/立方米给予补助", [("=", Decimal("0.8"), None, "元/吨", None), ("=", Decimal("0.2"), None, "元/立方米", None)]),
+    # a period (…1日至2022年…) and a deadline date (至2021年12月31日) give no target year (东莞市)
+    ("实施期限至2021年12月31日。2021年5月1日至2022年4月30日实施阶段性下调工伤保险费率50%的政策",
+     [("=", Decimal(50), None, "%", None)]),
     # 汉字数字与混合写法
     ("建设高标准农田1.2万亩", [("=", Decimal(12000), None, "亩", None)]),
     ("培育二十家专精特新企业", [("=", Decimal(20), None, "家", None)]),
