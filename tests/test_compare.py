@@ -144,6 +144,20 @@ def test_compare_actions_do_not_group_unrelated_notices(records):
     assert all(notices <= samples or not notices & samples for notices in bars.values())
 
 
+def test_compare_candidate_stage_finds_the_pairs_every_pair_would(records, monkeypatch):
+    # Large corpora compare each notice with its MinHash LSH neighbours only; force that path.
+    import pipeline.compare.candidates as candidates
+
+    others = [process_file(CORPORA / "eval" / name).to_record() for name in ("lishan_fengong.txt", "qinxian_renwu.txt")]
+    notices = [records["huguan"], records["wenxi"]] + others
+    exact = compare(notices)
+    monkeypatch.setattr(candidates, "ALL_PAIRS_MAX_NOTICES", 1)
+    masker = masker_for(notices)
+    proposed = candidates.notice_pairs([masker.mask(r["text"]).text for r in exact.records])
+    assert (0, 1) in proposed and len(proposed) < 6  # the two 专业镇 notices, not every pair
+    assert compare(notices).tables()["actions"] == exact.tables()["actions"]
+
+
 def test_compare_group_ids_do_not_depend_on_input_order(records):
     forward = compare([records["huguan"], records["wenxi"]])
     backward = compare([records["wenxi"], records["huguan"]])

@@ -6,6 +6,7 @@ the normal pipeline first. One module per concern:
 
 =============  ==========================================================
 text.py        sentences, masking of local words, character n-gram TF-IDF
+candidates.py  which pairs of notices to compare (all, or MinHash LSH neighbours)
 align.py       pairwise optimal assignment and grouping across notices
 actions.py     which actions do the same thing
 thresholds.py  which thresholds set the same bar
@@ -28,6 +29,7 @@ from pathlib import Path
 
 from pipeline.compare.actions import AlignedAction, align_actions
 from pipeline.compare.align import Match
+from pipeline.compare.candidates import notice_pairs
 from pipeline.compare.reuse import Passage, align_reuse
 from pipeline.compare.roles import RoleRow, role_rows
 from pipeline.compare.text import masker_for
@@ -111,14 +113,13 @@ def compare(records: list[dict], template: dict | None = None) -> Comparison:
     records = sorted(records, key=lambda r: r["source"])
     everything = records + ([template] if template else [])
     masker = masker_for(everything)
-    actions, matches = align_actions(records, masker)
-    thresholds = align_thresholds(records)
+    pairs = notice_pairs([masker.mask(r.get("text") or "").text for r in records])
+    actions, matches = align_actions(records, masker, pairs)
+    thresholds = align_thresholds(records, pairs, masker)
     roles = role_rows(records, actions)
     count = len(records)
-    pairs = [(i, j) for i in range(count) for j in range(i + 1, count)]
-    if template:
-        pairs += [(i, count) for i in range(count)]
-    passages = align_reuse([r.get("text") or "" for r in everything], masker, pairs)
+    reuse_pairs = pairs + ([(i, count) for i in range(count)] if template else [])
+    passages = align_reuse([r.get("text") or "" for r in everything], masker, reuse_pairs)
     labels = notice_labels(records)
     template_label = None
     if template:

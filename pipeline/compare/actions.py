@@ -5,7 +5,8 @@ is its heading plus its body without the responsibility clause (unit names diffe
 county), with place names and numbers masked; both become character 2-3-gram TF-IDF
 vectors over all actions of the corpus, and an action's vector is the normalised sum of
 its heading's (weight TITLE_WEIGHT) and its body's. Cosine similarity, then the optimal
-one-to-one assignment per pair of notices, then groups (see align.py).
+one-to-one assignment per pair of notices (candidates.py picks the pairs), then groups
+(see align.py).
 
 Supports:
     实施专业镇重大项目攻坚行动 (壶关 4) <-> 实施专业镇重大项目攻坚行动 (闻喜 2)
@@ -17,9 +18,7 @@ Avoids:
 from __future__ import annotations
 
 import hashlib
-import logging
 import unicodedata
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,9 +26,8 @@ import numpy as np
 from scipy import sparse
 
 from pipeline.compare.align import Item, Match, best_partner_similarity, group_items, pair_matches
-from pipeline.compare.text import Masker, normalise_rows, shingles, tfidf
-
-log = logging.getLogger(__name__)
+from pipeline.compare.candidates import all_pairs
+from pipeline.compare.text import Masker, normalise_rows, tfidf
 
 # Heading vs body: the body carries most of the meaning and survives a reworded heading,
 # the heading decides when bodies are short or were rewritten too.
@@ -40,12 +38,6 @@ TITLE_WEIGHT = 0.4
 # the best wrong pair scores 0.15.
 ACTION_MATCH_MIN = 0.25
 ACTION_MATCH_FLOOR = 0.1
-# Up to this many notices every pair is compared; above it a MinHash LSH candidate stage
-# picks, per notice, the CANDIDATE_NEIGHBOURS notices that share the most similar actions.
-ALL_PAIRS_MAX_NOTICES = 60
-CANDIDATE_NEIGHBOURS = 30
-LSH_THRESHOLD = 0.3
-LSH_PERMUTATIONS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,48 +92,28 @@ def action_vectors(records: Sequence[dict], masker: Masker) -> tuple[sparse.csr_
     return normalise_rows(vectors), offsets
 
 
-def candidate_pairs(documents: Sequence[Sequence[str]]) -> list[tuple[int, int]]:
-    """Pairs of notices (i < j) worth aligning: all of them for a small corpus, else LSH neighbours."""
-    count = len(documents)
-    if count <= ALL_PAIRS_MAX_NOTICES:
-        return [(i, j) for i in range(count) for j in range(i + 1, count)]
-    from datasketch import MinHash, MinHashLSH
-
-    keys = [(i, k) for i, docs in enumerate(documents) for k in range(len(docs))]
-    hashes = MinHash.bulk([shingles(doc) for docs in documents for doc in docs], num_perm=LSH_PERMUTATIONS)
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=LSH_PERMUTATIONS)
-    for key, minhash in zip(keys, hashes):
-        lsh.insert(key, minhash)
-    links: list[Counter] = [Counter() for _ in range(count)]
-    for (i, _), minhash in zip(keys, hashes):
-        for j, _ in lsh.query(minhash):
-            if j != i:
-                links[i][j] += 1
-    pairs = set()
-    for i, counter in enumerate(links):
-        for j, _ in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATE_NEIGHBOURS]:
-            pairs.add((min(i, j), max(i, j)))
-    log.info("actions: %d candidate notice pairs of %d", len(pairs), count * (count - 1) // 2)
-    return sorted(pairs)
-
-
 def group_id(prefix: str, record: dict, number: object) -> str:
     """A group's id from its earliest member: the same notices give the same ids on every run."""
     digest = hashlib.sha1(f"{record['source']}#{number}".encode()).hexdigest()[:8]
     return f"{prefix}{digest}"
 
 
-def align_actions(records: Sequence[dict], masker: Masker) -> tuple[list[AlignedAction], list[Match]]:
-    """Every action of every record with its group, and the matched pairs behind the groups."""
+def align_actions(records: Sequence[dict], masker: Masker,
+                  pairs: Sequence[tuple[int, int]] | None = None) -> tuple[list[AlignedAction], list[Match]]:
+    """Every action of every record with its group, and the matched pairs behind the groups.
+
+    ``pairs`` are the pairs of notices to align (candidates.py); default every pair.
+    """
     vectors, offsets = action_vectors(records, masker)
 
-    def similarity_of(i: int, j: int) -> np.ndarray:
-        block_a = vectors[offsets[i]:offsets[i + 1]]
-        block_b = vectors[offsets[j]:offsets[j + 1]]
-        return np.asarray((block_a @ block_b.T).todense()).round(6)
+    blocks = [vectors[offsets[i]:offsets[i + 1]] for i in range(len(records))]
+    transposed = [block.T.tocsc() for block in blocks]
 
-    documents = [[title + body for title, body in action_parts(r)] for r in records]
-    matches = pair_matches(candidate_pairs(documents), similarity_of, ACTION_MATCH_MIN, ACTION_MATCH_FLOOR)
+    def similarity_of(i: int, j: int) -> np.ndarray:
+        return (blocks[i] @ transposed[j]).toarray().round(6)
+
+    pairs = all_pairs(len(records)) if pairs is None else pairs
+    matches = pair_matches(pairs, similarity_of, ACTION_MATCH_MIN, ACTION_MATCH_FLOOR)
     items: list[Item] = [(i, k) for i, record in enumerate(records) for k in range(len(record.get("actions", [])))]
     groups = group_items(items, matches)
     best = best_partner_similarity(groups, matches)

@@ -13,14 +13,13 @@ on its exact spans:
     localised  different, but equal once masked (山西省 -> 壶关县, 10亿 -> 5亿, 全省 -> 全县)
     rewritten  different even masked, inside a sentence pair of similar wording
 
-Characters in no passage are new local text. Up to ALL_PAIRS_MAX_NOTICES notices every
-pair of notices is compared; above that a MinHash LSH over sentences (datasketch) proposes
-the sentence pairs, so the work grows with the reuse there is, not with all pairs.
+Characters in no passage are new local text. Which pairs of notices are compared is decided
+by candidates.py (every pair up to 60 notices, else each notice's nearest neighbours by MinHash
+LSH), so the work grows with N × neighbours, not N².
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -28,7 +27,7 @@ from difflib import SequenceMatcher
 import numpy as np
 from scipy import sparse
 
-from pipeline.compare.text import Masked, Masker, sentence_spans, shingles
+from pipeline.compare.text import Masked, Masker, sentence_spans
 
 COPIED, LOCALISED, REWRITTEN = "copied", "localised", "rewritten"
 KINDS = (COPIED, LOCALISED, REWRITTEN)
@@ -40,9 +39,6 @@ MIN_RUN = 6
 # A differing stretch counts as rewritten when the shorter side has this share of the longer;
 # otherwise one side inserted text the other does not have (new, not rewritten).
 REWRITE_BALANCE = 0.3
-ALL_PAIRS_MAX_NOTICES = 60
-LSH_THRESHOLD = 0.2
-LSH_PERMUTATIONS = 128
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,53 +89,52 @@ def sentences(text: str, masker: Masker) -> list[Sentence]:
     return found
 
 
-def sentence_pairs(sents_a: Sequence[Sentence], sents_b: Sequence[Sentence],
-                   candidates: Iterable[tuple[int, int]] | None = None) -> list[tuple[int, int, float]]:
-    """One-to-one sentence pairs (index a, index b, Dice), most similar first, Dice >= SENTENCE_MATCH_MIN."""
-    scored = []
-    if candidates is None:
-        scored = _all_dice(sents_a, sents_b)
-    else:
-        for i, j in candidates:
-            shared = len(sents_a[i].bigrams & sents_b[j].bigrams)
-            dice = 2 * shared / (len(sents_a[i].bigrams) + len(sents_b[j].bigrams))
-            if dice >= SENTENCE_MATCH_MIN:
-                scored.append((i, j, dice))
-    used_a, used_b, pairs = set(), set(), []
-    for i, j, dice in sorted(scored, key=lambda s: (-s[2], s[0], s[1])):
-        if i not in used_a and j not in used_b:
-            used_a.add(i)
-            used_b.add(j)
-            pairs.append((i, j, dice))
-    return sorted(pairs)
+class BigramIndex:
+    """Binary masked-bigram matrices of every notice's sentences over one vocabulary, so the Dice
+    of all sentence pairs of two notices is one sparse product."""
 
+    def __init__(self, all_sentences: Sequence[Sequence[Sentence]]) -> None:
+        vocabulary: dict[str, int] = {}
+        for sents in all_sentences:
+            for sentence in sents:
+                for gram in sorted(sentence.bigrams):
+                    vocabulary.setdefault(gram, len(vocabulary))
+        self.matrices = []
+        self.sizes = []
+        for sents in all_sentences:
+            rows = [r for r, s in enumerate(sents) for _ in s.bigrams]
+            cols = [vocabulary[g] for s in sents for g in s.bigrams]
+            self.matrices.append(sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
+                                                   shape=(len(sents), len(vocabulary))))
+            self.sizes.append(np.array([len(s.bigrams) for s in sents]))
 
-def _all_dice(sents_a: Sequence[Sentence], sents_b: Sequence[Sentence]) -> list[tuple[int, int, float]]:
-    """Dice of every sentence pair above SENTENCE_MATCH_MIN, by a product of binary bigram matrices."""
-    if not sents_a or not sents_b:
-        return []
-    vocabulary: dict[str, int] = {}
-    for sentence in list(sents_a) + list(sents_b):
-        for gram in sorted(sentence.bigrams):
-            vocabulary.setdefault(gram, len(vocabulary))
-
-    def matrix(sents: Sequence[Sentence]) -> sparse.csr_matrix:
-        rows = [r for r, s in enumerate(sents) for _ in s.bigrams]
-        cols = [vocabulary[g] for s in sents for g in s.bigrams]
-        return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(sents), len(vocabulary)))
-
-    shared = (matrix(sents_a) @ matrix(sents_b).T).tocoo()
-    sizes_a = np.array([len(s.bigrams) for s in sents_a])
-    sizes_b = np.array([len(s.bigrams) for s in sents_b])
-    dice = 2 * shared.data / (sizes_a[shared.row] + sizes_b[shared.col])
-    keep = dice >= SENTENCE_MATCH_MIN
-    return [(int(i), int(j), float(d)) for i, j, d in zip(shared.row[keep], shared.col[keep], dice[keep])]
+    def sentence_pairs(self, i: int, j: int) -> list[tuple[int, int, float]]:
+        """One-to-one sentence pairs of notices i and j (index in i, index in j, Dice), most similar
+        first, Dice >= SENTENCE_MATCH_MIN."""
+        if not self.matrices[i].shape[0] or not self.matrices[j].shape[0]:
+            return []
+        shared = (self.matrices[i] @ self.matrices[j].T).tocoo()
+        dice = 2 * shared.data / (self.sizes[i][shared.row] + self.sizes[j][shared.col])
+        keep = dice >= SENTENCE_MATCH_MIN
+        scored = sorted(zip((-dice[keep]).tolist(), shared.row[keep].tolist(), shared.col[keep].tolist()))
+        used_a, used_b, pairs = set(), set(), []
+        for negative, a, b in scored:
+            if a not in used_a and b not in used_b:
+                used_a.add(a)
+                used_b.add(b)
+                pairs.append((a, b, -negative))
+        return sorted(pairs)
 
 
 def sentence_passages(text_a: str, text_b: str, sent_a: Sentence, sent_b: Sentence,
                       masker: Masker) -> list[tuple[int, int, int, int, str]]:
     """Passages (start_a, end_a, start_b, end_b, kind) inside one aligned sentence pair."""
     ma, mb = sent_a.masked, sent_b.masked
+    if ma.text == mb.text:
+        # The common case in a corpus rewritten from one template: no diff needed, and the
+        # sentences were masked on their own, exactly as classify() would mask them.
+        kind = COPIED if text_a[sent_a.start:sent_a.end] == text_b[sent_b.start:sent_b.end] else LOCALISED
+        return [(sent_a.start, sent_a.end, sent_b.start, sent_b.end, kind)]
     matcher = SequenceMatcher(None, ma.text, mb.text, autojunk=False)
     runs = [block for block in matcher.get_matching_blocks() if block.size >= MIN_RUN]
     found = []
@@ -179,38 +174,16 @@ def _merge_neighbours(found, text_a: str, text_b: str, masker: Masker):
     return merged
 
 
-def _lsh_candidates(all_sentences: Sequence[Sequence[Sentence]]) -> dict[tuple[int, int], list[tuple[int, int]]]:
-    """Sentence pairs proposed by MinHash LSH, grouped by notice pair (i < j)."""
-    from datasketch import MinHash, MinHashLSH
-
-    keys = [(n, k) for n, sents in enumerate(all_sentences) for k in range(len(sents))]
-    hashes = MinHash.bulk([shingles(s.masked.text, 2) for sents in all_sentences for s in sents],
-                          num_perm=LSH_PERMUTATIONS)
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=LSH_PERMUTATIONS)
-    for key, minhash in zip(keys, hashes):
-        lsh.insert(key, minhash)
-    by_pair: dict[tuple[int, int], set] = defaultdict(set)
-    for (n, k), minhash in zip(keys, hashes):
-        for m, other in lsh.query(minhash):
-            if n < m:
-                by_pair[(n, m)].add((k, other))
-    return {pair: sorted(found) for pair, found in sorted(by_pair.items())}
-
-
 def align_reuse(texts: Sequence[str], masker: Masker,
                 pairs: Sequence[tuple[int, int]] | None = None) -> list[Passage]:
-    """Reuse passages between the given pairs of texts (default: every pair)."""
+    """Reuse passages between the given pairs of texts (i < j; default every pair)."""
     all_sentences = [sentences(text, masker) for text in texts]
+    index = BigramIndex(all_sentences)
     count = len(texts)
     wanted = pairs if pairs is not None else [(i, j) for i in range(count) for j in range(i + 1, count)]
-    candidates = None if count <= ALL_PAIRS_MAX_NOTICES else _lsh_candidates(all_sentences)
     found = []
     for i, j in wanted:
-        if candidates is None:
-            sentence_matches = sentence_pairs(all_sentences[i], all_sentences[j])
-        else:
-            sentence_matches = sentence_pairs(all_sentences[i], all_sentences[j], candidates.get((i, j), []))
-        for k, m, dice in sentence_matches:
+        for k, m, dice in index.sentence_pairs(i, j):
             for start_a, end_a, start_b, end_b, kind in sentence_passages(
                     texts[i], texts[j], all_sentences[i][k], all_sentences[j][m], masker):
                 found.append(Passage(i, start_a, end_a, j, start_b, end_b, kind, round(dice, 4)))

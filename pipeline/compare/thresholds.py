@@ -17,6 +17,7 @@ Avoids:
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,16 +25,23 @@ import numpy as np
 
 from pipeline.compare.align import best_partner_similarity, group_items, pair_matches
 from pipeline.compare.actions import group_id
-from pipeline.compare.text import read_terms, tfidf
+from pipeline.compare.candidates import all_pairs
+from pipeline.compare.text import Masker, read_terms, sentence_spans, tfidf
 
-METRIC_WEIGHT = 0.5
+# What is measured, what it applies to, and the sentence it stands in (masked): the context
+# tells 带动…配套企业户数 / 关联配套企业数量 (the same 龙头企业 criterion, context 0.5) from
+# 省级专业镇数量 / 省级绿色高产高效丰产片数量 (metric as close, context 0.05).
+METRIC_WEIGHT, SUBJECT_WEIGHT, CONTEXT_WEIGHT = 0.4, 0.3, 0.3
 # Metrics must share some words: 特色主导产业产值 / 年产值 score 0.28, 带动…配套企业户数 / 关联配套企业数量
 # 0.24, while 县级重点专业镇数量 / 嵌入式服务设施…数量 score 0.02 (数量 is everywhere, so weighs little).
 METRIC_MIN = 0.15
 # Both notices leave the subject open: as good as the same subject. One names it, the other not: half.
 SUBJECT_BOTH_OPEN, SUBJECT_ONE_OPEN = 1.0, 0.5
-# Samples: same-bar pairs score 0.55-1.0, the best wrong pair with the same unit 0.35.
+# Samples: same-bar pairs score 0.49-1.0; wrong pairs reach 0.56 (年产值 with and without a
+# subject), which only the one-to-one assignment sorts out. A pair from THRESHOLD_MATCH_FLOOR up
+# counts when it stands out 1.5 times in its row and column.
 THRESHOLD_MATCH_MIN = 0.45
+THRESHOLD_MATCH_FLOOR = 0.3
 WIDE_FIELDS = ("op", "value", "value_max", "unit", "year")
 
 
@@ -60,7 +68,22 @@ def exclusive(a: str, b: str, families: dict[str, list[str]]) -> bool:
     return False
 
 
-def threshold_similarity(records: Sequence[dict]):
+def threshold_contexts(record: dict, masker: Masker | None) -> list[str]:
+    """The sentence each threshold of a record stands in, masked (places, units, numbers)."""
+    text = record.get("text") or ""
+    spans = sentence_spans(text)
+    starts = [start for start, _ in spans]
+    contexts = []
+    for threshold in record.get("thresholds", []):
+        at = threshold["span"][0]
+        index = bisect_right(starts, at) - 1
+        start, end = spans[index] if index >= 0 and spans[index][1] >= at else threshold["span"]
+        sentence = text[start:end]
+        contexts.append(masker.mask(sentence).text if masker else sentence)
+    return contexts
+
+
+def threshold_similarity(records: Sequence[dict], masker: Masker | None = None):
     """A function (i, j) -> similarity matrix between the thresholds of notices i and j."""
     families: dict[str, list[str]] = {}
     for term, family in read_terms("exclusive_terms.csv"):
@@ -69,6 +92,7 @@ def threshold_similarity(records: Sequence[dict]):
     offsets = np.cumsum([0] + [len(r.get("thresholds", [])) for r in records])
     metrics = tfidf([t.get("metric") or "" for t in items], sizes=(1, 2)) if items else None
     subjects = tfidf([t.get("subject") or "" for t in items], sizes=(1, 2)) if items else None
+    contexts = tfidf([c for r in records for c in threshold_contexts(r, masker)]) if items else None
 
     def similarity_of(i: int, j: int) -> np.ndarray:
         rows = range(offsets[i], offsets[i + 1])
@@ -78,6 +102,7 @@ def threshold_similarity(records: Sequence[dict]):
             return result
         metric = (metrics[offsets[i]:offsets[i + 1]] @ metrics[offsets[j]:offsets[j + 1]].T).toarray()
         subject = (subjects[offsets[i]:offsets[i + 1]] @ subjects[offsets[j]:offsets[j + 1]].T).toarray()
+        context = (contexts[offsets[i]:offsets[i + 1]] @ contexts[offsets[j]:offsets[j + 1]].T).toarray()
         for r, a in enumerate(rows):
             for c, b in enumerate(cols):
                 ta, tb = items[a], items[b]
@@ -89,17 +114,19 @@ def threshold_similarity(records: Sequence[dict]):
                     continue
                 open_count = (ta.get("subject") is None) + (tb.get("subject") is None)
                 subject_score = (subject[r, c], SUBJECT_ONE_OPEN, SUBJECT_BOTH_OPEN)[open_count]
-                result[r, c] = METRIC_WEIGHT * metric[r, c] + (1 - METRIC_WEIGHT) * subject_score
+                result[r, c] = (METRIC_WEIGHT * metric[r, c] + SUBJECT_WEIGHT * subject_score
+                                + CONTEXT_WEIGHT * context[r, c])
         return result.round(6)
 
     return similarity_of
 
 
-def align_thresholds(records: Sequence[dict]) -> list[AlignedThreshold]:
-    """Every threshold of every record with its group (earliest member's id)."""
-    count = len(records)
-    pairs = [(i, j) for i in range(count) for j in range(i + 1, count)]
-    matches = pair_matches(pairs, threshold_similarity(records), THRESHOLD_MATCH_MIN)
+def align_thresholds(records: Sequence[dict], pairs: Sequence[tuple[int, int]] | None = None,
+                     masker: Masker | None = None) -> list[AlignedThreshold]:
+    """Every threshold of every record with its group (earliest member's id); ``pairs`` of notices
+    to align (candidates.py), default every pair."""
+    pairs = all_pairs(len(records)) if pairs is None else pairs
+    matches = pair_matches(pairs, threshold_similarity(records, masker), THRESHOLD_MATCH_MIN, THRESHOLD_MATCH_FLOOR)
     items = [(i, k) for i, record in enumerate(records) for k in range(len(record.get("thresholds", [])))]
     groups = group_items(items, matches)
     best = best_partner_similarity(groups, matches)
