@@ -93,30 +93,27 @@ def threshold_similarity(records: Sequence[dict], masker: Masker | None = None):
     metrics = tfidf([t.get("metric") or "" for t in items], sizes=(1, 2)) if items else None
     subjects = tfidf([t.get("subject") or "" for t in items], sizes=(1, 2)) if items else None
     contexts = tfidf([c for r in records for c in threshold_contexts(r, masker)]) if items else None
+    blocks = {name: [matrix[offsets[n]:offsets[n + 1]] for n in range(len(records))]
+              for name, matrix in (("metric", metrics), ("subject", subjects), ("context", contexts)) if items}
+    unit_ids = {unit: number for number, unit in enumerate(sorted({str(t.get("unit")) for t in items}))}
+    units = np.array([unit_ids[str(t.get("unit"))] for t in items], dtype=int)
+    is_open = np.array([t.get("subject") is None for t in items], dtype=bool)
+    words = [(t.get("metric") or "") + (t.get("subject") or "") for t in items]
 
     def similarity_of(i: int, j: int) -> np.ndarray:
-        rows = range(offsets[i], offsets[i + 1])
-        cols = range(offsets[j], offsets[j + 1])
-        result = np.zeros((len(rows), len(cols)))
-        if not len(rows) or not len(cols):
-            return result
-        metric = (metrics[offsets[i]:offsets[i + 1]] @ metrics[offsets[j]:offsets[j + 1]].T).toarray()
-        subject = (subjects[offsets[i]:offsets[i + 1]] @ subjects[offsets[j]:offsets[j + 1]].T).toarray()
-        context = (contexts[offsets[i]:offsets[i + 1]] @ contexts[offsets[j]:offsets[j + 1]].T).toarray()
-        for r, a in enumerate(rows):
-            for c, b in enumerate(cols):
-                ta, tb = items[a], items[b]
-                if ta.get("unit") != tb.get("unit") or metric[r, c] < METRIC_MIN:
-                    continue
-                words_a = (ta.get("metric") or "") + (ta.get("subject") or "")
-                words_b = (tb.get("metric") or "") + (tb.get("subject") or "")
-                if exclusive(words_a, words_b, families):
-                    continue
-                open_count = (ta.get("subject") is None) + (tb.get("subject") is None)
-                subject_score = (subject[r, c], SUBJECT_ONE_OPEN, SUBJECT_BOTH_OPEN)[open_count]
-                result[r, c] = (METRIC_WEIGHT * metric[r, c] + SUBJECT_WEIGHT * subject_score
-                                + CONTEXT_WEIGHT * context[r, c])
-        return result.round(6)
+        rows, cols = slice(offsets[i], offsets[i + 1]), slice(offsets[j], offsets[j + 1])
+        if offsets[i] == offsets[i + 1] or offsets[j] == offsets[j + 1]:
+            return np.zeros((offsets[i + 1] - offsets[i], offsets[j + 1] - offsets[j]))
+        metric, subject, context = ((blocks[name][i] @ blocks[name][j].T).toarray()
+                                    for name in ("metric", "subject", "context"))
+        open_count = is_open[rows][:, None].astype(int) + is_open[cols][None, :].astype(int)
+        subject = np.where(open_count == 2, SUBJECT_BOTH_OPEN, np.where(open_count == 1, SUBJECT_ONE_OPEN, subject))
+        result = METRIC_WEIGHT * metric + SUBJECT_WEIGHT * subject + CONTEXT_WEIGHT * context
+        allowed = (units[rows][:, None] == units[cols][None, :]) & (metric >= METRIC_MIN)
+        for r, c in zip(*np.nonzero(allowed)):
+            if exclusive(words[offsets[i] + r], words[offsets[j] + c], families):
+                allowed[r, c] = False
+        return np.where(allowed, result, 0.0).round(6)
 
     return similarity_of
 
