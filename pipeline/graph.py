@@ -13,7 +13,7 @@ missing value is ""), so GraphML and GEXF hold exactly what networkx holds.
 
 Projections: :func:`unit_projection` (units that share actions, with lead–lead,
 lead–cooperating and cooperating–cooperating counts) and :func:`action_projection`
-(actions that share lead units). :func:`unit_measures` gives per-notice measures, and
+(actions of one notice that share lead units). :func:`unit_measures` gives per-notice measures, and
 :func:`write_graph` writes ``OUT/graph/``.
 """
 
