@@ -3,7 +3,7 @@
     python -m bench.measure RESULT.json [--timeout SECONDS] -- COMMAND ARG…
     python -m bench.measure batch FOLDER OUT --jobs N
 
-The first form runs COMMAND and writes ``{"wall_s", "peak_rss_mb", "returncode", "timed_out"}`` to
+The first form runs COMMAND and writes ``{"wall_s", "cpu_s", "peak_rss_mb", "returncode", "timed_out"}`` to
 RESULT.json; past ``--timeout`` the command's whole process group is killed.
 It is its own process, so ``getrusage(RUSAGE_CHILDREN)`` covers exactly COMMAND's process tree;
 ``ru_maxrss`` is then the peak of the largest single process in it (the parent or one worker),
@@ -38,8 +38,9 @@ def measure(result: Path, command: list[str], timeout: float | None = None) -> i
         os.killpg(process.pid, signal.SIGKILL)  # the command and any workers it started
         _, stderr = process.communicate()
     wall = time.perf_counter() - start
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
-    result.write_text(json.dumps({"wall_s": wall, "peak_rss_mb": peak_kb / 1024, "returncode": process.returncode,
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # ru_maxrss in KiB on Linux
+    result.write_text(json.dumps({"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
+                                  "peak_rss_mb": usage.ru_maxrss / 1024, "returncode": process.returncode,
                                   "timed_out": timed_out, "stderr_tail": stderr[-2000:]}), encoding="utf-8")
     return 0
 
