@@ -10,6 +10,7 @@ Supports:
     省工业和信息化厅 / 市经信局 / 区工信局 -> one id 工业和信息化, levels province / city / district
     縣工信局 -> the traditional form is converted (OpenCC t2s) and read as 县工信局
     各乡(镇)人民政府 -> ASCII brackets read as full-width ones
+    县工信局（牵头） / 县发改局（县能源局） -> the unit before the trailing brackets
     各县（市、区）人民政府、市直各有关单位 -> two units: a 、 inside brackets belongs to the name
     闻喜经开区管委会 -> level county: a bare place name gives its own level (regions.csv)
     县财政局县教育局 / 以下任务由县发改局 -> cut and trimmed by the unit pipeline (make_units)
@@ -38,6 +39,8 @@ LEVEL_PREFIXES = (("各", "collective"), ("各级", "collective"), ("省级", "p
                   ("乡", "township"), ("镇", "township"), ("街道", "township"))
 # Notices print ASCII brackets as often as full-width ones: 各乡(镇)人民政府.
 BRACKETS = str.maketrans({"(": "（", ")": "）"})
+# A bracketed remark or second name after a unit: 县工信局（牵头）, 县发改局（县能源局）.
+TRAILING_BRACKET = re.compile(r"（[^（）]*）$")
 
 
 def level_of(prefix: str) -> str | None:
@@ -96,6 +99,9 @@ def identify(name: str, table: UnitTable) -> tuple[str | None, str | None]:
     found = _identify_simplified(simplified, table)
     if found[0] is None and simplified != name:
         found = _identify_simplified(name, table)
+    if found[0] is None and TRAILING_BRACKET.search(name):
+        # 县工信局（牵头）, 县发改局（县能源局）: the name before the brackets is the unit
+        return identify(TRAILING_BRACKET.sub("", name), table)
     return found
 
 

@@ -270,6 +270,23 @@ def test_units_brackets_are_read_either_width(units_table):
     assert identify("各乡(镇)人民政府", units_table) == identify("各乡（镇）人民政府", units_table)
 
 
+@pytest.mark.parametrize("name, expected", [
+    # a labelled list marks its lead unit: 责任单位：县工信局（牵头）、县财政局
+    ("县工信局（牵头）", ("工业和信息化", "county")),
+    ("县工信局(牵头)", ("工业和信息化", "county")),
+    # one body, two names
+    ("县发改局（县能源局）", ("发展和改革", "county")),
+    # brackets that are part of the name stay part of it
+    ("各乡镇（街道）", ("乡镇政府", "collective")),
+    ("各县（市、区）人民政府", ("县级政府", "collective")),
+    # brackets after an unknown unit do not make it known
+    ("县气象站（牵头）", (None, None)),
+    ("（牵头）", (None, None)),
+])
+def test_units_trailing_brackets_are_a_remark(name, expected, units_table):
+    assert identify(name, units_table) == expected
+
+
 # ---- splitting lists --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, names", [
