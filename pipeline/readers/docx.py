@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 from pipeline.readers import Document, ReadError
@@ -212,12 +213,33 @@ def _blocks(body):
                 yield from _blocks(content)
 
 
+# A Word notice inflates to a few MB; a ZIP bomb inflates to GB from KB. Both limits are
+# checked while actually inflating (declared sizes in the ZIP directory can lie).
+MAX_UNCOMPRESSED = 200 * 2**20
+MAX_RATIO = 200
+RATIO_FLOOR = 20 * 2**20  # below this, any ratio is fine: repetitive XML (10,000 tables) packs tightly
+
+
+def _refuse_zip_bomb(archive: zipfile.ZipFile, packed_size: int) -> None:
+    """Inflate every member in chunks, stopping before the total passes the limits."""
+    limit = min(MAX_UNCOMPRESSED, max(RATIO_FLOOR, packed_size * MAX_RATIO))
+    total = 0
+    for info in archive.infolist():
+        with archive.open(info) as member:
+            while chunk := member.read(1 << 20):
+                total += len(chunk)
+                if total > limit:
+                    raise ReadError(f"ZIP bomb refused: {packed_size} bytes inflate past {limit // 2**20} MiB "
+                                    f"(limits: {MAX_RATIO}x the file, {MAX_UNCOMPRESSED // 2**20} MiB in all)")
+
+
 def read_docx(path: Path) -> Document:
     """Read a DOCX notice; see the module docstring."""
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError) as err:
+            _refuse_zip_bomb(archive, path.stat().st_size)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as err:
         raise ReadError(f"corrupt ZIP container: {err}") from err
     if "word/document.xml" not in names:
         kind = next((name for marker, name in ZIP_KINDS if marker in names), None)
