@@ -55,7 +55,8 @@ RESPONSIBILITY_PAREN = Pattern(
 LABELLED = Pattern(
     "responsibility.labelled",
     re.compile(r"(?P<label>牵头单位|牵头部门|配合单位|配合部门|协办单位|参与单位|责任单位|责任部门)[：:]"
-               r"(?P<units>(?:(?!(?:牵头|配合|协办|参与|责任)(?:单位|部门)[：:])[^；;。\n（）〔〕【】]|（牵头）)+)"),
+               # a unit may hold a short parenthesis: 各县（市、区）人民政府, 县行政审批局（牵头）
+               r"(?P<units>(?:(?!(?:牵头|配合|协办|参与|责任)(?:单位|部门)[：:])[^；;。\n（）〔〕【】]|（[^（）]{1,12}）)+)"),
     0.9,
 )
 # A heading that states who leads everything under it: 县示范区管委会牵头工作（8项）, 以下任务由县发改局牵头.
@@ -176,6 +177,30 @@ def _inherited_lead(text: str, sections: Sequence[Section], index: int,
     return None
 
 
+# A clause standing on a line of its own: （责任单位：市直各有关单位、各县（市、区）人民政府）.
+STANDALONE_CLAUSE = re.compile(r"^（[^（）]*(?:（[^（）]*）[^（）]*)*(?:牵头|负责|配合|责任单位|责任部门)[^（）]*(?:（[^（）]*）[^（）]*)*）$")
+
+
+def _clause_items(text: str, sections: Sequence[Section], group: Sequence[int]) -> list[int]:
+    """The items of a list that assign units themselves.
+
+    A clause on its own line after the last item, where no other item has one, closes the
+    enclosing item (1.完善应急预案体系 / (1)… (4)… / （责任单位：…）), not the last sub-item.
+    """
+    with_clause = [i for i in group if _has_responsibility(text, sections[i])]
+    if len(group) > 1 and with_clause == [group[-1]]:
+        last = sections[group[-1]]
+        lines = [line for line in text[last.span[0]:last.span[1]].split("\n") if line.strip()]
+        if len(lines) > 1 and STANDALONE_CLAUSE.match(lines[-1].strip()) and not _has_responsibility_in(lines[0]):
+            return []
+    return with_clause
+
+
+def _has_responsibility_in(body: str) -> bool:
+    return bool(any(len(m.group("inner")) > 4 for m in RESPONSIBILITY_PAREN.regex.finditer(body))
+                or LABELLED.regex.search(body))
+
+
 def _has_responsibility(text: str, section: Section) -> bool:
     body = text[section.span[0]:section.span[1]]
     return bool(any(len(m.group("inner")) > 4 for m in RESPONSIBILITY_PAREN.regex.finditer(body))
@@ -219,9 +244,8 @@ def action_sections(text: str, sections: Sequence[Section], table: UnitTable | N
                                  or (table is not None and section_lead(text, sections, parent, table) is not None)))
         # A list whose items contain sub-lists that assign units leaves the work to those;
         # such items neither count towards the list's clauses nor become actions themselves.
-        items = [i for i in group
-                 if not (children.get(i) and any(_has_responsibility(text, sections[c]) for c in children[i]))]
-        with_clause = sum(_has_responsibility(text, sections[i]) for i in items)
+        items = [i for i in group if not (children.get(i) and _clause_items(text, sections, children[i]))]
+        with_clause = len(_clause_items(text, sections, items))
         # A list is a task list when its heading says so or most of its items assign units.
         if under_task_title or (with_clause and with_clause * 2 >= len(items)):
             chosen.update(items)

@@ -49,15 +49,19 @@ TITLE_PREFIX = re.compile(r"^[^丨|｜《]{1,12}[丨|｜]")
 TITLE_DOC_NUMBER = re.compile(r"[（(](?P<number>[^（）()]{2,20}?〔\d{4}〕\d{1,4}号)[）)]$")
 # 《A》《B》 that the notice itself promulgates: 现将《A》印发给你们, 《A》已经县政府同意, 制定了《A》，现印发.
 OWN_TITLES = re.compile(
+    # 现将《A》印发 promulgates A; 现将《A》责任分解印发 promulgates A's breakdown and cites A.
     r"(?:现将|现把|制定了|研究制定了|修订了|编制完成了|编制了)(?P<after>(?:《[^《》\n]+》[、和及与]?)+)"
+    r"(?=（[^（）]*）|印发|转发|批转|发给|予以|已|经|，|,|、|$)"
     r"|(?:^|[。：:\n])(?P<before>(?:《[^《》\n]+》[、和及与]?)+)(?:已经|已|经)"
 )
+# 《方案》, 《规划》: a short name for a document the notice named in full before (以下简称《方案》).
+ABBREVIATED_TITLE = re.compile(r"(?:本|该)?(?:方案|规划|意见|办法|通知|细则|决定|条例|纲要|计划|措施|规定|报告|要点)")
 PROMULGATED = re.compile(r"关于(?:印发|转发|下发|发布|公布)(?:《)?(?P<plan>.+?)(?:》)?的通知$")
 PLAN_TITLE = re.compile(r"(?:方案|计划|意见|办法|规定|细则|规划|纲要|措施|政策|标准)(?:（试行）)?$")
 CITED = re.compile(r"《(?P<title>[^《》\n]{2,120})》(?:（(?P<number>[^（）\n]{0,40}?号)）)?")
 ISSUER_LINE = re.compile(r"^[\u4e00-\u9fff（）]{1,40}(?:人民政府|办公室|办公厅|委员会|局|厅|委|部|中心|领导小组)$")
 # A plan printed without its notice opens with its own title: short, no sentence punctuation, a plan word last.
-PLAN_HEADING = re.compile(r"^[\u4e00-\u9fff“”\"+（）()\d-]{6,60}?(?:方案|计划|意见|办法|规定|细则|规划|纲要|措施|政策|标准)"
+PLAN_HEADING = re.compile(r"^[\u4e00-\u9fff“”\"+（）()\d-]{6,60}?(?:方案|计划|意见|办法|规定|细则|规划|纲要|措施|政策|标准|规则|条例|要点)"
                           r"(?:（[^（）]{2,12}）)?$")
 REGION_SUFFIXES = ("省", "自治区", "市", "自治州", "地区", "盟", "县", "自治县", "旗", "区")
 # A short form followed by one of these names another place (朝阳 of 朝阳区 in 朝阳县).
@@ -100,6 +104,12 @@ def _fields(lines: Sequence[str]) -> dict[str, str]:
             value = match.group("value").strip(" |｜")
             if value:
                 fields.setdefault(match.group("label"), value)
+    # •发文字号： on one line and 镇政发〔2024〕7号 on the next (a bulleted block): the value follows its label.
+    for line, following in zip(lines[:30], lines[1:31]):
+        label = line.strip("•·●▪- ").rstrip("：:")
+        if re.fullmatch(FIELD_LABELS, label) and line.rstrip().endswith(("：", ":")) and following \
+                and not re.match(rf"^[•·●▪-]?\s*(?:{FIELD_LABELS})[：:]", following.strip("•·●▪- ")):
+            fields.setdefault(label, following.strip())
     return fields
 
 
@@ -328,7 +338,7 @@ def _cited(text: str, own_titles: set[str]) -> tuple[CitedPolicy, ...]:
     seen: dict[str, CitedPolicy] = {}
     for match in CITED.finditer(text):
         title = match.group("title")
-        if title in own_titles or title in seen:
+        if title in own_titles or title in seen or ABBREVIATED_TITLE.fullmatch(title):
             continue
         number = match.group("number")
         if number and not DOC_NUMBER.fullmatch(number.replace(" ", "")):

@@ -58,9 +58,12 @@ QUANTITY = re.compile(
     rf"|(?:(?<=达到)|(?<=不少于)|(?<=不低于)|(?<=不超过)|(?<=超过)|(?<=至少)|(?<=满))(?P<years>\d{{1,2}})年(?![底末前内度])"
 )
 # Counts of the notice's own parts: 明确133项具体任务，涉及34个牵头单位.
-OWN_PARTS_AFTER = re.compile(r"^(?:具体|重点|主要)?(?:任务|牵头单位|责任单位|配合单位|成员单位|方面|部分|条措施|项措施|项政策|项举措)"
+OWN_PARTS_AFTER = re.compile(r"^(?:具体|重点|主要|工作)?(?:建设)?(?:任务|牵头单位|责任单位|配合单位|成员单位|方面|部分|条措施|项措施|项政策|项举措)"
                              # 为确保3.99万亩这一目标完成: a target named again, not a new one
                              r"|^(?:这一|这个|的)(?:目标|任务)(?:任务)?(?:完成|实现|落实)")
+# 《方案》确定的146项工作任务, 《规划》中明确提出的9项…和7项…: what a plan itself contains.
+OWN_PARTS_BEFORE = re.compile(r"(?:确定|提出|明确|列出|涉及|包括|包含|共有|共计)的?"
+                              r"(?:\d+[项个条][^，。；\d]{1,12}[和及、])?$")
 # 从全县10个镇政府中评选出…: the population a choice is made from.
 POPULATION_BEFORE = re.compile(r"从(?:全[县市区省镇乡])?$")
 # 对评选出的3个先进镇政府分别给予10万元: the count names who gets the money, it sets no bar.
@@ -173,7 +176,7 @@ def extract_thresholds(text: str) -> list[Threshold]:
         left = text[clause_start:start]
         if left.endswith("第") or _inside(text, start, "《", "》") or _inside(text, start, "〔", "〕"):
             continue
-        if OWN_PARTS_AFTER.match(text[end:]) or POPULATION_BEFORE.search(left) or (
+        if OWN_PARTS_AFTER.match(text[end:]) or POPULATION_BEFORE.search(left) or OWN_PARTS_BEFORE.search(left) or (
                 text[start - 1:start] == "（" and text[end:end + 1] == "）" and match.group("unit") in ("项", "条", "个")):
             continue
         if (match.group("unit") not in (None, "元", "%") and RECIPIENT_BEFORE.match(left)

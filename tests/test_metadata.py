@@ -86,6 +86,10 @@ def test_metadata_ambiguous_county_without_context_is_not_guessed(knowledge):
     ("索 引 号 | 327549014/2021-00125 | 发布机构 | 县政府办公室 | 公开日期 | 2021-08-01 |\n文 号 | 涟政办发〔2021〕12号 | 分 类 | 政府文件 |\n"
      "各镇人民政府：\n现将《涟水县存量土地资源盘活利用实施方案（试行）》印发给你们。\n涟水县人民政府办公室\n2021年8月1日",
      ("涟政办发〔2021〕12号", "涟水县人民政府办公室", None)),
+    # a bulleted portal block whose values stand on the line after their labels (镇巴县)
+    ("镇巴县人民政府工作规则\n  • 索引号:\n\n    6107280000/2024-001005\n  • 发文机构:\n\n    县政府网站\n  • 发文字号:\n\n    镇政发〔2024〕7号\n"
+     "  • 发文日期:\n\n    2024年04月06日 16:40\n  • 有效性:\n\n  • 发布日期:\n\n    2024年04月06日 16:34\n  • 内容概述:\n\n镇巴县人民政府工作规则\n第一章总则",
+     ("镇政发〔2024〕7号", None, "镇巴县人民政府工作规则")),  # 发文机构 names the website, no issuer
     # a table whose label cells keep their colon and whose values sit in the next cell (汉阴县)
     ("汉阴县人民政府办公室关于印发《汉阴县过渡期统筹整合使用财政涉农资金管理办法》的通知\n"
      "文号 | 汉政办发〔2021〕88号 | 成文日期: | 2021年09月28日 |\n有效性 | 有效 | 公开日期: | 2021-09-30 01:40 |",
@@ -145,6 +149,10 @@ def test_metadata_signed_and_published_dates(header, signed, published, knowledg
      "研究制定了《强化自然资源要素服务保障助力稳增长实施方案》，现印发给你们。",
      ["关于印发强化自然资源要素保障服务扩投资稳增长十条措施的通知"]),
     ("经县政府同意，现将《2025年十五件民盼实事任务分解》《县政府重点工作任务分解》印发给你们。", []),
+    # a breakdown of a plan issued before: the plan is cited; 《规划》 only abbreviates it (运城市)
+    ("经市人民政府同意，现将《运城市突发事件应急体系建设“十三五”规划》责任分解印发给你们。\n"
+     "根据《运城市突发事件应急体系建设“十三五”规划》（运政办发〔2016〕76号）精神，现将《规划》中明确提出的9项具体建设任务进行责任分解。",
+     ["运城市突发事件应急体系建设“十三五”规划"]),
     # a draft the notice is about is cited
     ("市卫健委牵头，会同市教体局起草了《健康宣城行动实施方案(代拟稿)》，业经多次征求意见。", ["健康宣城行动实施方案（代拟稿）"]),
 ])

@@ -126,6 +126,9 @@ def test_thresholds_read_comparators_as_the_civil_code_does(sentence, op):
     ("县级以上龙头企业", []),
     ("一成不变", []),
     ("为确保3.99万亩这一目标完成", []),
+    ("并就抓好《方案》确定的146项工作任务落实通知如下：", []),
+    ("现将《规划》中明确提出的9项具体建设任务和7项重点建设项目进行责任分解。", []),
+    ("“十三五”应急体系9个具体建设任务", []),
     ("新建金上—湖北800千伏直流工程特高压线路", []),
 ])
 def test_thresholds_read_every_common_phrasing(sentence, expected):
