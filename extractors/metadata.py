@@ -8,10 +8,21 @@ Supports:
     壶关县人民政府办公室关于印发壶关县促进专业镇高质量发展实施方案的通知
         -> issuer 壶关县人民政府办公室, plan_title 壶关县促进专业镇高质量发展实施方案
     《…》（晋政办发〔2022〕80号） -> cited policy with its doc number
+    portal blocks whose colons were lost (发文字号武自然资规〔2022〕35号主题分类…), table cells
+    (文 号 | 涟政办发〔2021〕12号 |, 成文日期： | 2021年09月28日 |), bulleted labels with the value
+    on the next line, 发文日期 / 公开日期 / 日期
+    titles on two or three lines (济宁市人民政府 / 关于…的实施意见; 市人民政府 / 批转…的通知;
+    中共…工作委员会 / …管理委员会 / 关于…), X印发《…》的通知, 的补充通知, a portal channel before the
+    title (政务服务丨…), a doc number before or after it, a title printed as a citation (《…的通知》)
+    notices that are the plan: 杭州市推进“互联网+”行动实施意见 as the first line, 《…实施细则》
+    issuers of every level, joint issuers, signatures of bodies that are no government office
+    (中共彭阳县委员会农村工作领导小组 above its date line), the portal's 发布机构 or 来源 when the
+    title names none
 Avoids:
     发文机关 of a portal page when it names the publishing bureau rather than the issuer
     (kept as publishing_agency); the notice's own title cited in 解读 links; 印发 (print)
-    dates as the signing date.
+    dates as the signing date; what the notice promulgates (现将《A》印发, 《A》已经…同意) as a
+    cited policy, and 《方案》《规划》 abbreviations; a region short form inside a word (资中 in 投资中心).
 """
 
 from __future__ import annotations
