@@ -119,3 +119,36 @@ def test_unit_ner_any_list_of_known_units_is_cut_back_into_them(units_table):
         assert all(text[u.span[0]:u.span[1]] == u.name for u in made)
 
     check()
+
+
+# Real clauses of the two notices, as normalise() gives them (Wenxi's second one crosses a page
+# break in the PDF text: 运 / 城银保监分局闻喜监管组).
+SAMPLE_CLAUSES = [
+    ("huguan", "县自然资源局、县发改和科技局、市生态环境局壶关分局、县金融服务中心牵头，县工信局、县乡村振兴局、"
+               "县文旅局、县财政局、中国银保监会长治监管分局壶关监管组、县中小企业服务中心等部门和各乡镇政府按职责分工负责"),
+    ("wenxi", "县自然资源局、县能源局、市生态环境局闻喜分局、县金融服务中心牵头，县工科局、县农业农村局、县文旅局、"
+              "县发改局、县审批服务管理局、县财政局、县小企业发展促进中心、人行闻喜支行、运城银保监分局闻喜监管组、"
+              "各乡镇政府和闻喜经开区管委会按职责分工负责"),
+]
+
+
+@pytest.mark.parametrize("name, clause", SAMPLE_CLAUSES)
+def test_unit_ner_reads_real_clauses_in_either_script(name, clause, nlp):
+    import opencc
+
+    from pipeline.normalise import normalise
+    from tests.conftest import SAMPLES
+
+    text = normalise(SAMPLES[name].read_text(encoding="utf-8")).text
+    assert clause in text  # the clause is the notice's own, page break rejoined
+    from tests.conftest import load_gold
+
+    gold = next(a for a in load_gold(name)["actions"] if a["number"] == 9)
+    simplified = [(u.name, u.canonical, u.level) for u in find_units(clause, nlp=nlp)]
+    assert [n for n, _, _ in simplified] == gold["lead"] + gold["cooperating"]
+    assert all(canonical for _, canonical, _ in simplified)
+    traditional = opencc.OpenCC("s2t").convert(clause)
+    assert traditional != clause
+    found = find_units(traditional, nlp=nlp)
+    assert [(u.canonical, u.level) for u in found] == [(c, lvl) for _, c, lvl in simplified]
+    assert [u.name for u in found] == [traditional[u.span[0]:u.span[1]] for u in found]
