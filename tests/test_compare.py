@@ -119,6 +119,21 @@ def test_compare_actions_survive_reworded_and_shuffled_headings(records, reworde
     assert {title: partners[title] for title in REWORDED} == REWORDED
 
 
+def test_compare_actions_relate_a_merged_action_to_both_halves(records):
+    # 闻喜 with 精准招商 folded into 市场拓展 (its heading removed, later actions renumbered).
+    text = records["wenxi"]["text"].replace("（八）实施专业镇精准招商行动\n", "")
+    text = text.replace("（九）实施专业镇要素", "（八）实施专业镇要素").replace("（十）实施专业镇环境", "（九）实施专业镇环境")
+    merged = extract_text("merged/wenxi.txt", text, default_knowledge()).to_record()
+    assert len(merged["actions"]) == 9
+    result = compare([records["huguan"], merged])
+    by_title = {(row.notice, row.title): row for row in result.actions}
+    huguan = 0 if result.records[0]["source"] == str(HUGUAN) else 1
+    market, invest = by_title[(huguan, "实施专业镇市场拓展行动")], by_title[(huguan, "实施专业镇精准招商行动")]
+    folded = by_title[(1 - huguan, "实施专业镇市场拓展行动")]
+    assert folded.group == market.group and folded.related == (invest.group,)
+    assert invest.similarity is None and invest.related == (market.group,)
+
+
 def test_compare_actions_leave_an_unmatched_action_alone(records):
     # A notice holding only 要素保障 and 市场拓展: the other eight 壶关 actions have no partner.
     wenxi = dict(records["wenxi"])

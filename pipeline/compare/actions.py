@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from pipeline.compare.align import Item, Match, best_partner_similarity, group_items, pair_matches
+from pipeline.compare.align import Item, Match, assign, best_partner_similarity, group_items
 from pipeline.compare.candidates import all_pairs
 from pipeline.compare.text import Masker, normalise_rows, tfidf
 
@@ -38,6 +38,8 @@ TITLE_WEIGHT = 0.4
 # the best wrong pair scores 0.15.
 ACTION_MATCH_MIN = 0.25
 ACTION_MATCH_FLOOR = 0.1
+# An action this similar to one outside its group is listed as related to that group.
+RELATED_MIN = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,7 @@ class AlignedAction:
     number: int
     title: str
     similarity: float | None  # best similarity to another member of its group; None when alone
+    related: tuple[str, ...] = ()  # other groups it also reads like (a merged action), by id
 
 
 def action_parts(record: dict) -> list[tuple[str, str]]:
@@ -113,10 +116,27 @@ def align_actions(records: Sequence[dict], masker: Masker,
         return (blocks[i] @ transposed[j]).toarray().round(6)
 
     pairs = all_pairs(len(records)) if pairs is None else pairs
-    matches = pair_matches(pairs, similarity_of, ACTION_MATCH_MIN, ACTION_MATCH_FLOOR)
+    matches: list[Match] = []
+    related: list[tuple[Item, Item]] = []
+    for i, j in pairs:
+        similarity = similarity_of(i, j)
+        assigned = assign(similarity, ACTION_MATCH_MIN, ACTION_MATCH_FLOOR)
+        matches += [Match((i, row), (j, col), score) for row, col, score in assigned]
+        # Beyond the one-to-one pairs: a county that merged two actions into one matches one of
+        # them and is related to the other.
+        partners = {(row, col) for row, col, _ in assigned}
+        related += [((i, int(row)), (j, int(col))) for row, col in zip(*np.nonzero(similarity >= RELATED_MIN))
+                    if (row, col) not in partners]
     items: list[Item] = [(i, k) for i, record in enumerate(records) for k in range(len(record.get("actions", [])))]
     groups = group_items(items, matches)
     best = best_partner_similarity(groups, matches)
+    ids = {item: group_id("A", records[groups[item][0]], records[groups[item][0]]["actions"][groups[item][1]]["number"])
+           for item in items}
+    related_groups: dict[Item, set[str]] = {}
+    for a, b in related:
+        if ids[a] != ids[b]:
+            related_groups.setdefault(a, set()).add(ids[b])
+            related_groups.setdefault(b, set()).add(ids[a])
     rows = []
     for item in items:
         root = groups[item]
@@ -125,5 +145,6 @@ def align_actions(records: Sequence[dict], masker: Masker,
         rows.append(AlignedAction(
             group=group_id("A", records[root[0]], root_action["number"]), group_title=root_action.get("title") or "",
             notice=item[0], index=item[1], number=action["number"], title=action.get("title") or "",
-            similarity=round(best[item], 4) if item in best else None))
+            similarity=round(best[item], 4) if item in best else None,
+            related=tuple(sorted(related_groups.get(item, ())))))
     return rows, matches

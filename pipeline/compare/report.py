@@ -46,9 +46,9 @@ def render_report(c: Comparison, tables: dict[str, Table]) -> str:
     parts.append("<h2>Actions aligned by meaning</h2><p><small>One row per group of actions that do the same "
                  "thing; the number is the action's position in each notice. Empty: that notice has no such "
                  "action.</small></p>")
-    parts.append(_table(["group"] + labels + ["min similarity"],
+    parts.append(_table(["group"] + labels + ["min similarity", "also reads like"],
                         [[_cell(r[0])] + [_cell(f"{r[2 + i]}. {r[2 + n + i]}" if r[2 + i] is not None else "")
-                                          for i in range(n)] + [_cell(r[-1])] for r in rows]))
+                                          for i in range(n)] + [_cell(r[-2]), _cell(r[-1])] for r in rows]))
 
     header, rows = tables["thresholds_wide"]
     parts.append("<h2>Thresholds side by side</h2>")

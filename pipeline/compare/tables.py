@@ -58,20 +58,21 @@ def _group_sizes(c: Comparison) -> dict[str, int]:
 
 def actions_table(c: Comparison) -> Table:
     header = ["group", "source", "doc_number", "county", "action_number", "action_title", "similarity",
-              "group_title", "notices_in_group"]
+              "group_title", "notices_in_group", "related_groups"]
     sizes = _group_sizes(c)
     rows = []
     for row in c.actions:
         record = c.records[row.notice]
         rows.append([row.group, record["source"], record.get("doc_number"), county(record), row.number, row.title,
-                     row.similarity, row.group_title, sizes[row.group]])
+                     row.similarity, row.group_title, sizes[row.group], " ".join(row.related)])
     return header, rows
 
 
 def actions_wide_table(c: Comparison) -> Table:
-    """One row per action group: each notice's action number and heading."""
+    """One row per action group: each notice's action number and heading; ``related`` names the
+    groups some member also reads like (a county that merged two actions)."""
     header = ["group", "group_title"] + [f"{label} number" for label in c.labels] + \
-             [f"{label} title" for label in c.labels] + ["notices", "min_similarity"]
+             [f"{label} title" for label in c.labels] + ["notices", "min_similarity", "related"]
     by_group: dict[str, dict[int, object]] = {}
     titles: dict[str, str] = {}
     for row in c.actions:
@@ -83,7 +84,8 @@ def actions_wide_table(c: Comparison) -> Table:
         rows.append([group, titles[group]]
                     + [members[n].number if n in members else None for n in range(len(c.labels))]
                     + [members[n].title if n in members else None for n in range(len(c.labels))]
-                    + [len(members), min(similarities) if similarities else None])
+                    + [len(members), min(similarities) if similarities else None,
+                       "、".join(titles[g] for g in sorted({g for m in members.values() for g in m.related}))])
     return header, rows
 
 
