@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import random
 import shutil
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -305,14 +308,22 @@ def test_compare_files_start_with_the_contract_columns(out_folder, name):
 
 
 def test_compare_writes_identical_files_on_every_run(tmp_path, out_folder):
-    again = tmp_path / "again"
-    again.mkdir()
-    shutil.copy(out_folder / "notices.jsonl", again / "notices.jsonl")
-    compare_out(again)
-    first = sorted(p.name for p in (out_folder / "compare").iterdir())
-    assert first == sorted(p.name for p in (again / "compare").iterdir()) and "report.html" in first
-    for name in first:
-        assert (out_folder / "compare" / name).read_bytes() == (again / "compare" / name).read_bytes(), name
+    # Two processes with different string-hash seeds: no output may depend on set or dict order.
+    runs = []
+    for seed in ("1", "2"):
+        again = tmp_path / seed
+        again.mkdir()
+        shutil.copy(out_folder / "notices.jsonl", again / "notices.jsonl")
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "pipeline.cli", "compare", str(again)], check=True, env=env,
+                       capture_output=True)
+        runs.append(again / "compare")
+    names = sorted(p.name for p in runs[0].iterdir())
+    assert names == sorted(p.name for p in runs[1].iterdir()) and "report.html" in names
+    assert names == sorted(p.name for p in (out_folder / "compare").iterdir())
+    for name in names:
+        assert (runs[0] / name).read_bytes() == (runs[1] / name).read_bytes(), name
+        assert (runs[0] / name).read_bytes() == (out_folder / "compare" / name).read_bytes(), name
 
 
 @pytest.mark.parametrize("lines, message", [
