@@ -123,7 +123,8 @@ def render_record(record: dict, nlp=None) -> str:
     page = displacy.render(
         {"text": text, "ents": [{k: m[k] for k in ("start", "end", "label", "params")} for m in marks],
          "title": html.escape(title)},
-        style="ent", manual=True, page=True, minify=True,
+        # jupyter=False: inside a notebook displaCy would display the page and return None.
+        style="ent", manual=True, page=True, minify=True, jupyter=False,
         options={"template": ENT_TEMPLATE, "colors": {}},
     )
     counts = Counter(m["kind"] for m in marks)
