@@ -65,6 +65,7 @@ OWN_TITLES = re.compile(
     r"(?=（[^（）]*）|印发|转发|批转|发给|予以|已|经|，|,|、|$)"
     r"|(?:^|[。：:\n])(?P<before>(?:《[^《》\n]+》[、和及与]?)+)(?:已经|已|经)"
 )
+PAGE_TIME_LINE = re.compile(r"(?:19|20)\d{2}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}(?::\d{2})?")
 # 《方案》, 《规划》: a short name for a document the notice named in full before (以下简称《方案》).
 ABBREVIATED_TITLE = re.compile(r"(?:本|该)?(?:方案|规划|意见|办法|通知|细则|决定|条例|纲要|计划|措施|规定|报告|要点)")
 PROMULGATED = re.compile(r"关于(?:印发|转发|下发|发布|公布)(?:《)?(?P<plan>.+?)(?:》)?的通知$")
@@ -132,6 +133,7 @@ def _title(lines: Sequence[str], fields: dict[str, str]) -> tuple[str | None, in
     """
     labelled = fields.get("标题") or fields.get("名称")
     if labelled:
+        labelled = re.sub(r"^【[^】]{1,12}】", "", labelled)  # 【上级文件转载】…: a portal's tag, not the title
         return labelled, next((i for i, line in enumerate(lines) if labelled in line), None)
     for index, line in enumerate(lines[:40]):
         following = lines[index + 1] if index + 1 < len(lines) else ""
@@ -215,10 +217,14 @@ def _signed_date(lines: Sequence[str], fields: dict[str, str]) -> str | None:
     return None
 
 
-def _published_date(fields: dict[str, str]) -> str | None:
+def _published_date(fields: dict[str, str], lines: Sequence[str] = ()) -> str | None:
     for label in ("发布日期", "发布时间", "公开日期", "日期"):
         if label in fields and parse_date(fields[label]):
             return parse_date(fields[label])
+    # A portal prints the publishing time under the title without a label: 2019-12-25 16:39.
+    for line in lines[:10]:
+        if PAGE_TIME_LINE.fullmatch(line.strip()):
+            return parse_date(line)
     return None
 
 
@@ -373,6 +379,10 @@ def extract_metadata(text: str, regions: Sequence[RegionRow]) -> Metadata:
     title, title_index = _title(lines, fields)
     title_match = NOTICE_TITLE.match(title) if title else None
     issuer = title_match.group("issuer") if title_match else None
+    unit_field = fields.get("发文单位") or fields.get("发文机关")
+    if issuer and unit_field and len(unit_field) > len(issuer) and unit_field.endswith(issuer) \
+            and ISSUER_LINE.match(unit_field):
+        issuer = unit_field  # the title dropped the place name (县人民政府办公室关于…); the field keeps it
     if issuer is None:
         # The signature above its date line, the portal's 发布机构 for a title that names no issuer,
         # its 来源 when that is an office (not a news site), and last any office-like line of the header.
@@ -399,7 +409,7 @@ def extract_metadata(text: str, regions: Sequence[RegionRow]) -> Metadata:
         title=title,
         plan_title=plan_title,
         signed_date=_signed_date(lines, fields),
-        published_date=_published_date(fields),
+        published_date=_published_date(fields, lines),
         region=region,
         cited_policies=_cited(text, own_titles),
         index_number=fields.get("索引号"),

@@ -105,7 +105,7 @@ LEADING_WORDS = re.compile(r"^(?:原则上|但|其中|并且?|且|力争|确保|
 TRAILING_WORDS = re.compile(r"(?:应|须|需|要|可|均|需要|必须)?(?:达到|不少于|不低于|至少|在|为|拥有|有|达|稳定在|保持在|控制在|"
                             r"突破|超过|高于|不超过|低于|提高到|提升到|增加到|年均|力争|分别)*$")
 # Units that measure a quantity (area, mass, energy, time) rather than count things: the metric is the phrase.
-MEASURE_UNITS = ("元", "%", "年", "公顷", "平方公里", "平方米", "立方米", "亩", "吨", "千瓦时", "千瓦", "兆瓦",
+MEASURE_UNITS = ("元", "%", "个百分点", "百分点", "年", "公顷", "平方公里", "平方米", "立方米", "亩", "吨", "千瓦时", "千瓦", "兆瓦",
                  "公里", "千米", "米", "度")
 
 

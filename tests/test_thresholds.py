@@ -107,6 +107,7 @@ def test_thresholds_read_comparators_as_the_civil_code_does(sentence, op):
     # a period (…1日至2022年…) and a deadline date (至2021年12月31日) give no target year (东莞市)
     ("实施期限至2021年12月31日。2021年5月1日至2022年4月30日实施阶段性下调工伤保险费率50%的政策",
      [("=", Decimal(50), None, "%", None)]),
+    ("畜禽粪污资源化利用率超全省平均水平3个百分点以上", [(">=", Decimal(3), None, "个百分点", None)]),
     # 汉字数字与混合写法
     ("建设高标准农田1.2万亩", [("=", Decimal(12000), None, "亩", None)]),
     ("培育二十家专精特新企业", [("=", Decimal(20), None, "家", None)]),
