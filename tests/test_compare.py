@@ -343,6 +343,8 @@ def test_compare_refuses_what_it_cannot_compare(tmp_path, out_folder, lines, mes
 def test_compare_report_names_every_notice(out_folder):
     report = (out_folder / "compare" / "report.html").read_text(encoding="utf-8")
     assert "壶关县" in report and "闻喜县" in report and "实施专业镇要素保障行动" in report
+    # the 制造业类专业镇 bar, as a reader writes it, flagged in both counties
+    assert '<td class="differs">&gt;= 10亿元</td><td class="differs">= 5亿元</td><td>true</td>' in report
 
 
 def read_csv(path) -> list[dict]:

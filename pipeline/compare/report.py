@@ -27,6 +27,21 @@ def _cell(value: object, css: str = "") -> str:
     return f'<td class="{css}">{shown}</td>' if css else f"<td>{shown}</td>"
 
 
+def _amount(value: object, value_max: object, unit: str | None) -> str:
+    """A bar as a reader writes it: 1000000000 元 -> 10亿元, 50000000 元 -> 5000万元, 1–2 个.
+
+    >>> _amount(1000000000, None, "元"), _amount(50000000, None, "元"), _amount(1, 2, "个")
+    ('10亿元', '5000万元', '1–2个')
+    """
+    def one(number: object) -> str:
+        if unit == "元" and isinstance(number, (int, float)):
+            for size, word in ((100_000_000, "亿"), (10_000, "万")):
+                if number >= size:
+                    return f"{number / size:g}{word}"
+        return f"{number:g}" if isinstance(number, float) else str(number)
+    return one(value) + (f"–{one(value_max)}" if value_max is not None else "") + (unit or "")
+
+
 def _table(header: list[str], rows: list[list[str]]) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
     return f"<table><tr>{head}</tr>{''.join('<tr>' + ''.join(r) + '</tr>' for r in rows)}</table>"
@@ -52,17 +67,15 @@ def render_report(c: Comparison, tables: dict[str, Table]) -> str:
 
     header, rows = tables["thresholds_wide"]
     parts.append("<h2>Thresholds side by side</h2>")
-    width = len(labels) * 5
     body = []
     for r in rows:
         css = "differs" if r[-1] == "true" else ""
         cells = [_cell(r[1]), _cell(r[2])]
         for i in range(n):
             op, value, value_max, unit, year = r[3 + 5 * i: 8 + 5 * i]
-            shown = "" if op is None else f"{op} {value}{'–' + str(value_max) if value_max is not None else ''} " \
-                                          f"{unit}{f' ({year})' if year else ''}"
+            shown = "" if op is None else f"{op} {_amount(value, value_max, unit)}{f' ({year})' if year else ''}"
             cells.append(_cell(shown, css if op is not None else ""))
-        body.append(cells + [_cell(r[3 + width + n])])
+        body.append(cells + [_cell(r[-1])])  # differs
     parts.append(_table(["metric", "subject"] + labels + ["differs"], body))
 
     header, rows = tables["roles"]
