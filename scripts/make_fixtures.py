@@ -18,6 +18,8 @@ For each notice (default: the two samples in corpora/) this writes, under OUT:
   phone number and a visitor counter.
 * ``gb18030/<stem>.txt``: the notice encoded in GB18030.
 * ``traditional/<stem>.txt``: the notice converted to traditional characters (OpenCC s2t).
+* ``ragged/<stem>.pdf`` (first sample only): the PDF of a left-aligned DOCX without
+  first-line indents, so wrapped lines end short of the margin and paragraphs do not indent.
 * ``headers/<stem>.pdf`` (last sample only): the PDF again with a running header on every
   page and ``第 N 页 共 M 页`` footers, as bulletins reprint notices.
 
@@ -64,9 +66,10 @@ def _field(paragraph, instruction: str) -> None:
     paragraph._p.append(field)
 
 
-def write_docx(lines: list[str], path: Path, running_head: str | None = None) -> None:
+def write_docx(lines: list[str], path: Path, running_head: str | None = None, ragged: bool = False) -> None:
     """The notice as a 公文-style DOCX; with ``running_head``, a header line on every page
-    and a "第 N 页 共 M 页" footer instead of "— N —"."""
+    and a "第 N 页 共 M 页" footer instead of "— N —"; ``ragged``: left-aligned paragraphs
+    without a first-line indent, as many notices are typed."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
@@ -85,8 +88,9 @@ def write_docx(lines: list[str], path: Path, running_head: str | None = None) ->
     style.paragraph_format.line_spacing = Pt(28)
     for line in lines:
         paragraph = document.add_paragraph(line)
-        paragraph.paragraph_format.first_line_indent = Pt(32)
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        if not ragged:
+            paragraph.paragraph_format.first_line_indent = Pt(32)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if ragged else WD_ALIGN_PARAGRAPH.JUSTIFY
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if running_head:
@@ -262,6 +266,14 @@ def make(notice: Path, out: Path) -> list[Path]:
             write_docx(lines, headed, running_head="政府公报　2023年第10期")
             if write_pdf(headed, out / "headers" / f"{stem}.pdf"):
                 made.append(out / "headers" / f"{stem}.pdf")
+    if notice == SAMPLES[0]:
+        # One sample also typed ragged: left-aligned, no indent, so lines end short of the margin.
+        (out / "ragged").mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            ragged = Path(tmp) / f"{stem}.docx"
+            write_docx(lines, ragged, ragged=True)
+            if write_pdf(ragged, out / "ragged" / f"{stem}.pdf"):
+                made.append(out / "ragged" / f"{stem}.pdf")
     write_html(lines, out / "html" / f"{stem}.html")
     made.append(out / "html" / f"{stem}.html")
     (out / "gb18030" / f"{stem}.txt").write_bytes(text.encode("gb18030"))

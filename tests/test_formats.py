@@ -63,6 +63,12 @@ def test_formats_printed_variants_give_the_text_of_the_plain_notice(fmt, sample)
     assert normalise(read(variant).text).text == plain
 
 
+def test_formats_ragged_pdf_gives_the_text_of_the_plain_notice():
+    """Left-aligned, unindented: lines end short of the margin; CJK line-breaking rules decide."""
+    plain = normalise(HUGUAN.read_text(encoding="utf-8")).text
+    assert normalise(read(FIXTURES / "ragged" / f"{HUGUAN.stem}.pdf").text).text == plain
+
+
 def test_formats_pdf_keeps_a_page_for_every_span():
     import pdfplumber
 

@@ -1,9 +1,10 @@
 """PDF reader (pdfplumber): the text layer in reading order, as the paragraphs were written.
 
 Supports:
-    lines wrapped by the layout -> rejoined without a space (a line that reaches the
-        right margin and is followed by a line that is not indented continues it),
-        also across a page break (运 / 城银保监分局…)
+    lines wrapped by the layout -> rejoined without a space, also across a page break
+        (运 / 城银保监分局…): a line continues into the next when it fills the measure, or
+        when the next line's first unbreakable unit (品、, 2025, （一）) would not have fitted
+        in the room left, and the next line is not indented
     running headers and footers -> removed: page numbers (— 4 —, - 4 -, 第4页 共17页, 4/17)
         and lines repeated at the top or bottom of most pages
     fake bold (each glyph printed twice, slightly shifted) -> one character
@@ -29,6 +30,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.normalise import HEADING_START
 from pipeline.readers import Document, ReadError
 from pipeline.readers.tables import render_table
 
@@ -44,6 +46,17 @@ MARGIN_ZONE = 0.12
 # A running head is a line repeated (digits aside) at the same place on this share of pages.
 REPEATED_SHARE = 0.5
 TERMINAL = set("。！？；：…")
+# Line-breaking rules of CJK layout: these never start a line, those never end one.
+NO_BREAK_BEFORE = set("，。、；：！？）》」』】〕”’…%,.;:!?)]")
+NO_BREAK_AFTER = set("（《「『【〔“‘([")
+# A line ending like this, with no sentence punctuation in it, is a title, a date, a signature
+# or a field row: never joined on geometry alone. (规划 or 方案 also end lines broken
+# mid-sentence, but such lines carry commas or full stops.)
+STANDALONE_END = re.compile(r"(?:通知|方案|意见|办法|规定|细则|计划|决定|名单|通告|公告|纲要|规划|批复|函|报告|"
+                            r"\d{1,2}月\d{1,2}日|日印发|人民政府|办公室|办公厅|文件|[|｜])$")
+SENTENCE_PUNCTUATION = re.compile(r"[，。；、！？]")
+# Heading markers as printed with ASCII brackets or full-width digits: (八) １．
+HALF_TO_FULL = str.maketrans({"(": "（", ")": "）", **{chr(0xFF10 + d): str(d) for d in range(10)}})
 # Fewer visible characters than this per page: the page has no real text layer.
 MIN_CHARS_PER_PAGE = 10
 
@@ -57,6 +70,7 @@ class Line:
     bottom: float
     size: float
     table: bool = False  # a rendered table row: always its own line
+    lead: float = 0.0  # width of the line's first unbreakable unit (a character, a number, 品、)
 
 
 def _line_text(chars: list[dict]) -> str:
@@ -83,6 +97,28 @@ def _line_text(chars: list[dict]) -> str:
                 out.append(" ")
         out.append(text)
     return "".join(out).strip()
+
+
+def _lead_width(chars: list[dict]) -> float:
+    """Width of what a layout cannot split off the start of a line.
+
+    A CJK character with the closing punctuation after it (品、 — a line may not begin
+    with 、), an opening bracket with the character it opens (（一）'s （一), or a run of
+    ASCII letters and digits (2025年's 2025).
+    """
+    ordered = sorted((c for c in chars if c["text"].strip()), key=lambda c: c["x0"])
+    if not ordered:
+        return 0.0
+    end = 1
+    if ordered[0]["text"][:1].isascii() and ordered[0]["text"][:1].isalnum():
+        while end < len(ordered) and ordered[end]["text"][:1].isascii() and (
+                ordered[end]["text"][:1].isalnum() or ordered[end]["text"] in ".%"):
+            end += 1
+    elif ordered[0]["text"] in NO_BREAK_AFTER and end < len(ordered):
+        end += 1
+    if end < len(ordered) and ordered[end]["text"] in NO_BREAK_BEFORE:
+        end += 1
+    return ordered[end - 1]["x1"] - ordered[0]["x0"]
 
 
 def _may_have_doubled_glyphs(chars: list[dict]) -> bool:
@@ -116,7 +152,8 @@ def _page_lines(page, state: dict) -> list[Line]:
         text = _line_text(raw["chars"])
         if text:
             size = statistics.median(c["size"] for c in raw["chars"])
-            lines.append(Line(text, raw["x0"], raw["x1"], raw["top"], raw["bottom"], size))
+            lines.append(Line(text, raw["x0"], raw["x1"], raw["top"], raw["bottom"], size,
+                              lead=_lead_width(raw["chars"])))
     for table in tables:
         rendered, state["table"], revised = render_table(table.extract(), state.get("table"))
         if revised is not None and state.get("last_line") is not None:
@@ -163,11 +200,35 @@ def _join(pages: list[list[Line]], width: float) -> tuple[str, list[int]]:
     # The right margin is where several lines end; a single longest line (a title) may stop short
     # of it, and then the page's mirror of the left margin stands in.
     rightmost = max(line.x1 for line in body)
-    if sum(1 for line in body if line.x1 >= rightmost - size / 2) >= 2:
-        right = rightmost
+    # Lines that fill the measure end there; ragged ones a character or two short of it.
+    # A single longest line (a title) may stop short of the measure: then the page's mirror
+    # of the left margin stands in.
+    near = sorted(line.x1 for line in body if line.x1 >= rightmost - 1.5 * size)
+    if sum(1 for x1 in near if x1 >= rightmost - size / 2) >= 2:
+        right = near[(3 * len(near)) // 4]
     else:
         right = max(rightmost, width - left)
     uses_indent = any(line.x0 > left + 0.5 * size for line in body)
+
+    def wrapped(previous: Line, line: Line) -> bool:
+        """Did the layout break a paragraph between these two lines?"""
+        if (previous.table or line.table or line.x0 > left + 0.5 * size
+                or HEADING_START.match(line.text[:6].translate(HALF_TO_FULL))):
+            return False  # a table row, an indented first line or a heading: a new paragraph
+        if previous.text[-1] in "：:" and not uses_indent:
+            return False  # addressees and labels end with a colon; what follows starts afresh
+        room = right - previous.x1
+        before_signature = len(line.text) < 20 and STANDALONE_END.search(line.text)
+        if room < size / 2:  # the line fills the measure
+            return uses_indent or previous.text[-1] not in TERMINAL or not before_signature
+        if STANDALONE_END.search(previous.text) and not SENTENCE_PUNCTUATION.search(previous.text):
+            return False  # a title, date, signature or field row: the normaliser judges it
+        # Ragged text: the next line's first unit would not have fitted, so the layout moved it.
+        # After a full stop only a strict fit counts, and never before a date or signature line.
+        if previous.text[-1] in TERMINAL:
+            return room < line.lead and not before_signature
+        return room < line.lead + size / 4
+
     parts: list[str] = []
     page_starts: list[int] = []
     length = 0
@@ -176,10 +237,7 @@ def _join(pages: list[list[Line]], width: float) -> tuple[str, list[int]]:
         page_start = None
         for line in lines:
             if previous is not None:
-                wrapped = (not previous.table and not line.table and previous.x1 >= right - size / 2
-                           and line.x0 <= left + 0.5 * size
-                           and (uses_indent or previous.text[-1] not in TERMINAL))
-                if not wrapped:
+                if not wrapped(previous, line):
                     parts.append("\n")
                     length += 1
             if page_start is None:

@@ -1,7 +1,7 @@
 """Task tables (任务分解表) as the numbered lines the action extractor already reads.
 
 Supports:
-    序号 | 重点任务 | 牵头单位 | 配合单位         -> "1.重点任务。牵头单位：X；配合单位：Y"
+    序号 | 重点任务 | 牵头单位 | 配合单位         -> "1.重点任务。牵头单位：X；配合单位：Y。"
     序号 | 工作任务 | 具体措施 | 责任单位 | 完成时限 -> "1.工作任务。具体措施。责任单位：X。完成时限：…"
     a header row repeated on every page, rows without 序号 (numbered in order)
 Avoids:
@@ -75,7 +75,8 @@ def _render_row(row: list[str], state: TableState, position: int) -> str | None:
     for role, label in (("lead", "牵头单位"), ("responsible", "责任单位"), ("cooperating", "配合单位")):
         if role in roles and row[roles[role]]:
             clauses.append(f"{label}：{row[roles[role]]}")
-    return f"{number}." + "".join(parts) + "；".join(clauses)
+    # The closing 。 keeps the normaliser from gluing the next line onto the last unit.
+    return f"{number}." + "".join(parts) + "；".join(clauses) + ("。" if clauses else "")
 
 
 def render_table(rows: Sequence[Sequence[str | None]], state: TableState | None = None
@@ -87,7 +88,7 @@ def render_table(rows: Sequence[Sequence[str | None]], state: TableState | None 
     empty), the row is completed and its new line is returned third, to replace the old one.
 
     >>> render_table([["序号", "重点任务", "牵头单位", "配合单位"], ["1", "实施专业镇市场主体倍增行动", "县工信局", "县财政局"]])[0]
-    ['1.实施专业镇市场主体倍增行动。牵头单位：县工信局；配合单位：县财政局']
+    ['1.实施专业镇市场主体倍增行动。牵头单位：县工信局；配合单位：县财政局。']
     """
     cleaned = [[_clean(cell) for cell in row] for row in rows if any(_clean(cell) for cell in row)]
     if not cleaned:
