@@ -14,6 +14,8 @@ Supports (responsibility phrasings):
     〔责任单位：省发展改革委、省市场监管局按职责分工负责。…〕   -> tortoise-shell brackets, tail dropped
     （县工信局会同县财政局负责）   -> lead 县工信局; cooperating 县财政局
     由县农业局负责 / 县农业局负责   -> lead 县农业局 (no 牵头: a warning)
+    （责任单位：市税务局、市财政局，排在首位的为牵头单位，下同）   -> lead 市税务局; cooperating 市财政局,
+        and every later list that names no lead splits the same way
 Supports (task tables whose page put every cell on its own line):
     序号 / 事项 / 责任单位 / 牵头单位 / 1 / 地区生产总值增长6.5%以上。 / 区农业农村局、区发改局 / 区发改局
         -> action 1, lead 区发改局, cooperating 区农业农村局 (责任单位 other than the lead)
@@ -125,7 +127,8 @@ def _labelled(body: str, offset: int, table: UnitTable) -> tuple[tuple[Unit, ...
     # Where a 牵头单位 is named, 责任单位 lists the units that carry the task out with it.
     has_lead_label = any(m.group("label").startswith("牵头") for m in matches)
     for match in matches:
-        units_text = match.group("units").rstrip("，,、 ")
+        # a remark after the list (，排在首位的为牵头单位，下同 / ，具体任务均涉及…) names no unit
+        units_text = re.split(r"[，,](?=排在|排名|列第|下同|具体|以下|其中|不再)", match.group("units"))[0].rstrip("，,、 ")
         tail = COOPERATE_TAIL.search(units_text)
         if tail:
             units_text = units_text[:tail.start()]
@@ -335,6 +338,22 @@ def _table_row(number: int, marker: str, offset: int, cells: dict[str, tuple[str
                   None, "responsibility.table", tuple(warnings))
 
 
+# （责任单位：市税务局、市财政局，排在首位的为牵头单位，下同）: the notice says once that the first unit
+# of every list leads; lists that name no lead then split into the first unit and the rest.
+FIRST_LEADS = re.compile(r"(?:排在首位|排在第一位|排名第一|排名首位|列第一位|第一个)的?(?:单位|部门)?为牵头(?:单位|部门)")
+NO_LEAD_RULES = ("responsibility.no_lead", "responsibility.labelled", "responsibility.table")
+
+
+def _first_unit_leads(action: Action) -> Action:
+    """Apply 排在首位的为牵头单位 to an action whose clause named no lead."""
+    if action.cooperating or len(action.lead) < 2 or not any("牵头" in w for w in action.warnings) \
+            and action.rule != "responsibility.no_lead":
+        return action
+    warnings = tuple(w for w in action.warnings if "牵头" not in w and "no lead" not in w)
+    return replace(action, lead=action.lead[:1], cooperating=action.lead[1:], warnings=warnings,
+                   rule=action.rule + ".first_leads")
+
+
 def extract_actions(text: str, sections: Sequence[Section], table: UnitTable) -> list[Action]:
     """Every action of the notice with its lead and cooperating units.
 
@@ -369,4 +388,6 @@ def extract_actions(text: str, sections: Sequence[Section], table: UnitTable) ->
     if rows:
         merged = sorted(actions + rows, key=lambda action: action.span[0])
         actions = [replace(action, number=number) for number, action in enumerate(merged, start=1)]
+    if FIRST_LEADS.search(text):
+        actions = [_first_unit_leads(action) for action in actions]
     return actions

@@ -188,3 +188,18 @@ def test_actions_read_a_task_table_flattened_one_cell_per_line(units_table):
         assert text[action.title_span[0]:action.title_span[1]] == action.title
         for unit in action.lead + action.cooperating:
             assert text[unit.span[0]:unit.span[1]] == unit.name
+
+
+def test_actions_first_listed_unit_leads_where_the_notice_says_so(units_table):
+    # 韶关市: （责任单位：市税务局、市财政局，排在首位的为牵头单位，下同）
+    text = normalise("一、政策措施\n（一）降低企业税收负担\n1.全市城镇土地使用税税额标准下调至1—8元/平方米。"
+                     "（责任单位：市税务局、市财政局，排在首位的为牵头单位，下同）\n"
+                     "2.全面落实执行印花税核定征收管理办法。（责任单位：市税务局、市财政局、市发展改革局）\n"
+                     "3.落实残疾人就业保障金政策。（责任单位：市残联）").text
+    actions = extract_actions(text, outline(text), units_table)
+    assert [(names(a.lead), names(a.cooperating)) for a in actions] == [
+        (["市税务局"], ["市财政局"]), (["市税务局"], ["市财政局", "市发展改革局"]), (["市残联"], [])]
+    # without the remark, a 责任单位 list names no lead: all lead, with a warning
+    plain = normalise("一、政策措施\n1.落实印花税核定征收。（责任单位：市税务局、市财政局）\n2.落实保障金政策。（责任单位：市残联）").text
+    first = extract_actions(plain, outline(plain), units_table)[0]
+    assert (names(first.lead), names(first.cooperating)) == (["市税务局", "市财政局"], []) and first.warnings
