@@ -113,13 +113,14 @@ def compare(records: list[dict], template: dict | None = None) -> Comparison:
     records = sorted(records, key=lambda r: r["source"])
     everything = records + ([template] if template else [])
     masker = masker_for(everything)
-    pairs = notice_pairs([masker.mask(r.get("text") or "").text for r in records])
-    actions, matches = align_actions(records, masker, pairs)
-    thresholds = align_thresholds(records, pairs, masker)
-    roles = role_rows(records, actions)
+    documents = [masker.mask(r.get("text") or "") for r in everything]  # each text is masked once
     count = len(records)
+    pairs = notice_pairs([document.text for document in documents[:count]])
+    actions, matches = align_actions(records, masker, pairs, documents[:count])
+    thresholds = align_thresholds(records, pairs, masker, documents[:count])
+    roles = role_rows(records, actions)
     reuse_pairs = pairs + ([(i, count) for i in range(count)] if template else [])
-    passages = align_reuse([r.get("text") or "" for r in everything], masker, reuse_pairs)
+    passages = align_reuse([r.get("text") or "" for r in everything], masker, reuse_pairs, documents)
     labels = notice_labels(records)
     template_label = None
     if template:

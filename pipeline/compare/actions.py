@@ -27,7 +27,7 @@ from scipy import sparse
 
 from pipeline.compare.align import Item, Match, assign, best_partner_similarity, group_items
 from pipeline.compare.candidates import all_pairs
-from pipeline.compare.text import Masker, normalise_rows, tfidf
+from pipeline.compare.text import Masked, Masker, normalise_rows, tfidf
 
 # Heading vs body: the body carries most of the meaning and survives a reworded heading,
 # the heading decides when bodies are short or were rewritten too.
@@ -54,39 +54,43 @@ class AlignedAction:
     related: tuple[str, ...] = ()  # other groups it also reads like (a merged action), by id
 
 
-def action_parts(record: dict) -> list[tuple[str, str]]:
-    """(heading, body) of each action: the body runs from the end of the heading (its marker,
-    （四） or 2., says nothing) to the end of the action, without the responsibility clause;
-    punctuation is dropped from both, so two bodies that are only "。" do not look alike."""
-    text = record.get("text") or ""
-    parts = []
+def action_ranges(record: dict) -> list[tuple[tuple[int, int], list[tuple[int, int]]]]:
+    """(heading, body pieces) of each action as [start, end) ranges of the record's text: the body
+    runs from the end of the heading (its marker, （四） or 2., says nothing) to the end of the
+    action, without the responsibility clause."""
+    ranges = []
     for action in record.get("actions", []):
         start, end = action["span"]
-        title_span = action.get("title_span") or (start, start)
+        title_span = tuple(action.get("title_span") or (start, start))
         cursor = max(start, title_span[1])
         body = []
         clause = action.get("responsibility_span")
         if clause and cursor <= clause[0] < end:
-            body.append(text[cursor:clause[0]])
+            body.append((cursor, clause[0]))
             cursor = max(cursor, clause[1])
-        body.append(text[cursor:end])
-        parts.append((_words(action.get("title") or ""), _words("".join(body))))
-    return parts
+        body.append((cursor, end))
+        ranges.append((title_span, body))
+    return ranges
 
 
 def _words(text: str) -> str:
-    """Letters, digits and placeholders only (no punctuation, symbols or spaces)."""
+    """Letters, digits and placeholders only: two bodies that are only "。" do not look alike."""
     return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN" or unicodedata.category(ch) == "Co")
 
 
-def action_vectors(records: Sequence[dict], masker: Masker) -> tuple[sparse.csr_matrix, list[int]]:
-    """One row per action of every record, and the first row of each record."""
+def action_vectors(records: Sequence[dict], masker: Masker,
+                   documents: Sequence[Masked] | None = None) -> tuple[sparse.csr_matrix, list[int]]:
+    """One row per action of every record, and the first row of each record.
+
+    ``documents`` are the records' texts already masked (compare() masks each text once).
+    """
     titles, bodies, offsets = [], [], []
-    for record in records:
+    for number, record in enumerate(records):
         offsets.append(len(titles))
-        for title, body in action_parts(record):
-            titles.append(masker.mask(title).text)
-            bodies.append(masker.mask(body).text)
+        document = documents[number] if documents is not None else masker.mask(record.get("text") or "")
+        for (title_start, title_end), body in action_ranges(record):
+            titles.append(_words(document.slice(title_start, title_end).text))
+            bodies.append(_words("".join(document.slice(a, b).text for a, b in body)))
     offsets.append(len(titles))
     if not titles:
         return sparse.csr_matrix((0, 0)), offsets
@@ -101,13 +105,13 @@ def group_id(prefix: str, record: dict, number: object) -> str:
     return f"{prefix}{digest}"
 
 
-def align_actions(records: Sequence[dict], masker: Masker,
-                  pairs: Sequence[tuple[int, int]] | None = None) -> tuple[list[AlignedAction], list[Match]]:
+def align_actions(records: Sequence[dict], masker: Masker, pairs: Sequence[tuple[int, int]] | None = None,
+                  documents: Sequence[Masked] | None = None) -> tuple[list[AlignedAction], list[Match]]:
     """Every action of every record with its group, and the matched pairs behind the groups.
 
     ``pairs`` are the pairs of notices to align (candidates.py); default every pair.
     """
-    vectors, offsets = action_vectors(records, masker)
+    vectors, offsets = action_vectors(records, masker, documents)
 
     blocks = [vectors[offsets[i]:offsets[i + 1]] for i in range(len(records))]
     transposed = [block.T.tocsc() for block in blocks]

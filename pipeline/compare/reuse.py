@@ -79,13 +79,13 @@ def classify(text_a: str, text_b: str, masker: Masker) -> str | None:
     return None
 
 
-def sentences(text: str, masker: Masker) -> list[Sentence]:
+def sentences(text: str, masker: Masker, document: Masked | None = None) -> list[Sentence]:
     """The sentences of a normalised text, masked; a sentence with fewer than MIN_RUN letters
     besides its placeholders (2023年10月30日, 闻政办发〔2023〕33号) is left out: every notice has
     one, and matching them says nothing about reuse."""
     found = []
     for start, end in sentence_spans(text):
-        masked = masker.mask(text[start:end], offset=start)
+        masked = document.slice(start, end) if document is not None else masker.mask(text[start:end], offset=start)
         if sum(unicodedata.category(ch)[0] == "L" for ch in masked.text) >= MIN_RUN:
             grams = frozenset(masked.text[i:i + 2] for i in range(len(masked.text) - 1))
             found.append(Sentence(start, end, masked, grams))
@@ -177,10 +177,12 @@ def _merge_neighbours(found, text_a: str, text_b: str, masker: Masker):
     return merged
 
 
-def align_reuse(texts: Sequence[str], masker: Masker,
-                pairs: Sequence[tuple[int, int]] | None = None) -> list[Passage]:
-    """Reuse passages between the given pairs of texts (i < j; default every pair)."""
-    all_sentences = [sentences(text, masker) for text in texts]
+def align_reuse(texts: Sequence[str], masker: Masker, pairs: Sequence[tuple[int, int]] | None = None,
+                documents: Sequence[Masked] | None = None) -> list[Passage]:
+    """Reuse passages between the given pairs of texts (i < j; default every pair); ``documents``
+    are the texts already masked."""
+    all_sentences = [sentences(text, masker, documents[n] if documents is not None else None)
+                     for n, text in enumerate(texts)]
     index = BigramIndex(all_sentences)
     count = len(texts)
     wanted = pairs if pairs is not None else [(i, j) for i in range(count) for j in range(i + 1, count)]

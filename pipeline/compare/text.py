@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ PLACEHOLDER = {"place": "\ue000", "unit": "\ue001", "number": "\ue002", "level":
 NUMBER = re.compile(r"\d+(?:\.\d+)?(?:[-—~～至]\d+(?:\.\d+)?)?[万亿]*%?"
                     r"|[一二三四五六七八九十两百千万亿]+(?=[个家项条人年批名所万亿元])"
                     r"|[一二三四五六七八九十]+(?=[、）)]|是)")
+# Characters a NUMBER can start with besides decimal digits (str.isdecimal is what \d matches).
+NUMERALS = frozenset("一二三四五六七八九十两百千万亿")
 
 # A sentence ends at 。！？； or a line break; headings sit on their own line after normalise.
 SENTENCE_END = re.compile(r"[。！？；\n]")
@@ -76,6 +79,20 @@ class Masked:
         """Original [start, end) of masked [start, end) (end > start)."""
         return self.spans[start][0], self.spans[end - 1][1]
 
+    def slice(self, start: int, end: int) -> Masked:
+        """The part of a masked document whose characters start in original [start, end).
+
+        Sentence and heading boundaries (。；\n, （) never fall inside a masked word, so a slice
+        equals masking that stretch of text on its own.
+
+        >>> doc = Masker(places=["壶关县"]).mask("壶关县产值10亿元。全县推进")
+        >>> doc.slice(0, 10).text == Masker(places=["壶关县"]).mask("壶关县产值10亿元。").text
+        True
+        """
+        first = bisect_left(self.spans, start, key=lambda span: span[0])
+        last = bisect_left(self.spans, end, key=lambda span: span[0])
+        return Masked(self.text[first:last], self.spans[first:last])
+
 
 class Masker:
     """Replaces place names, unit names, numbers and level words with placeholders.
@@ -87,6 +104,8 @@ class Masker:
     True
     >>> m.mask("全县").text == m.mask("全省").text, m.mask("县工信局").text == m.mask("县财政局").text
     (True, False)
+    >>> m.mask("由县工信局").spans[-1]  # the word ends where the text ends, not past it
+    (1, 5)
     """
 
     def __init__(self, places: Iterable[str] = (), units: Iterable[str] = (),
@@ -109,32 +128,34 @@ class Masker:
             lengths.setdefault(word[0], set()).add(len(word))
         self.lengths = {first: sorted(found, reverse=True) for first, found in lengths.items()}
 
-    def _match_at(self, text: str, index: int) -> tuple[int, str] | None:
-        number = NUMBER.match(text, index)
-        if number:
-            return number.end(), "number"
-        for length in self.lengths.get(text[index], ()):
-            kind = self.kinds.get(text[index:index + length])
-            if kind is not None:
-                return index + length, kind
-        return None
-
     def mask(self, text: str, offset: int = 0) -> Masked:
         """Mask ``text``; spans are offsets into the string ``text`` was sliced from (``offset``)."""
+        # Numbers found in one pass; NUMBER.match only where a word ended inside one of them.
+        numbers = {match.start(): match.end() for match in NUMBER.finditer(text)}
         out: list[str] = []
         spans: list[tuple[int, int]] = []
-        index = 0
-        while index < len(text):
-            found = self._match_at(text, index)
-            if found:
-                end, kind = found
+        index, length_of_text = 0, len(text)
+        while index < length_of_text:
+            char = text[index]
+            end, kind = numbers.get(index), "number"
+            if end is None and (char.isdecimal() or char in NUMERALS):
+                found = NUMBER.match(text, index)
+                end = found.end() if found else None
+            if end is None:
+                for length in self.lengths.get(char, ()):
+                    # A word longer than what is left of the text would slice to a shorter one.
+                    kind = self.kinds.get(text[index:index + length]) if index + length <= length_of_text else None
+                    if kind is not None:
+                        end = index + length
+                        break
+            if end is None:
+                out.append(char)
+                spans.append((offset + index, offset + index + 1))
+                index += 1
+            else:
                 out.append(PLACEHOLDER[kind])
                 spans.append((offset + index, offset + end))
                 index = end
-            else:
-                out.append(text[index])
-                spans.append((offset + index, offset + index + 1))
-                index += 1
         return Masked("".join(out), tuple(spans))
 
 

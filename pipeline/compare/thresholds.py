@@ -26,7 +26,7 @@ import numpy as np
 from pipeline.compare.align import best_partner_similarity, group_items, pair_matches
 from pipeline.compare.actions import group_id
 from pipeline.compare.candidates import all_pairs
-from pipeline.compare.text import Masker, read_terms, sentence_spans, tfidf
+from pipeline.compare.text import Masked, Masker, read_terms, sentence_spans, tfidf
 
 # What is measured, what it applies to, and the sentence it stands in (masked): the context
 # tells 带动…配套企业户数 / 关联配套企业数量 (the same 龙头企业 criterion, context 0.5) from
@@ -68,8 +68,9 @@ def exclusive(a: str, b: str, families: dict[str, list[str]]) -> bool:
     return False
 
 
-def threshold_contexts(record: dict, masker: Masker | None) -> list[str]:
-    """The sentence each threshold of a record stands in, masked (places, units, numbers)."""
+def threshold_contexts(record: dict, masker: Masker | None, document: Masked | None = None) -> list[str]:
+    """The sentence each threshold of a record stands in, masked (places, units, numbers);
+    ``document`` is the record's text already masked."""
     text = record.get("text") or ""
     spans = sentence_spans(text)
     starts = [start for start, _ in spans]
@@ -78,12 +79,15 @@ def threshold_contexts(record: dict, masker: Masker | None) -> list[str]:
         at = threshold["span"][0]
         index = bisect_right(starts, at) - 1
         start, end = spans[index] if index >= 0 and spans[index][1] >= at else threshold["span"]
-        sentence = text[start:end]
-        contexts.append(masker.mask(sentence).text if masker else sentence)
+        if document is not None:
+            contexts.append(document.slice(start, end).text)
+        else:
+            contexts.append(masker.mask(text[start:end]).text if masker else text[start:end])
     return contexts
 
 
-def threshold_similarity(records: Sequence[dict], masker: Masker | None = None):
+def threshold_similarity(records: Sequence[dict], masker: Masker | None = None,
+                         documents: Sequence[Masked] | None = None):
     """A function (i, j) -> similarity matrix between the thresholds of notices i and j."""
     families: dict[str, list[str]] = {}
     for term, family in read_terms("exclusive_terms.csv"):
@@ -92,7 +96,9 @@ def threshold_similarity(records: Sequence[dict], masker: Masker | None = None):
     offsets = np.cumsum([0] + [len(r.get("thresholds", [])) for r in records])
     metrics = tfidf([t.get("metric") or "" for t in items], sizes=(1, 2)) if items else None
     subjects = tfidf([t.get("subject") or "" for t in items], sizes=(1, 2)) if items else None
-    contexts = tfidf([c for r in records for c in threshold_contexts(r, masker)]) if items else None
+    contexts = tfidf([c for n, r in enumerate(records)
+                      for c in threshold_contexts(r, masker, documents[n] if documents is not None else None)]
+                     ) if items else None
     blocks = {name: [matrix[offsets[n]:offsets[n + 1]] for n in range(len(records))]
               for name, matrix in (("metric", metrics), ("subject", subjects), ("context", contexts)) if items}
     unit_ids = {unit: number for number, unit in enumerate(sorted({str(t.get("unit")) for t in items}))}
@@ -119,11 +125,12 @@ def threshold_similarity(records: Sequence[dict], masker: Masker | None = None):
 
 
 def align_thresholds(records: Sequence[dict], pairs: Sequence[tuple[int, int]] | None = None,
-                     masker: Masker | None = None) -> list[AlignedThreshold]:
+                     masker: Masker | None = None, documents: Sequence[Masked] | None = None) -> list[AlignedThreshold]:
     """Every threshold of every record with its group (earliest member's id); ``pairs`` of notices
     to align (candidates.py), default every pair."""
     pairs = all_pairs(len(records)) if pairs is None else pairs
-    matches = pair_matches(pairs, threshold_similarity(records, masker), THRESHOLD_MATCH_MIN, THRESHOLD_MATCH_FLOOR)
+    matches = pair_matches(pairs, threshold_similarity(records, masker, documents), THRESHOLD_MATCH_MIN,
+                           THRESHOLD_MATCH_FLOOR)
     items = [(i, k) for i, record in enumerate(records) for k in range(len(record.get("thresholds", [])))]
     groups = group_items(items, matches)
     best = best_partner_similarity(groups, matches)
