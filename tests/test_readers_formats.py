@@ -325,3 +325,30 @@ def test_readers_html_task_table_becomes_actions(tmp_path):
     assert [(a.title, [u.name for u in a.lead], [u.name for u in a.cooperating]) for a in result.actions] == [
         ("实施专业镇市场主体倍增行动", ["县工信局"], ["县财政局", "各乡镇政府"]),
         ("实施专业镇重大项目攻坚行动", ["县发改和科技局"], ["县自然资源局"])]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_readers_legacy_word_is_converted_by_libreoffice(tmp_path):
+    import subprocess
+
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
+                    "doc", "--outdir", str(tmp_path), str(FIXTURES / "docx" / f"{WENXI.stem}.docx")],
+                   check=True, capture_output=True, timeout=180)
+    document = read(tmp_path / f"{WENXI.stem}.doc")
+    assert document.format == "doc" and "converted" in document.warnings[0]
+    assert "闻政办发〔2023〕33号" in document.text and len(process_file(tmp_path / f"{WENXI.stem}.doc").actions) == 10
+
+
+def test_readers_pdf_page_starts_reach_the_record():
+    record = process_file(FIXTURES / "headers" / f"{WENXI.stem}.pdf").to_record()
+    assert len(record["page_starts"]) == 13 and record["page_starts"][0] == 0
+    assert process_file(WENXI).to_record()["page_starts"] is None
+
+
+def test_readers_pdf_of_nothing_but_a_table_keeps_its_rows():
+    from pipeline.readers.pdf import Line, _join
+
+    rows = [Line("1.实施专业镇市场主体倍增行动。牵头单位：县工信局。", 80, 500, 100, 120, 0.0, table=True),
+            Line("2.实施专业镇重大项目攻坚行动。牵头单位：县发改和科技局。", 80, 500, 130, 150, 0.0, table=True)]
+    text, starts = _join([rows[:1], rows[1:]], 595)
+    assert text.split("\n") == [row.text for row in rows] and starts == [0, len(rows[0].text) + 1]

@@ -192,8 +192,14 @@ def _running_heads(pages: list[list[Line]], heights: list[float]) -> set[tuple[i
 def _join(pages: list[list[Line]], width: float) -> tuple[str, list[int]]:
     """Text of the pages with wrapped lines rejoined, and the offset where each page starts."""
     body = [line for lines in pages for line in lines if not line.table]
-    if not body:
-        return "", [0] * len(pages)
+    if not body:  # nothing but tables: one line per row
+        starts, offset, parts = [], 0, []
+        for lines in pages:
+            starts.append(offset)
+            for line in lines:
+                parts.append(line.text)
+                offset += len(line.text) + 1
+        return "\n".join(parts), starts
     size = statistics.median(line.size for line in body)
     lefts = [min(line.x0 for line in lines if not line.table) for lines in pages if any(not l.table for l in lines)]
     left = statistics.median(lefts)
