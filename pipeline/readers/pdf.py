@@ -181,7 +181,7 @@ def _running_heads(pages: list[list[Line]], heights: list[float]) -> set[tuple[i
                 drop.add((page_no, line_no))
             else:
                 candidates.append((page_no, line_no, re.sub(r"\d+", "#", line.text)))
-    if len(pages) >= 3:
+    if len(pages) >= 2:
         counts = Counter(key for _, _, key in {(p, 0, k) for p, _, k in candidates})
         for page_no, line_no, key in candidates:
             if counts[key] >= max(2, REPEATED_SHARE * len(pages)):
