@@ -166,17 +166,15 @@ def reuse_shares_table(c: Comparison) -> Table:
     notices, and separately from the template; ``new`` is what is left."""
     header = ["source", "county", "label", "against", "chars", "copied", "localised", "rewritten", "new"]
     template_index = len(c.records)
+    spans: dict[tuple[int, str], list[tuple[int, int, str]]] = {}
+    for p in c.passages:  # one pass: each passage counts for both of its notices
+        for notice, other, start, end in ((p.a, p.b, p.start_a, p.end_a), (p.b, p.a, p.start_b, p.end_b)):
+            against = "template" if other == template_index else "notices"
+            spans.setdefault((notice, against), []).append((start, end, p.kind))
     rows = []
     for n, record in enumerate(c.records):
-        against = {"notices": [], "template": []}
-        for p in c.passages:
-            if n not in (p.a, p.b):
-                continue
-            other = p.b if p.a == n else p.a
-            span = (p.start_a, p.end_a, p.kind) if p.a == n else (p.start_b, p.end_b, p.kind)
-            against["template" if other == template_index else "notices"].append(span)
         for name in ("notices", "template") if c.template else ("notices",):
-            share = shares(record.get("text") or "", against[name])
+            share = shares(record.get("text") or "", spans.get((n, name), []))
             rows.append([record["source"], county(record), c.labels[n],
                          c.template_label if name == "template" else "other notices",
                          share["chars"], share["copied"], share["localised"], share["rewritten"], share["new"]])
