@@ -47,9 +47,6 @@ SAMPLES = sorted((ROOT / "corpora").glob("0*.txt"))
 FONT = "Noto Sans CJK SC"
 # Header fields that portals print in their metadata table ("发文字号:… | 发布日期:… |").
 FIELD = re.compile(r"(索引号|发文字号|发文机关|标题|主题分类|主题词|成文日期|成文时间|发布日期)[:：]([^|｜\n]*)")
-DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［（(]\d{4}[〕\]］）)]\d{1,4}号$")
-TITLE = re.compile(r"^[\u4e00-\u9fff（）() ]{4,60}关于.+的通知$")
-DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 
 
 def _field(paragraph, instruction: str) -> None:
@@ -128,7 +125,8 @@ def portal_fields(lines: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
     """(label, value) pairs of the notice's metadata block, and the lines that remain.
 
     A notice copied from a portal starts with the block itself; a printed notice has
-    none, so its 发文字号, title and date line stand in, as portals fill them from it.
+    none, so its 发文字号, title and 成文日期 stand in, as portals fill them from it (read
+    by policymap's own metadata extractor, so the table says what the notice says).
     """
     fields: list[tuple[str, str]] = []
     rest = []
@@ -141,10 +139,13 @@ def portal_fields(lines: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
         else:
             rest.append(line)
     if not fields:
-        head = [line.replace(" ", "") for line in lines[:12]]
-        fields += [("发文字号", line) for line in head if DOC_NUMBER.match(line)][:1]
-        fields += [("标题", line) for line in head if TITLE.match(line)][:1]
-        fields += [("成文日期", line) for line in lines if DATE_LINE.match(line)][:1]
+        from extractors.knowledge import default_knowledge
+        from extractors.metadata import extract_metadata
+        from pipeline.normalise import normalise
+
+        meta = extract_metadata(normalise("\n".join(lines)).text, default_knowledge().regions)
+        fields = [(label, value) for label, value in (("发文字号", meta.doc_number), ("标题", meta.title),
+                                                     ("成文日期", meta.signed_date)) if value]
     return fields, rest
 
 

@@ -8,7 +8,7 @@ Supports:
     task tables inside the article -> numbered lines, see tables.py
     the metadata table portals print above the article (政府信息公开 pages):
         索引号 / 发文字号 / 发文机关 / 成文日期 / 发布日期 / 主题分类 in <td>/<th>, <li>, <dt>/<dd>
-        or <span> pairs, with or without the colon -> "索引号：000014349/2023-61104" lines at
+        or <span> pairs, with or without the colon -> one line "索引号：…｜发文字号：…" at
         the top of the text, which extractors/metadata.py reads as header fields
     the page title (<h1>) as a 标题 field when the article does not repeat it
     charsets declared in <meta> (GB2312 and GBK read as their superset GB18030)
@@ -42,12 +42,18 @@ LABELS = ("索引号", "发文字号", "文号", "发文机关", "发布机构",
           "发布时间", "主题分类", "主题词", "生效日期", "标题", "名称")
 LABEL_CELL = re.compile(rf"^\s*(?P<label>{'|'.join(LABELS)})\s*[：:]?\s*(?P<value>.*?)\s*$", re.S)
 # Footer lines: never part of a notice, dropped wherever they are.
-FOOTER = re.compile(r"ICP备|ICP证|公网安备|网站标识码|访问量|访问者|访问次数|版权所有|技术支持")
+FOOTER = re.compile(r"ICP备|ICP证|公网安备|网站标识码|访问量|访问者|访问次数|浏览次数|阅读次数|版权所有|技术支持|"
+                    r"字体大小|打印本页|关闭窗口|分享到")
 # Page furniture that may cling to either end of an extracted article.
 BOILERPLATE = re.compile(
     r"ICP备|ICP证|公网安备|网站标识码|访问量|访问者|访问次数|浏览次数|阅读次数|版权所有|技术支持|主办单位|承办单位|"
-    r"网站地图|联系我们|字体大小|打印本页|关闭窗口|分享到|【大】|当前位置"
+    r"网站地图|联系我们|字体大小|打印本页|关闭窗口|分享到|【大】|当前位置|相关链接|相关文件|相关阅读|上一篇|下一篇"
 )
+# Another label run into a value: "政务督查 发文单位: 嘉鱼县" (spaces inside labels: "文 号 :").
+NEXT_LABEL = re.compile(r"\s+[\u4e00-\u9fff](?:\s*[\u4e00-\u9fff]){1,5}\s*[：:]")
+# Blocks whose Han text is mostly link text are link lists.
+LINK_LIST_TAGS = {"ul", "ol", "li", "div", "p", "dl", "dd", "table", "tr", "td"}
+LINK_SHARE = 0.2
 BLOCKS = {"div", "p", "table", "tbody", "tr", "td", "th", "ul", "ol", "li", "dl", "dt", "dd", "section", "article",
           "h1", "h2", "h3", "h4", "form", "br"}
 CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
@@ -87,18 +93,30 @@ def metadata_fields(tree) -> list[tuple[str, str]]:
         match = LABEL_CELL.match(_text(element))
         if not match or len(match.group("value")) > 120:
             continue
-        label, value = match.group("label"), match.group("value")
+        label, value = match.group("label"), _field_value(match.group("value"))
         if not value:
             # The value sits in the next cell / dd / span.
             sibling = element.getnext()
             if sibling is None and element.getparent() is not None and element.getparent().tag in ("b", "strong", "label"):
                 sibling = element.getparent().getnext()
-            value = _text(sibling) if sibling is not None else ""
+            value = _field_value(_text(sibling)) if sibling is not None else ""
             if LABEL_CELL.match(value) or len(value) > 120:
                 value = ""
         if value and label not in found:
             found[label] = value
     return list(found.items())
+
+
+def _field_value(raw: str) -> str:
+    """A field's value without the separators and the next fields that portals run into it.
+
+    >>> _field_value("| xzfgzbmzfb/2021-3740 | 公开目录: | 县政府办文件 |"), _field_value("政务督查 发文单位: 嘉鱼县")
+    ('xzfgzbmzfb/2021-3740', '政务督查')
+    """
+    value = raw.strip().lstrip("|｜:： ").strip()
+    value = re.split(r"\s*[|｜]", value, maxsplit=1)[0]
+    value = NEXT_LABEL.split(value, maxsplit=1)[0]
+    return value.strip()
 
 
 def _page_title(tree) -> str | None:
@@ -145,6 +163,7 @@ def _lines(element, roles_holder: list) -> list[str]:
     """Text lines of an element: a line per block element or <br>, task tables rendered."""
     lines: list[str] = []
     current: list[str] = []
+    cache: dict = {}
 
     def flush() -> None:
         line = re.sub(r"[ \t\r\n\xa0]+", " ", "".join(current)).strip()
@@ -161,7 +180,7 @@ def _lines(element, roles_holder: list) -> list[str]:
             layout = any(inner.tag in ("table", "p", "div", "br") for cell in cells for inner in cell.iter()
                          if inner is not cell)
             if not layout:  # a data table: a task table becomes numbered lines, any other a line per row
-                if sum(label in _text(node) for label in LABELS) >= 3:
+                if sum(label in _text(node) for label in LABELS) >= 2:
                     return  # the metadata table, read on its own
                 rows = [["".join(cell.itertext()).strip() for cell in row.iter("td", "th")] for row in node.iter("tr")]
                 rendered, roles_holder[0], _ = render_table(rows, roles_holder[0])
@@ -174,6 +193,10 @@ def _lines(element, roles_holder: list) -> list[str]:
                     flush()
             return
         block = node.tag in LINE_TAGS
+        if block and node.tag in LINK_LIST_TAGS:
+            total = _han("".join(node.itertext()))
+            if total and _own_han(node, cache) < LINK_SHARE * total:
+                return  # a list of links (related files, next/previous notice): not the notice
         if block:
             flush()
         if node.tag == "br":
@@ -225,5 +248,8 @@ def read_html(path: Path) -> Document:
     title = _page_title(tree)
     if title and not labels & {"标题", "名称"} and re.sub(r"\s+", "", title) not in compact:
         fields.append(("标题", title))
-    header = [f"{label}：{value}" for label, value in fields]
+    # One line, fields apart by ｜ as portals print them: the article's own header lines stay
+    # where the metadata extractor looks for them.
+    # The closing ｜ marks it as a field row, which the normaliser never glues to the title.
+    header = ["｜".join(f"{label}：{value}" for label, value in fields) + "｜"] if fields else []
     return Document("\n".join(header + lines), "html", encoding, warnings)
