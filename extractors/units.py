@@ -94,6 +94,28 @@ def identify(name: str, table: UnitTable) -> tuple[str | None, str | None]:
     >>> identify("运城银保监分局闻喜监管组", table), identify("縣審批服務管理局", table)
     (('金融监管', 'national-branch'), ('行政审批', 'county'))
     """
+    entry = _IDENTIFIED.get(id(table))
+    if entry is None or entry[0] is not table:
+        entry = (table, {})
+        _IDENTIFIED.clear()  # one table at a time: the packaged one, or a test's own
+        _IDENTIFIED[id(table)] = entry
+    known = entry[1]
+    found = known.get(name)
+    if found is None:
+        if len(known) >= IDENTIFIED_LIMIT:
+            known.clear()
+        found = known[name] = _identify(name, table)
+    return found
+
+
+# Unit names recur in every notice (县工信局, 各乡镇政府 ~400 lookups a notice, mostly the same
+# few dozen names), so each is identified once per table. The table is kept beside its answers,
+# so its id cannot be reused by another table while they are cached.
+_IDENTIFIED: dict[int, tuple[UnitTable, dict[str, tuple[str | None, str | None]]]] = {}
+IDENTIFIED_LIMIT = 100_000
+
+
+def _identify(name: str, table: UnitTable) -> tuple[str | None, str | None]:
     name = name.strip().translate(BRACKETS)
     simplified = to_simplified(name)
     found = _identify_simplified(simplified, table)

@@ -404,3 +404,23 @@ def test_units_command_looks_names_up():
                     ["县工科局", "工业和信息化", "county", "工业和信息化局", "经济"],
                     ["縣審批服務管理局", "行政审批", "county", "行政审批服务管理局", "服务监管"],
                     ["县气象站", "", "", "", ""]]
+
+
+# identify remembers its answers per table; a remembered answer must be the one it would compute.
+@pytest.mark.parametrize("name", [
+    "县工信局", "县工科局", "县发改和科技局", "市生态环境局壶关分局", "运城银保监分局闻喜监管组",
+    "縣審批服務管理局", "县工信局（牵头）", "各乡（镇）人民政府", "闻喜经开区管委会", "县某某局", "",
+])
+def test_units_identify_remembers_what_it_computes(name, units_table):
+    from extractors.units import _identify
+
+    assert identify(name, units_table) == _identify(name, units_table)
+    assert identify(name, units_table) == _identify(name, units_table)  # second call: from memory
+
+
+def test_units_identify_answers_from_the_table_it_is_given(units_table):
+    own = load_unit_table(data_dir())  # an equal table, but another object: its own answers
+    assert identify("县工信局", units_table) == ("工业和信息化", "county")
+    renamed = type(own)(own.units, {**own.aliases, "工信局": "财政"}, own.patterns, own.suffixes)
+    assert identify("县工信局", renamed) == ("财政", "county")
+    assert identify("县工信局", units_table) == ("工业和信息化", "county")
