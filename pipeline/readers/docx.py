@@ -254,11 +254,10 @@ def read_docx(path: Path) -> Document:
     numbering = Numbering(document)
     styles = _styles(document)
     lines: list[str] = []
-    warnings: list[str] = []
-    roles = None
+    table_state = None
     for block in _blocks(document.element.body):
         if block.tag == f"{W}tbl":
-            rendered, roles, _ = render_table(_table_rows(block), roles)
+            rendered, table_state, _ = render_table(_table_rows(block), table_state)
             lines.extend(rendered)
             continue
         text = _paragraph_text(block)
@@ -269,8 +268,8 @@ def read_docx(path: Path) -> Document:
                 text = marker.strip() + text.lstrip()
         if text.strip():
             lines.append(text)
-            roles = None
-    return Document("\n".join(lines), "docx", None, warnings)
+            table_state = None
+    return Document("\n".join(lines), "docx", None, [])
 
 
 def read_legacy_office(path: Path) -> Document:

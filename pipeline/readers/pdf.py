@@ -19,7 +19,6 @@ Avoids:
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import shutil
@@ -33,8 +32,6 @@ from pathlib import Path
 from pipeline.normalise import HEADING_START
 from pipeline.readers import Document, ReadError
 from pipeline.readers.tables import render_table
-
-log = logging.getLogger(__name__)
 
 # Page numbers as 公文 and office software print them.
 PAGE_NUMBER = re.compile(
