@@ -352,3 +352,19 @@ def test_readers_pdf_of_nothing_but_a_table_keeps_its_rows():
             Line("2.实施专业镇重大项目攻坚行动。牵头单位：县发改和科技局。", 80, 500, 130, 150, 0.0, table=True)]
     text, starts = _join([rows[:1], rows[1:]], 595)
     assert text.split("\n") == [row.text for row in rows] and starts == [0, len(rows[0].text) + 1]
+
+
+def test_readers_html_in_traditional_characters_reads_its_labels_and_drops_its_footer(tmp_path):
+    import opencc
+
+    page = (FIXTURES / "html" / f"{HUGUAN.stem}.html").read_text(encoding="utf-8")
+    path = tmp_path / "traditional.html"
+    path.write_text(opencc.OpenCC("s2t").convert(page), encoding="utf-8")
+    result = process_file(path)
+    simplified = process_file(FIXTURES / "html" / f"{HUGUAN.stem}.html")
+    assert (result.metadata.index_number, result.metadata.signed_date, result.metadata.published_date) == (
+        simplified.metadata.index_number, simplified.metadata.signed_date, simplified.metadata.published_date)
+    assert result.metadata.doc_number == "壺政辦發〔2023〕25號"
+    assert [[u.canonical for u in a.lead] for a in result.actions] == [[u.canonical for u in a.lead]
+                                                                       for a in simplified.actions]
+    assert "ICP" not in result.text and "訪問" not in result.text

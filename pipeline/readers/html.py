@@ -12,6 +12,7 @@ Supports:
         the top of the text, which extractors/metadata.py reads as header fields
     the page title (<h1>) as a 标题 field when the article does not repeat it
     charsets declared in <meta> (GB2312 and GBK read as their superset GB18030)
+    pages in traditional characters: labels and footers recognised on a simplified view
 Avoids:
     ICP numbers, 公网安备 numbers, phone numbers and visitor counters of the page footer:
     never in the text, so never thresholds or metadata (footer lines are dropped wherever
@@ -36,6 +37,7 @@ from pathlib import Path
 from pipeline.readers import Document, ReadError
 from pipeline.readers.tables import render_table
 from pipeline.readers.text import decode
+from pipeline.readers.traditional import to_simplified
 
 # The labels portals print in their metadata table, as extractors/metadata.py knows them.
 LABELS = ("索引号", "发文字号", "文号", "发文机关", "发布机构", "发文单位", "成文日期", "成文时间", "发布日期",
@@ -90,17 +92,18 @@ def metadata_fields(tree) -> list[tuple[str, str]]:
     for element in tree.iter("td", "th", "li", "dt", "dd", "span", "p", "div", "label", "b", "strong"):
         if any(child.tag in BLOCKS for child in element):
             continue  # a container: its cells are looked at one by one
-        match = LABEL_CELL.match(_text(element))
+        text = _text(element)
+        match = LABEL_CELL.match(to_simplified(text))  # 發文字號 is 发文字号; the value stays as printed
         if not match or len(match.group("value")) > 120:
             continue
-        label, value = match.group("label"), _field_value(match.group("value"))
+        label, value = match.group("label"), _field_value(text[match.start("value"):match.end("value")])
         if not value:
             # The value sits in the next cell / dd / span.
             sibling = element.getnext()
             if sibling is None and element.getparent() is not None and element.getparent().tag in ("b", "strong", "label"):
                 sibling = element.getparent().getnext()
             value = _field_value(_text(sibling)) if sibling is not None else ""
-            if LABEL_CELL.match(value) or len(value) > 120:
+            if LABEL_CELL.match(to_simplified(value)) or len(value) > 120:
                 value = ""
         if value and label not in found:
             found[label] = value
@@ -122,7 +125,7 @@ def _field_value(raw: str) -> str:
 def _page_title(tree) -> str | None:
     for element in tree.iter("h1", "h2"):
         title = _text(element)
-        if len(title) >= 8 and NOTICE_KIND.search(title):
+        if len(title) >= 8 and NOTICE_KIND.search(to_simplified(title)):
             return title
     return None
 
@@ -180,7 +183,7 @@ def _lines(element, roles_holder: list) -> list[str]:
             layout = any(inner.tag in ("table", "p", "div", "br") for cell in cells for inner in cell.iter()
                          if inner is not cell)
             if not layout:  # a data table: a task table becomes numbered lines, any other a line per row
-                if sum(label in _text(node) for label in LABELS) >= 2:
+                if sum(label in to_simplified(_text(node)) for label in LABELS) >= 2:
                     return  # the metadata table, read on its own
                 rows = [["".join(cell.itertext()).strip() for cell in row.iter("td", "th")] for row in node.iter("tr")]
                 rendered, roles_holder[0], _ = render_table(rows, roles_holder[0])
@@ -214,9 +217,9 @@ def _lines(element, roles_holder: list) -> list[str]:
 
 
 def _trim(lines: list[str]) -> list[str]:
-    while lines and BOILERPLATE.search(lines[0]):
+    while lines and BOILERPLATE.search(to_simplified(lines[0])):
         lines.pop(0)
-    while lines and BOILERPLATE.search(lines[-1]):
+    while lines and BOILERPLATE.search(to_simplified(lines[-1])):
         lines.pop()
     return lines
 
@@ -240,7 +243,7 @@ def read_html(path: Path) -> Document:
     for junk in tree.iter("script", "style", "noscript", "template"):
         junk.text = None
     fields = metadata_fields(tree)
-    lines = _trim([line for line in _lines(find_article(tree), [None]) if not FOOTER.search(line)])
+    lines = _trim([line for line in _lines(find_article(tree), [None]) if not FOOTER.search(to_simplified(line))])
     if sum(1 for ch in "".join(lines) if "\u4e00" <= ch <= "\u9fff") < MIN_ARTICLE_HAN:
         raise ReadError("HTML page with no article text (a list, navigation or error page?)")
     labels = {label for label, _ in fields}
