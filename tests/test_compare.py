@@ -170,9 +170,11 @@ def test_compare_candidate_stage_finds_the_pairs_every_pair_would(records, monke
     notices = [records["huguan"], records["wenxi"]] + others
     exact = compare(notices)
     monkeypatch.setattr(candidates, "ALL_PAIRS_MAX_NOTICES", 1)
+    monkeypatch.setattr(candidates, "REUSE_ALL_PAIRS_MAX_NOTICES", 1)
     masker = masker_for(notices)
     proposed = candidates.notice_pairs([masker.mask(r["text"]).text for r in exact.records])
     assert (0, 1) in proposed and len(proposed) < 6  # the two 专业镇 notices, not every pair
+    monkeypatch.setattr(candidates, "all_pairs", lambda count: pytest.fail("every pair compared"))
     assert compare(notices).tables()["actions"] == exact.tables()["actions"]
 
 

@@ -27,9 +27,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.compare import candidates
 from pipeline.compare.actions import AlignedAction, align_actions
 from pipeline.compare.align import Match
-from pipeline.compare.candidates import notice_pairs
 from pipeline.compare.reuse import Passage, align_reuse
 from pipeline.compare.roles import RoleRow, role_rows
 from pipeline.compare.text import masker_for
@@ -115,11 +115,13 @@ def compare(records: list[dict], template: dict | None = None) -> Comparison:
     masker = masker_for(everything)
     documents = [masker.mask(r.get("text") or "") for r in everything]  # each text is masked once
     count = len(records)
-    pairs = notice_pairs([document.text for document in documents[:count]])
+    masked = [document.text for document in documents[:count]]
+    reuse_pairs = candidates.notice_pairs(masked, candidates.REUSE_ALL_PAIRS_MAX_NOTICES)
+    pairs = candidates.all_pairs(count) if count <= candidates.ALL_PAIRS_MAX_NOTICES else reuse_pairs
     actions, matches = align_actions(records, masker, pairs, documents[:count])
     thresholds = align_thresholds(records, pairs, masker, documents[:count])
     roles = role_rows(records, actions)
-    reuse_pairs = pairs + ([(i, count) for i in range(count)] if template else [])
+    reuse_pairs = reuse_pairs + ([(i, count) for i in range(count)] if template else [])
     passages = align_reuse([r.get("text") or "" for r in everything], masker, reuse_pairs, documents)
     labels = notice_labels(records)
     template_label = None

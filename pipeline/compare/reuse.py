@@ -14,7 +14,7 @@ on its exact spans:
     rewritten  different even masked, inside a sentence pair of similar wording
 
 Characters in no passage are new local text. Which pairs of notices are compared is decided
-by candidates.py (every pair up to 60 notices, else each notice's nearest neighbours by MinHash
+by candidates.py (every pair up to 20 notices, else each notice's nearest neighbours by MinHash
 LSH), so the work grows with N × neighbours, not N².
 """
 
