@@ -43,6 +43,7 @@ CLUSTER_WINDOW = 256
 class Options:
     timeout: float | None = DEFAULT_TIMEOUT  # seconds per file; None or 0 for no limit
     max_bytes: int = DEFAULT_MAX_BYTES
+    ocr: bool | None = None  # read scans through Tesseract; travels with the job to any worker
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +135,7 @@ def extract_one(job: tuple[str, str], options: Options = Options()) -> Outcome:
         return Outcome(source, None, error=f"cannot read: {err.strerror or err}")
     try:
         with _time_limit(options.timeout):
-            result = process_file(path, source)
+            result = process_file(path, source, ocr=options.ocr)
     except ReadError as err:
         return Outcome(source, digest, error=str(err))
     except _FileTimeout:

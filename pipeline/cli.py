@@ -65,11 +65,7 @@ def extract(inputs: tuple[Path, ...], out: Path, jobs: int | None, resume: bool,
     import os
 
     from pipeline.batch import Options, Outcome, run_batch
-    from pipeline.readers import OCR_ENV
     from pipeline.run import discover
-
-    if ocr:
-        os.environ[OCR_ENV] = "1"  # read by pipeline.readers.read, in this process and in its workers
 
     _refuse_out_inside_inputs(out, inputs)
     files, skipped = discover(inputs)
@@ -77,7 +73,7 @@ def extract(inputs: tuple[Path, ...], out: Path, jobs: int | None, resume: bool,
         click.echo(f"skipped {source}: {reason}", err=True)
     if not files:
         raise click.UsageError("no notice files found in " + ", ".join(map(str, inputs)))
-    options = Options(timeout=timeout or None, max_bytes=int(max_size * 2**20))
+    options = Options(timeout=timeout or None, max_bytes=int(max_size * 2**20), ocr=ocr)
     workers = jobs or os.cpu_count() or 1
     show_bar = len(files) > PROGRESS_MIN_FILES and sys.stderr.isatty()
     bar = click.progressbar(length=len(files), label="Extracting", file=sys.stderr) if show_bar else None

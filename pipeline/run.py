@@ -139,10 +139,14 @@ def extract_text(source: str, text: str, knowledge: Knowledge, *, printed: str |
     return result
 
 
-def process_file(path: Path, source: str | None = None, knowledge: Knowledge | None = None) -> NoticeResult:
-    """Read and extract one file. Raises :class:`ReadError` when it cannot be read."""
+def process_file(path: Path, source: str | None = None, knowledge: Knowledge | None = None,
+                 ocr: bool | None = None) -> NoticeResult:
+    """Read and extract one file. Raises :class:`ReadError` when it cannot be read.
+
+    ``ocr`` reads scanned PDFs through Tesseract (None: as POLICYMAP_OCR says).
+    """
     knowledge = knowledge or default_knowledge()
-    document = read(path)
+    document = read(path, ocr=ocr)
     printed = document.text if document.simplified is not None else None
     result = extract_text(source or str(path), document.simplified or document.text, knowledge,
                           printed=printed, page_starts=document.page_starts)
