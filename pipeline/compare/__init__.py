@@ -115,9 +115,17 @@ def compare(records: list[dict], template: dict | None = None) -> Comparison:
     masker = masker_for(everything)
     documents = [masker.mask(r.get("text") or "") for r in everything]  # each text is masked once
     count = len(records)
-    masked = [document.text for document in documents[:count]]
-    reuse_pairs = candidates.notice_pairs(masked, candidates.REUSE_ALL_PAIRS_MAX_NOTICES)
-    pairs = candidates.all_pairs(count) if count <= candidates.ALL_PAIRS_MAX_NOTICES else reuse_pairs
+    ranked: list[list[int]] = []
+
+    def pairs_for(all_pairs_max: int, neighbours: int) -> list[tuple[int, int]]:
+        if count <= all_pairs_max:
+            return candidates.all_pairs(count)
+        if not ranked:  # the LSH index is built once, for both sets of pairs
+            ranked.extend(candidates.ranked_candidates([document.text for document in documents[:count]]))
+        return candidates.neighbour_pairs(ranked, neighbours)
+
+    pairs = pairs_for(candidates.ALL_PAIRS_MAX_NOTICES, candidates.NEIGHBOURS)
+    reuse_pairs = pairs_for(candidates.REUSE_ALL_PAIRS_MAX_NOTICES, candidates.REUSE_NEIGHBOURS)
     actions, matches = align_actions(records, masker, pairs, documents[:count])
     thresholds = align_thresholds(records, pairs, masker, documents[:count])
     roles = role_rows(records, actions)

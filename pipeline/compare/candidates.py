@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 # only up to REUSE_ALL_PAIRS_MAX_NOTICES; beyond, it takes the neighbours.
 ALL_PAIRS_MAX_NOTICES = 60
 REUSE_ALL_PAIRS_MAX_NOTICES = 20
+# Reuse shares need a notice's closest sources only; fewer neighbours halve the largest stage.
+REUSE_NEIGHBOURS = 5
 NEIGHBOURS = 10
 # Per cluster of near-duplicate notices, this many members also meet every other cluster.
 BRIDGE_MEMBERS = 3
@@ -39,9 +41,10 @@ def all_pairs(count: int) -> list[tuple[int, int]]:
     return [(i, j) for i in range(count) for j in range(i + 1, count)]
 
 
-def notice_pairs(masked_texts: Sequence[str], all_pairs_max: int | None = None) -> list[tuple[int, int]]:
+def notice_pairs(masked_texts: Sequence[str], all_pairs_max: int | None = None,
+                 neighbours: int = NEIGHBOURS) -> list[tuple[int, int]]:
     """Pairs (i < j) of notices to compare, sorted: every pair up to ``all_pairs_max`` notices
-    (default ALL_PAIRS_MAX_NOTICES), else near neighbours and bridges.
+    (default ALL_PAIRS_MAX_NOTICES), else each notice's ``neighbours`` nearest and bridges.
 
     >>> notice_pairs(["甲", "乙", "丙"])
     [(0, 1), (0, 2), (1, 2)]
@@ -49,6 +52,11 @@ def notice_pairs(masked_texts: Sequence[str], all_pairs_max: int | None = None) 
     count = len(masked_texts)
     if count <= (ALL_PAIRS_MAX_NOTICES if all_pairs_max is None else all_pairs_max):
         return all_pairs(count)
+    return neighbour_pairs(ranked_candidates(masked_texts), neighbours)
+
+
+def ranked_candidates(masked_texts: Sequence[str]) -> list[list[int]]:
+    """Per notice, the notices MinHash LSH proposes, most similar (estimated Jaccard) first."""
     from datasketch import MinHash, MinHashLSH
 
     # CRC-32 rather than datasketch's default SHA-1: deterministic too, and hashing every 3-gram of
@@ -57,7 +65,6 @@ def notice_pairs(masked_texts: Sequence[str], all_pairs_max: int | None = None) 
     index = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=LSH_PERMUTATIONS)
     for number, minhash in enumerate(hashes):
         index.insert(number, minhash)
-    pairs: set[tuple[int, int]] = set()
     signatures = np.array([minhash.hashvalues for minhash in hashes])
     candidates = []
     for number, minhash in enumerate(hashes):
@@ -65,10 +72,20 @@ def notice_pairs(masked_texts: Sequence[str], all_pairs_max: int | None = None) 
         # Estimated Jaccard of all candidates at once (share of equal MinHash values).
         jaccard = (signatures[found] == signatures[number]).mean(axis=1) if len(found) else np.array([])
         candidates.append([int(found[k]) for k in np.lexsort((found, -jaccard))])
+    return candidates
+
+
+def neighbour_pairs(candidates: Sequence[Sequence[int]], neighbours: int = NEIGHBOURS) -> list[tuple[int, int]]:
+    """Each notice with its ``neighbours`` first candidates, plus the bridges between clusters.
+
+    >>> neighbour_pairs([[1, 2], [0, 2], [1, 0]], 1)
+    [(0, 1), (1, 2)]
+    """
+    pairs: set[tuple[int, int]] = set()
     for number, ranked in enumerate(candidates):
-        pairs.update((min(number, other), max(number, other)) for other in ranked[:NEIGHBOURS])
+        pairs.update((min(number, other), max(number, other)) for other in ranked[:neighbours])
     pairs |= bridges(candidates, pairs)
-    log.info("compare: %d candidate pairs of %d notices (all pairs: %d)", len(pairs), count, count * (count - 1) // 2)
+    log.info("compare: %d candidate pairs of %d notices", len(pairs), len(candidates))
     return sorted(pairs)
 
 
