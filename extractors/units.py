@@ -246,13 +246,31 @@ def make_units(text: str, offset: int, table: UnitTable, nlp=None) -> tuple[Unit
     """
     from extractors.unit_ner import find_units, unit_nlp
 
-    found = find_units(text, offset, nlp or unit_nlp(table), table)
+    pieces = split_units(text, offset, table)
+    # The pipeline only changes pieces the table cannot read cleanly; most lists need no pass.
+    found = (find_units(text, offset, nlp or unit_nlp(table), table)
+             if not all(_reads_cleanly(name, table) for name, _ in pieces) else [])
     units = []
-    for name, span in split_units(text, offset, table):
+    for name, span in pieces:
         for piece, piece_span in _refine(name, span, found):
             canonical, level = identify(piece, table)
             units.append(Unit(piece, canonical, level, piece_span))
     return tuple(units)
+
+
+# Words that, inside what stands before a known function name, show a lead-in (由县工信局)
+# rather than a level or a place; a unit word there shows two units run together (县财政局县教育局).
+LEAD_IN_CHARS = frozenset("由请经同会以下任务")
+
+
+def _reads_cleanly(name: str, table: UnitTable) -> bool:
+    """True when ``name`` is one known unit: a pattern, or an alias after a short level or place prefix."""
+    start = _alias_start(name, table)
+    if start is None:
+        return False
+    prefix = name[:start]
+    return (len(prefix) <= 4 and not LEAD_IN_CHARS.intersection(prefix)
+            and not any(suffix in prefix for suffix in table.suffixes))
 
 
 def _refine(name: str, span: Span, found) -> list[tuple[str, Span]]:
