@@ -31,6 +31,8 @@ INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
 SPACES = {" ", "\t", "\u3000", "\u00a0", "\u2002", "\u2003", "\u2009", "\u202f", "\x0b", "\x0c"}
 # ASCII punctuation that Chinese text uses full-width; folded so one pattern matches both.
 WIDEN = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
+# Line ends: CRLF counts once; Unicode line and paragraph separators and NEL count too.
+LINE_END = re.compile("\r\n|[\r\n\u2028\u2029\x85]")
 # A line ending in one of these closes its sentence, so the next line starts afresh.
 TERMINAL = set("。！？；：…")
 # Heading markers a continuation line can never start with.
@@ -107,8 +109,37 @@ def _is_ascii_visible(ch: str | None) -> bool:
     return ch is not None and ch.isascii() and not ch.isspace()
 
 
-def _clean_line(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    """Fold widths, drop spaces that CJK text does not use, widen structural punctuation."""
+# Full-width ASCII (！ to ～) folded to half-width, one character for one.
+FOLD_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+WIDEN_AT = re.compile("[" + re.escape("".join(WIDEN)) + "]")
+NEEDS_SLOW_PATH = re.compile("[" + re.escape("".join(SPACES | INVISIBLE)) + "]")
+
+Line = tuple[str, list[int]]  # a line's text and, per character, its index in the original
+
+
+def _clean_line(raw: str, base: int) -> Line:
+    """Fold widths, drop spaces that CJK text does not use, widen structural punctuation.
+
+    ``raw`` is one line of the original starting at index ``base``.
+    """
+    if NEEDS_SLOW_PATH.search(raw):
+        return _clean_line_by_character([(ch, base + pos) for pos, ch in enumerate(raw)])
+    text = raw.translate(FOLD_TABLE)  # the common case: nothing dropped, offsets stay contiguous
+    offsets = list(range(base, base + len(text)))
+    widen_at = [m.start() for m in WIDEN_AT.finditer(text)]
+    if widen_at:
+        chars = list(text)
+        for pos in widen_at:
+            prev_ch = text[pos - 1] if pos else None
+            next_ch = text[pos + 1] if pos + 1 < len(text) else None
+            if not (_is_ascii_visible(prev_ch) and _is_ascii_visible(next_ch)):
+                chars[pos] = WIDEN[text[pos]]
+        text = "".join(chars)
+    return text, offsets
+
+
+def _clean_line_by_character(chars: list[tuple[str, int]]) -> Line:
+    """The slow path of :func:`_clean_line`, for lines holding spaces or invisible characters."""
     folded = [(_fold(ch), idx) for ch, idx in chars if ch not in INVISIBLE]
     spaced = SPACED_ORDINAL.match("".join(ch for ch, _ in folded))
     kept: list[tuple[str, int]] = []
@@ -131,7 +162,7 @@ def _clean_line(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
             if not (_is_ascii_visible(prev_ch) and _is_ascii_visible(next_ch)):
                 ch = WIDEN[ch]
         widened.append((ch, idx))
-    return widened
+    return "".join(ch for ch, _ in widened), [idx for _, idx in widened]
 
 
 # A line that is only a row number (a table flattened one cell per line) or only a doc number.
@@ -161,11 +192,11 @@ def _should_join(line: str, following: str, after: str = "") -> bool:
     return not STANDALONE_END.search(line)
 
 
-def _split_lost_breaks(line: list[tuple[str, int]], end: int) -> list[tuple[list[tuple[str, int]], int]]:
+def _split_lost_breaks(line: Line, end: int) -> list[tuple[Line, int]]:
     """A line that lost its breaks, cut back into lines; each piece with the offset its break maps to."""
-    if len(line) < LOST_BREAKS_LINE:
+    text, offsets = line
+    if len(text) < LOST_BREAKS_LINE:
         return [(line, end)]
-    text = "".join(ch for ch, _ in line)
     if len(SKELETON_BREAK.findall(text)) < 2:
         return [(line, end)]
     cuts = {m.start() for m in LOST_BREAK.finditer(text)}
@@ -173,9 +204,9 @@ def _split_lost_breaks(line: list[tuple[str, int]], end: int) -> list[tuple[list
     cuts |= {m.start("cut") for m in FIRST_SUBHEADING.finditer(text)}
     cuts = sorted(cut for cut in cuts if 0 < cut < len(text))
     pieces = []
-    for start, stop in zip([0] + cuts, cuts + [len(line)]):
+    for start, stop in zip([0] + cuts, cuts + [len(text)]):
         # The break inserted before a piece maps to the original character that starts the next one.
-        pieces.append((line[start:stop], line[stop][1] if stop < len(line) else end))
+        pieces.append(((text[start:stop], offsets[start:stop]), offsets[stop] if stop < len(text) else end))
     return pieces
 
 
@@ -187,32 +218,22 @@ def normalise(original: str) -> NormalisedText:
     >>> normalise("(十) 实施专业镇环境服务优化行动\\r\\n\\r\\n优化专业镇发展软硬环境").text
     '（十）实施专业镇环境服务优化行动\\n优化专业镇发展软硬环境'
     """
-    lines: list[list[tuple[str, int]]] = [[]]
-    newline_at: list[int] = []
-    index = 0
-    while index < len(original):
-        ch = original[index]
-        if ch in "\r\n\u2028\u2029\x85":
-            newline_at.append(index)
-            if ch == "\r" and original[index + 1:index + 2] == "\n":
-                index += 1
-            lines.append([])
-        else:
-            lines[-1].append((ch, index))
-        index += 1
-    cleaned = [(_clean_line(line), end) for line, end in zip(lines, newline_at + [len(original)])]
-    paragraphs = [piece for line, end in cleaned if line for piece in _split_lost_breaks(line, end)]
+    cleaned: list[tuple[Line, int]] = []
+    start = 0
+    for newline in LINE_END.finditer(original):
+        cleaned.append((_clean_line(original[start:newline.start()], start), newline.start()))
+        start = newline.end()
+    cleaned.append((_clean_line(original[start:], start), len(original)))
+    paragraphs = [piece for line, end in cleaned if line[0] for piece in _split_lost_breaks(line, end)]
 
     out_chars: list[str] = []
     out_offsets: list[int] = []
-    for number, (line, end) in enumerate(paragraphs):
-        for ch, idx in line:
-            out_chars.append(ch)
-            out_offsets.append(idx)
+    for number, ((text_line, offsets), end) in enumerate(paragraphs):
+        out_chars.append(text_line)
+        out_offsets.extend(offsets)
         if number + 1 < len(paragraphs):
-            text_line = "".join(ch for ch, _ in line)
-            following = "".join(ch for ch, _ in paragraphs[number + 1][0])
-            after = "".join(ch for ch, _ in paragraphs[number + 2][0]) if number + 2 < len(paragraphs) else ""
+            following = paragraphs[number + 1][0][0]
+            after = paragraphs[number + 2][0][0] if number + 2 < len(paragraphs) else ""
             if not _should_join(text_line, following, after):
                 out_chars.append("\n")
                 out_offsets.append(end)
