@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import re
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -69,15 +68,24 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     return spans
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Masked:
-    """A masked string and, per masked character, the [start, end) it covers in the original."""
+    """A masked string and, per masked character, the original [start, end) it covers.
+
+    Offsets are two integer arrays rather than a tuple per character: a thousand masked notices
+    then take megabytes, not hundreds of them.
+    """
     text: str
-    spans: tuple[tuple[int, int], ...]
+    starts: np.ndarray
+    ends: np.ndarray
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        return list(zip(self.starts.tolist(), self.ends.tolist()))
 
     def original(self, start: int, end: int) -> tuple[int, int]:
         """Original [start, end) of masked [start, end) (end > start)."""
-        return self.spans[start][0], self.spans[end - 1][1]
+        return int(self.starts[start]), int(self.ends[end - 1])
 
     def slice(self, start: int, end: int) -> Masked:
         """The part of a masked document whose characters start in original [start, end).
@@ -89,9 +97,8 @@ class Masked:
         >>> doc.slice(0, 10).text == Masker(places=["壶关县"]).mask("壶关县产值10亿元。").text
         True
         """
-        first = bisect_left(self.spans, start, key=lambda span: span[0])
-        last = bisect_left(self.spans, end, key=lambda span: span[0])
-        return Masked(self.text[first:last], self.spans[first:last])
+        first, last = np.searchsorted(self.starts, (start, end), side="left").tolist()
+        return Masked(self.text[first:last], self.starts[first:last], self.ends[first:last])
 
 
 class Masker:
@@ -133,7 +140,8 @@ class Masker:
         # Numbers found in one pass; NUMBER.match only where a word ended inside one of them.
         numbers = {match.start(): match.end() for match in NUMBER.finditer(text)}
         out: list[str] = []
-        spans: list[tuple[int, int]] = []
+        starts: list[int] = []
+        ends: list[int] = []
         index, length_of_text = 0, len(text)
         while index < length_of_text:
             char = text[index]
@@ -150,13 +158,15 @@ class Masker:
                         break
             if end is None:
                 out.append(char)
-                spans.append((offset + index, offset + index + 1))
+                starts.append(offset + index)
+                ends.append(offset + index + 1)
                 index += 1
             else:
                 out.append(PLACEHOLDER[kind])
-                spans.append((offset + index, offset + end))
+                starts.append(offset + index)
+                ends.append(offset + end)
                 index = end
-        return Masked("".join(out), tuple(spans))
+        return Masked("".join(out), np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64))
 
 
 def place_names(regions: Iterable, wanted: set[str] | None = None) -> set[str]:
