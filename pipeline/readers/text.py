@@ -18,6 +18,8 @@ handle the CJK codecs: python-ftfy issue #34.)
 from __future__ import annotations
 
 import codecs
+import re
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline.readers import Document, ReadError
@@ -104,19 +106,24 @@ def _likelier(data: bytes, encodings: list[str]) -> str:
     return next((enc for enc in encodings if enc.replace("-", "").lower() == name), encodings[0])
 
 
+HAN = re.compile("[\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=1)
+def _common_gb2312() -> frozenset[str]:
+    """GB 2312 level 1: the 3,755 common characters, rows 0xB0-0xD7."""
+    return frozenset(bytes((row, cell)).decode("gb2312", errors="ignore")
+                     for row in range(0xB0, 0xD8) for cell in range(0xA1, 0xFF)) - {""}
+
+
 def common_share(text: str) -> tuple[float, int]:
     """(share of Han characters among GB 2312's 3,755 common ones, number of Han characters).
 
     >>> round(common_share("壶关县促进专业镇高质量发展实施方案")[0], 2)
     1.0
     """
-    han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
-    common = 0
-    for ch in han:
-        try:
-            common += 0xB0 <= ch.encode("gb2312")[0] <= 0xD7
-        except UnicodeEncodeError:
-            pass
+    han = HAN.findall(text)
+    common = sum(map(_common_gb2312().__contains__, han))
     return (common / len(han) if han else 1.0), len(han)
 
 

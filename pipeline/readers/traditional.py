@@ -16,6 +16,8 @@ character instead, so the view always lines up with the printed text.
 
 from __future__ import annotations
 
+import operator
+import re
 from dataclasses import fields, is_dataclass, replace
 from functools import lru_cache
 
@@ -33,8 +35,7 @@ def _converter():
     return opencc.OpenCC("t2s")
 
 
-def _is_han(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
+HAN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]")
 
 
 def to_simplified(text: str) -> str:
@@ -55,11 +56,11 @@ def to_simplified(text: str) -> str:
 
 def simplified_view(text: str) -> tuple[str | None, str | None]:
     """(simplified view, warning) of a traditional text; (None, None) for a simplified one."""
-    han = sum(1 for ch in text if _is_han(ch))
+    han = len(HAN.findall(text))
     if not han:
         return None, None
     view = to_simplified(text)
-    changed = sum(1 for a, b in zip(text, view) if a != b)
+    changed = sum(map(operator.ne, text, view))
     if changed < MIN_CHANGED or changed < TRADITIONAL_SHARE * han:
         return None, None
     return view, (f"printed in traditional characters ({changed} of {han} Han characters differ); "
