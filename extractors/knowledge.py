@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -34,6 +34,10 @@ class UnitTable:
     aliases: dict[str, str]  # alias -> id
     patterns: tuple[tuple[re.Pattern[str], str, str], ...]  # (regex, id, level)
     suffixes: tuple[str, ...]  # longest first
+    # Answers already worked out for this table (unit names recur in every notice: ~400
+    # lookups a notice, mostly the same few dozen names). Owned by the table, so a test's
+    # own table never sees the packaged table's answers.
+    memo: dict = field(default_factory=dict, repr=False, compare=False, hash=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,25 +94,17 @@ def identify(name: str, table: UnitTable) -> tuple[str | None, str | None]:
     >>> identify("运城银保监分局闻喜监管组", table), identify("縣審批服務管理局", table)
     (('金融监管', 'national-branch'), ('行政审批', 'county'))
     """
-    entry = _IDENTIFIED.get(id(table))
-    if entry is None or entry[0] is not table:
-        entry = (table, {})
-        _IDENTIFIED.clear()  # one table at a time: the packaged one, or a test's own
-        _IDENTIFIED[id(table)] = entry
-    known = entry[1]
-    found = known.get(name)
+    key = ("identify", name)
+    found = table.memo.get(key)
     if found is None:
-        if len(known) >= IDENTIFIED_LIMIT:
-            known.clear()
-        found = known[name] = _identify(name, table)
+        if len(table.memo) >= MEMO_LIMIT:
+            table.memo.clear()
+        found = table.memo[key] = _identify(name, table)
     return found
 
 
-# Unit names recur in every notice (县工信局, 各乡镇政府 ~400 lookups a notice, mostly the same
-# few dozen names), so each is identified once per table. The table is kept beside its answers,
-# so its id cannot be reused by another table while they are cached.
-_IDENTIFIED: dict[int, tuple[UnitTable, dict[str, tuple[str | None, str | None]]]] = {}
-IDENTIFIED_LIMIT = 100_000
+# Names seen in a long run of many corpora stay bounded.
+MEMO_LIMIT = 100_000
 
 
 def _identify(name: str, table: UnitTable) -> tuple[str | None, str | None]:
@@ -265,6 +257,13 @@ LEAD_IN_CHARS = frozenset("由请经同会以下任务")
 
 def _reads_cleanly(name: str, table: UnitTable) -> bool:
     """True when ``name`` is one known unit: a pattern, or an alias after a short level or place prefix."""
+    key = ("clean", name)
+    if key not in table.memo:
+        table.memo[key] = _reads_cleanly_uncached(name, table)
+    return table.memo[key]
+
+
+def _reads_cleanly_uncached(name: str, table: UnitTable) -> bool:
     start = _alias_start(name, table)
     if start is None:
         return False
