@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from pipeline.run import NoticeResult
 
@@ -25,12 +25,12 @@ LEAD_CELL, COOPERATING_CELL = "牵头", "配合"
 
 
 @contextmanager
-def atomic_open(path: Path) -> Iterator[TextIO]:
-    """A text file handle on a temporary file that replaces ``path`` only when the block succeeds."""
+def atomic_open(path: Path, binary: bool = False) -> Iterator[TextIO | BinaryIO]:
+    """A file handle on a temporary file that replaces ``path`` only when the block succeeds."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as fh:
+        with (os.fdopen(handle, "wb") if binary else os.fdopen(handle, "w", encoding="utf-8", newline="")) as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
@@ -42,17 +42,8 @@ def atomic_open(path: Path) -> Iterator[TextIO]:
 
 def atomic_write(path: Path, data: str | bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and an atomic rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_open(path, binary=True) as fh:
+        fh.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
 def safe_cell(value: object) -> object:
