@@ -93,13 +93,7 @@ def extract(inputs: tuple[Path, ...], out: Path, jobs: int | None, resume: bool,
     if strict and summary.skipped:
         source, reason = summary.skipped[-1]
         raise click.ClickException(f"{source}: {reason} (--strict: stopped; rerun with --resume to continue)")
-    from pipeline.graph import write_graph  # networkx and matplotlib load here, after the batch
-
-    write_graph(out)
-    from pipeline.view import write_views  # displaCy and the unit pipeline load here
-
-    write_views(out)
-    _compare_after_extract(out)
+    _after_extract(out)
     failed = len(summary.skipped)
     click.echo(
         f"{summary.read} notices read ({summary.with_warnings} with warnings"
@@ -224,6 +218,16 @@ def units(names: tuple[str, ...]) -> None:
         info = table.units.get(canonical) if canonical else None
         click.echo("\t".join([name, canonical or "", level or "", info.display_name if info else "",
                               info.category if info else ""]))
+
+
+def _after_extract(out: Path) -> None:
+    """The stages that read OUT/notices.jsonl back: graph, one view page per notice, comparison."""
+    from pipeline.graph import write_graph  # networkx and matplotlib load here, after the batch
+    from pipeline.view import write_views  # displaCy and the unit pipeline load here
+
+    write_graph(out)
+    write_views(out)
+    _compare_after_extract(out)
 
 
 def _compare_after_extract(out: Path) -> None:
