@@ -203,3 +203,45 @@ def test_actions_first_listed_unit_leads_where_the_notice_says_so(units_table):
     plain = normalise("一、政策措施\n1.落实印花税核定征收。（责任单位：市税务局、市财政局）\n2.落实保障金政策。（责任单位：市残联）").text
     first = extract_actions(plain, outline(plain), units_table)[0]
     assert (names(first.lead), names(first.cooperating)) == (["市税务局", "市财政局"], []) and first.warnings
+
+
+TASKS = ("三、重点任务\n（一）实施市场主体倍增行动。培育壮大市场主体。\n（二）实施招商引资攻坚行动。开展精准招商。\n"
+         "（三）实施营商环境优化行动。深化放管服改革。\n")
+TASK_TITLES = ["实施市场主体倍增行动", "实施招商引资攻坚行动", "实施营商环境优化行动"]
+
+
+@pytest.mark.parametrize("division, expected", [
+    # unit by unit, the tasks by their numbers (the phrasing issue 9 quotes): 牵头负责 and 配合 on one line
+    ("四、责任分工\n1.县工信局：牵头负责第（一）（三）项任务，配合第（二）项任务。\n2.县招商中心：牵头负责第（二）项任务。\n"
+     "3.县财政局、县行政审批局：配合第（一）至（三）项任务。",
+     [(["县工信局"], ["县财政局", "县行政审批局"]), (["县招商中心"], ["县工信局", "县财政局", "县行政审批局"]),
+      (["县工信局"], ["县财政局", "县行政审批局"])]),
+    # task numbers first, 至 fills the range, 由X牵头，Y配合; the list's own (一) (三) are no tasks
+    ("五、任务分工\n（一）至（二）项由县发改局牵头，县财政局配合。\n（三）项由县行政审批局负责。",
+     [(["县发改局"], ["县财政局"]), (["县发改局"], ["县财政局"]), (["县行政审批局"], [])]),
+    # an attachment line as the heading; 第一、二项 with bare numerals answer to （一） （二）
+    ("附件：重点任务责任分工\n第一、二项任务：县发改局牵头，县财政局配合\n第三项任务：县商务局负责",
+     [(["县发改局"], ["县财政局"]), (["县发改局"], ["县财政局"]), (["县商务局"], [])]),
+    # no division heading: 第（一）项 in the body says what a rule covers, not who does the task
+    ("四、保障措施\n按第（一）项规定的补贴由县财政局负责发放。", [([], [])] * 3),
+    # a heading that only mentions 责任分工 in passing is no list (项目依托单位与合作研究单位责任分工和经费分配)
+    ("四、项目依托单位与合作研究单位责任分工和经费分配\n（一）至（三）项由县发改局牵头，县财政局配合。", [([], [])] * 3),
+    # a number no task has is left alone
+    ("四、责任分工\n1.县工信局：牵头负责第（五）项任务。", [([], [])] * 3),
+])
+def test_actions_take_units_from_a_plan_level_division_list(division, expected, units_table):
+    text = normalise(TASKS + division).text
+    actions = extract_actions(text, outline(text), units_table)
+    assert [a.title for a in actions] == TASK_TITLES
+    assert [(names(a.lead), names(a.cooperating)) for a in actions] == expected
+    for action in actions:
+        for unit in action.lead + action.cooperating:
+            assert text[unit.span[0]:unit.span[1]] == unit.name
+
+
+def test_actions_own_clause_wins_over_the_division_list(units_table):
+    text = normalise("三、重点任务\n（一）实施市场主体倍增行动。培育壮大市场主体。（县工信局牵头，县财政局配合）\n"
+                     "（二）实施招商引资攻坚行动。开展精准招商。\n四、责任分工\n（一）至（二）项由县招商中心牵头。").text
+    actions = extract_actions(text, outline(text), units_table)
+    assert [(names(a.lead), names(a.cooperating), a.rule) for a in actions] == [
+        (["县工信局"], ["县财政局"], "responsibility.qiantou"), (["县招商中心"], [], "responsibility.division")]
