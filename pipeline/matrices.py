@@ -158,38 +158,55 @@ def _sorted_totals(totals: dict[str, Counter], table: UnitTable) -> list[tuple[s
     return sorted(totals.items(), key=order)
 
 
-def write_matrices(folder: Path, records: Iterable[dict], table: UnitTable | None = None) -> None:
-    """Write matrices/<stem>.csv, legend.csv, all.csv and lead_by_county.xlsx.
+class MatrixWriter:
+    """Writes matrices/ one record at a time: a notice's own matrix as it arrives, then
+    legend.csv, all.csv and lead_by_county.xlsx on :meth:`close`.
 
-    ``records`` is iterated once and no record is kept: memory holds only the counts.
+    No record is kept: memory holds only the counts and the legend rows.
     """
-    table = table or default_knowledge().units
-    keys: list[str] = []
-    counties: list[str] = []
-    legend: list[list[object]] = []
-    totals: dict[str, Counter] = {}
-    next_key = NoticeKeys()
+
+    def __init__(self, folder: Path, table: UnitTable | None = None) -> None:
+        self.folder = folder
+        self.table = table or default_knowledge().units
+        self.keys: list[str] = []
+        self.counties: list[str] = []
+        self.legend: list[list[object]] = []
+        self.totals: dict[str, Counter] = {}
+        self.next_key = NoticeKeys()
+
+    def add(self, record: dict) -> None:
+        key = self.next_key(record["source"])
+        self.keys.append(key)
+        self.counties.append(county_label(record) or key)
+        columns = notice_columns(record, self.table)
+        # Not fsynced: rebuilt from notices.jsonl on every run, and one fsync a notice was most of the time.
+        write_csv(self.folder / f"{key}.csv", ["number", "title"] + [c.header for c in columns],
+                  matrix_rows(record, columns), durable=False)
+        self.legend.extend([key, c.header, c.key, c.canonical, c.category, "、".join(c.names), c.led, c.cooperated]
+                           for c in columns)
+        _count_roles(self.totals, record, key)
+
+    def close(self) -> None:
+        table, keys, folder = self.table, self.keys, self.folder
+        write_csv(folder / "legend.csv", ["notice", "column", "unit_key", "unit_canonical", "category",
+                                          "names_as_printed", "actions_led", "actions_cooperated"], self.legend)
+        ordered = _sorted_totals(self.totals, table)
+        header = ["unit_canonical"] + [f"{key}:{role}" for key in keys for role in ROLES] + ["display_name", "category"]
+        rows = []
+        for unit, counts in ordered:
+            info = table.units.get(unit)
+            rows.append([unit] + [counts[(key, role)] for key in keys for role in ROLES]
+                        + [info.display_name if info else unit, info.category if info else UNKNOWN_CATEGORY])
+        write_csv(folder / "all.csv", header, rows)
+        atomic_write(folder / "lead_by_county.xlsx", county_workbook(keys, self.counties, ordered, table))
+
+
+def write_matrices(folder: Path, records: Iterable[dict], table: UnitTable | None = None) -> None:
+    """Write matrices/<stem>.csv, legend.csv, all.csv and lead_by_county.xlsx from ``records`` (iterated once)."""
+    writer = MatrixWriter(folder, table)
     for record in records:
-        key = next_key(record["source"])
-        keys.append(key)
-        counties.append(county_label(record) or key)
-        columns = notice_columns(record, table)
-        write_csv(folder / f"{key}.csv", ["number", "title"] + [c.header for c in columns],
-                  matrix_rows(record, columns))
-        legend.extend([key, c.header, c.key, c.canonical, c.category, "、".join(c.names), c.led, c.cooperated]
-                      for c in columns)
-        _count_roles(totals, record, key)
-    write_csv(folder / "legend.csv", ["notice", "column", "unit_key", "unit_canonical", "category",
-                                      "names_as_printed", "actions_led", "actions_cooperated"], legend)
-    ordered = _sorted_totals(totals, table)
-    header = ["unit_canonical"] + [f"{key}:{role}" for key in keys for role in ROLES] + ["display_name", "category"]
-    rows = []
-    for unit, counts in ordered:
-        info = table.units.get(unit)
-        rows.append([unit] + [counts[(key, role)] for key in keys for role in ROLES]
-                    + [info.display_name if info else unit, info.category if info else UNKNOWN_CATEGORY])
-    write_csv(folder / "all.csv", header, rows)
-    atomic_write(folder / "lead_by_county.xlsx", county_workbook(keys, counties, ordered, table))
+        writer.add(record)
+    writer.close()
 
 
 def county_label(record: dict) -> str | None:
