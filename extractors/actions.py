@@ -30,7 +30,7 @@ Avoids:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from extractors.amounts import chinese_to_int
@@ -515,6 +515,75 @@ def _unique(units: Sequence[Unit]) -> tuple[Unit, ...]:
     return tuple(kept)
 
 
+# 一是…（X牵头）；二是…（Y负责）: an enumeration inside a paragraph, after a line start or a stop.
+INLINE_ORDINAL = re.compile(rf"(?:(?<=^)|(?<=[：:，,。；;]))(?P<ordinal>[{_CN}]{{1,3}})是(?=[，、：]?[\u4e00-\u9fff])", re.M)
+
+
+def inline_items(text: str) -> list[list[Section]]:
+    """Runs of 一是、二是… inside one paragraph that assign units, each item as a section.
+
+    Supports:
+        （二）强化要素保障。一是加强用地保障，优先安排项目用地（县自然资源局牵头）；二是加强资金保障（县财政局负责）。
+            -> two items, each with its own clause
+    Avoids:
+        会议要求：一是提高认识…；二是突出重点… — enumerations that name no units stay prose.
+    """
+    runs: list[list[Section]] = []
+    position = 0
+    for line in text.split("\n"):
+        start, position = position, position + len(line) + 1
+        matches = [m for m in INLINE_ORDINAL.finditer(line)]
+        run: list[re.Match[str]] = []
+        for match in matches:
+            ordinal = chinese_to_int(match.group("ordinal"))
+            if ordinal == len(run) + 1:
+                run.append(match)
+            elif ordinal == 1:
+                run = [match]
+        if len(run) < 2:
+            continue
+        items = []
+        for index, match in enumerate(run):
+            end = run[index + 1].start() if index + 1 < len(run) else len(line.rstrip())
+            body = line[match.end():end]
+            stop = next((pos for pos, ch in enumerate(body) if ch in "。；;，,："), None)
+            clause = RESPONSIBILITY_PAREN.regex.search(body)
+            if clause and (stop is None or clause.start() < stop):
+                stop = clause.start()  # 加强资金保障（县财政局牵头，…）: the clause is no part of the title
+            title = body[:stop] if stop is not None and 2 <= stop <= 40 else None
+            title_span = (start + match.end(), start + match.end() + len(title)) if title else None
+            items.append(Section(6, match.group(0), index + 1, title, title_span,
+                                 (start + match.start(), start + end), None))
+        with_clause = sum(_has_responsibility(text, item) for item in items)
+        if with_clause and with_clause * 2 >= len(items):
+            runs.append(items)
+    return runs
+
+
+def _section_action(text: str, section: Section, table: UnitTable,
+                    inherited: Callable[[], tuple[tuple[Unit, ...], tuple[Unit, ...], Span] | None] = lambda: None) -> Action:
+    """The action a section stands for; ``inherited`` gives the units an enclosing heading assigns."""
+    lead, cooperating, clause_span, rule, warnings = responsibility_of(text, section, table)
+    if rule == "responsibility.none":
+        found = inherited()
+        if found is not None:
+            lead, cooperating, clause_span = found
+            rule, warnings = SECTION_LEAD.name, []
+    if section.title is not None and section.title_span is not None:
+        title, title_span = section.title, section.title_span
+        clause = TITLE_CLAUSE.search(title)
+        if clause and clause.start() > 0:
+            # 强化科技创新（区科技局牵头）: the clause says who, the title says what.
+            title, title_span = title[:clause.start()], (title_span[0], title_span[0] + clause.start())
+    else:
+        # A numbered paragraph with no heading: its first sentence stands in for a title.
+        body_start = section.span[0] + len(section.marker)
+        sentence = re.match(r"[^。；\n]*", text[body_start:section.span[1]]).group(0)
+        title, title_span = sentence, (body_start, body_start + len(sentence))
+    return Action(0, section.marker, title, lead, cooperating, section.span,
+                  title_span, clause_span, rule, tuple(warnings))
+
+
 def extract_actions(text: str, sections: Sequence[Section], table: UnitTable) -> list[Action]:
     """Every action of the notice with its lead and cooperating units.
 
@@ -525,34 +594,19 @@ def extract_actions(text: str, sections: Sequence[Section], table: UnitTable) ->
     # The lines of a 责任分工 list are numbered too, but they assign tasks; they are none themselves.
     assignment_starts = {assignment.span[0] for assignment in assignments}
     indices = [i for i in action_sections(text, sections, table) if sections[i].span[0] not in assignment_starts]
-    actions = []
-    for number, index in enumerate(indices, start=1):
-        section = sections[index]
-        lead, cooperating, clause_span, rule, warnings = responsibility_of(text, section, table)
-        if rule == "responsibility.none":
-            inherited = _inherited_lead(text, sections, index, table)
-            if inherited is not None:
-                lead, cooperating, clause_span = inherited
-                rule, warnings = SECTION_LEAD.name, []
-        if section.title is not None and section.title_span is not None:
-            title, title_span = section.title, section.title_span
-            clause = TITLE_CLAUSE.search(title)
-            if clause and clause.start() > 0:
-                # 强化科技创新（区科技局牵头）: the clause says who, the title says what.
-                title, title_span = title[:clause.start()], (title_span[0], title_span[0] + clause.start())
-        else:
-            # A numbered paragraph with no heading: its first sentence stands in for a title.
-            body_start = section.span[0] + len(section.marker)
-            sentence = re.match(r"[^。；\n]*", text[body_start:section.span[1]]).group(0)
-            title, title_span = sentence, (body_start, body_start + len(sentence))
-        actions.append(Action(number, section.marker, title, lead, cooperating, section.span,
-                              title_span, clause_span, rule, tuple(warnings)))
+    actions = [_section_action(text, sections[index], table, lambda index=index: _inherited_lead(text, sections, index, table))
+               for index in indices]
+    # 一是…二是… inside a paragraph: the items replace the action that holds them, or stand alone.
+    for items in inline_items(text):
+        inside = [a for a in actions if a.span[0] <= items[0].span[0] < a.span[1]]
+        holder = max(inside, key=lambda action: action.span[0]) if inside else None
+        actions = [a for a in actions if a is not holder] + [_section_action(text, item, table) for item in items]
+        actions.sort(key=lambda action: action.span[0])
     # Task tables flattened one cell per line sit outside the outline; keep document order.
     rows = [row for row in table_actions(text, table)
             if not any(a.span[0] <= row.span[0] < a.span[1] for a in actions)]
-    if rows:
-        merged = sorted(actions + rows, key=lambda action: action.span[0])
-        actions = [replace(action, number=number) for number, action in enumerate(merged, start=1)]
+    merged = sorted(actions + rows, key=lambda action: action.span[0])
+    actions = [replace(action, number=number) for number, action in enumerate(merged, start=1)]
     if assignments:
         actions = _apply_division(actions, assignments)
     if FIRST_LEADS.search(text):

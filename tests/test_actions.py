@@ -245,3 +245,27 @@ def test_actions_own_clause_wins_over_the_division_list(units_table):
     actions = extract_actions(text, outline(text), units_table)
     assert [(names(a.lead), names(a.cooperating), a.rule) for a in actions] == [
         (["县工信局"], ["县财政局"], "responsibility.qiantou"), (["县招商中心"], [], "responsibility.division")]
+
+
+@pytest.mark.parametrize("notice, expected", [
+    # 一是…（X牵头，Y配合）；二是…（Z负责） inside a section's paragraph: each item is an action
+    ("三、重点任务\n（二）强化要素保障。一是加强用地保障，优先安排项目用地（县自然资源局牵头，县住建局配合）；"
+     "二是加强资金保障，统筹各类资金（县财政局负责）。",
+     [("一是", "加强用地保障", ["县自然资源局"], ["县住建局"]), ("二是", "加强资金保障", ["县财政局"], [])]),
+    # the same run opening its own line (the outline reads 一是 there) still splits at 二是
+    ("三、重点任务\n一是加强用地保障（县自然资源局牵头）；二是加强资金保障（县财政局牵头，县发改局配合）。",
+     [("一是", "加强用地保障", ["县自然资源局"], []), ("二是", "加强资金保障", ["县财政局"], ["县发改局"])]),
+    # a meeting's demands (禄劝县 / 户县 news): an enumeration that names no units is prose
+    ("会议要求：一是要高度重视，加强衔接沟通，确保规划到位；二是细化完善任务措施，谋划支撑发展项目；三是按时上报项目规划表。", []),
+    # units named once before the run, not per item (a 县畜牧局 work plan): no item assigns units itself
+    ("局生产技术科牵头，由县畜牧兽医技术推广中心配合，做好以下几方面工作：一是加大农村养殖技能培训。每年完成培训农民1000余人。"
+     "二是积极引导、推广养殖户向规模化发展。", []),
+    # 统一 / 唯一 are no ordinals: 一是 needs a stop or a line start before it
+    ("三、重点任务\n（一）推进统一是关键，加强统筹（县发改局牵头）。", [("（一）", "推进统一是关键，加强统筹", ["县发改局"], [])]),
+])
+def test_actions_read_one_shi_er_shi_items_inside_a_paragraph(notice, expected, units_table):
+    text = normalise(notice).text
+    actions = extract_actions(text, outline(text), units_table)
+    assert [(a.marker, a.title, names(a.lead), names(a.cooperating)) for a in actions] == expected
+    for action in actions:
+        assert text[action.title_span[0]:action.title_span[1]] == action.title
