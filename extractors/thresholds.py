@@ -33,7 +33,7 @@ Avoids:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from extractors.amounts import (ARABIC_NUMBER, CHINESE_NUMBER, COUNT_UNITS, chinese_to_int, normalise_decimal, parse_amount,
@@ -57,6 +57,9 @@ QUANTITY = re.compile(
     # 平均生存周期达到5年: years as a bar, only right after a comparator (never 2025年).
     rf"|(?:(?<=达到)|(?<=不少于)|(?<=不低于)|(?<=不超过)|(?<=超过)|(?<=至少)|(?<=满))(?P<years>\d{{1,2}})年(?![底末前内度])"
 )
+# Every alternative of QUANTITY starts with one of these characters; finding them first lets the
+# regex engine skip the rest of the text at C speed (a finditer tries QUANTITY at every position).
+QUANTITY_START = re.compile(r"[\d零〇○一二两三四五六七八九十百千翻]")
 # Counts of the notice's own parts: 明确133项具体任务，涉及34个牵头单位.
 OWN_PARTS_AFTER = re.compile(r"^(?:具体|重点|主要|工作)?(?:建设)?(?:任务|牵头单位|责任单位|配合单位|成员单位|方面|部分|条措施|项措施|项政策|项举措)"
                              # 为确保3.99万亩这一目标完成: a target named again, not a new one
@@ -110,8 +113,19 @@ MEASURE_UNITS = ("元", "%", "个百分点", "百分点", "年", "公顷", "平�
 
 
 def _inside(text: str, position: int, opening: str, closing: str) -> bool:
-    before = text[:position]
-    return before.rfind(opening) > before.rfind(closing)
+    return text.rfind(opening, 0, position) > text.rfind(closing, 0, position)
+
+
+def _quantities(text: str) -> Iterator[re.Match]:
+    """The matches of ``QUANTITY.finditer(text)``, found by trying QUANTITY only where one can start."""
+    position = 0
+    while (candidate := QUANTITY_START.search(text, position)) is not None:
+        match = QUANTITY.match(text, candidate.start())  # lookbehinds still see the text before
+        if match:
+            yield match
+            position = match.end()
+        else:
+            position = candidate.start() + 1
 
 
 def _prefix_op(left: str) -> tuple[str | None, str]:
@@ -167,7 +181,7 @@ def extract_thresholds(text: str) -> list[Threshold]:
     """
     found: list[Threshold] = []
     skip_until = 0  # the end of a （不含6亩） already read with the bound before it
-    for match in QUANTITY.finditer(text):
+    for match in _quantities(text):
         start, end = match.span()
         if start < skip_until:
             continue

@@ -151,3 +151,17 @@ def test_thresholds_count_a_restated_group_once():
     text = normalise("从全县10个镇政府中评选出3个先进镇政府。对评选出的3个先进镇政府分别给予10万元的奖励。").text
     assert [(t.op, t.value, t.unit) for t in extract_thresholds(text)] == [
         ("=", Decimal(3), "个"), ("=", Decimal(100000), "元")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "到2024年，市级专业镇达到1-2个，县级专业镇达到10个以上",  # matches at a start character
+    "全市8大重点产业集群总量超过五千亿规模",  # a bare amount
+    "启动三年旱粮单产增一成行动，力争翻两番",  # tenths and doublings after a lookbehind
+    "覆盖率达到百分之八十，平均生存周期达到5年",  # 百分之 and years after a comparator
+    "（十）实施专业镇环境服务优化行动，2023年10月30日",  # candidates that match nothing
+])
+def test_thresholds_quantities_are_those_of_a_full_scan(sentence, sample):
+    from extractors.thresholds import QUANTITY, _quantities
+
+    for text in (normalise(sentence).text, sample[1]):
+        assert [m.span() for m in _quantities(text)] == [m.span() for m in QUANTITY.finditer(text)]
