@@ -56,10 +56,12 @@ def to_simplified(text: str) -> str:
 
 def simplified_view(text: str) -> tuple[str | None, str | None]:
     """(simplified view, warning) of a traditional text; (None, None) for a simplified one."""
+    view = to_simplified(text)
+    if view == text:  # the common case, settled without counting
+        return None, None
     han = len(HAN.findall(text))
     if not han:
         return None, None
-    view = to_simplified(text)
     changed = sum(map(operator.ne, text, view))
     if changed < MIN_CHANGED or changed < TRADITIONAL_SHARE * han:
         return None, None
