@@ -113,6 +113,8 @@ def _is_ascii_visible(ch: str | None) -> bool:
 FOLD_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 WIDEN_AT = re.compile("[" + re.escape("".join(WIDEN)) + "]")
 NEEDS_SLOW_PATH = re.compile("[" + re.escape("".join(SPACES | INVISIBLE)) + "]")
+# Spaces and invisible characters at either end of a line are always dropped (an indent of 　　).
+LINE_PADDING = "".join(sorted(SPACES | INVISIBLE))
 
 Line = tuple[str, list[int]]  # a line's text and, per character, its index in the original
 
@@ -123,7 +125,11 @@ def _clean_line(raw: str, base: int) -> Line:
     ``raw`` is one line of the original starting at index ``base``.
     """
     if NEEDS_SLOW_PATH.search(raw):
-        return _clean_line_by_character([(ch, base + pos) for pos, ch in enumerate(raw)])
+        stripped = raw.strip(LINE_PADDING)
+        if NEEDS_SLOW_PATH.search(stripped):
+            return _clean_line_by_character([(ch, base + pos) for pos, ch in enumerate(raw)])
+        base += len(raw) - len(raw.lstrip(LINE_PADDING))
+        raw = stripped
     text = raw.translate(FOLD_TABLE)  # the common case: nothing dropped, offsets stay contiguous
     offsets = list(range(base, base + len(text)))
     widen_at = [m.start() for m in WIDEN_AT.finditer(text)]
