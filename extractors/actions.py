@@ -584,6 +584,31 @@ def _section_action(text: str, section: Section, table: UnitTable,
                   title_span, clause_span, rule, tuple(warnings))
 
 
+TITLE_MARKER = re.compile(rf"^(?:（[{_CN}\d]{{1,3}}）|[{_CN}]{{1,3}}、|\d{{1,2}}[.．、])")
+
+
+def _title_key(title: str) -> str:
+    return re.sub(r"[^\w]", "", TITLE_MARKER.sub("", title.strip()))
+
+
+def _rows_onto_tasks(actions: list[Action], rows: list[Action]) -> list[Action]:
+    """A task table (the plan's 责任分工 table) whose rows name tasks defined earlier gives those
+    tasks their units instead of listing them twice; ``actions`` is updated, other rows are returned."""
+    by_title: dict[str, list[int]] = {}
+    for position, action in enumerate(actions):
+        by_title.setdefault(_title_key(action.title), []).append(position)
+    kept = []
+    for row in rows:
+        targets = by_title.get(_title_key(row.title), [])
+        if len(targets) == 1 and actions[targets[0]].rule == "responsibility.none":
+            actions[targets[0]] = replace(actions[targets[0]], lead=row.lead, cooperating=row.cooperating,
+                                          responsibility_span=row.span, rule="responsibility.division",
+                                          warnings=row.warnings)
+        else:
+            kept.append(row)
+    return kept
+
+
 def extract_actions(text: str, sections: Sequence[Section], table: UnitTable) -> list[Action]:
     """Every action of the notice with its lead and cooperating units.
 
@@ -605,6 +630,7 @@ def extract_actions(text: str, sections: Sequence[Section], table: UnitTable) ->
     # Task tables flattened one cell per line sit outside the outline; keep document order.
     rows = [row for row in table_actions(text, table)
             if not any(a.span[0] <= row.span[0] < a.span[1] for a in actions)]
+    rows = _rows_onto_tasks(actions, rows)
     merged = sorted(actions + rows, key=lambda action: action.span[0])
     actions = [replace(action, number=number) for number, action in enumerate(merged, start=1)]
     if assignments:

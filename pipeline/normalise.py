@@ -216,6 +216,30 @@ def _split_lost_breaks(line: Line, end: int) -> list[tuple[Line, int]]:
     return pieces
 
 
+# A text table pasted with tabs between its cells (序号\t重点任务\t牵头单位\t配合单位): three or more cells.
+TAB_GAP = re.compile(r"[ \u3000]*\t[\t \u3000]*")
+
+
+def _clean_cells(raw: str, base: int, end: int, cell_ends: set[int]) -> list[tuple[Line, int]]:
+    """One line of the original, cleaned; a tab-separated table row gives one line per cell.
+
+    Cells on lines of their own are the form a page's flattened table already takes, so the
+    action extractor reads tab tables as it reads those. Lines without a tab take the usual path.
+    """
+    if "\t" not in raw:
+        return [(_clean_line(raw, base), end)]
+    gaps = list(TAB_GAP.finditer(raw))
+    bounds = [0] + [pos for gap in gaps for pos in (gap.start(), gap.end())] + [len(raw)]
+    cells = [(a, b) for a, b in zip(bounds[::2], bounds[1::2]) if raw[a:b].strip()]
+    if len(cells) < 3:
+        return [(_clean_line(raw, base), end)]
+    # The break after a cell maps to the tab that followed it; no cell runs on into the next.
+    pieces = [(_clean_line(raw[a:b], base + a), base + b if index + 1 < len(cells) else end)
+              for index, (a, b) in enumerate(cells)]
+    cell_ends.update(piece_end for _, piece_end in pieces)
+    return pieces
+
+
 def normalise(original: str) -> NormalisedText:
     """Normalise decoded text; see the module docstring for every rule.
 
@@ -225,11 +249,12 @@ def normalise(original: str) -> NormalisedText:
     '（十）实施专业镇环境服务优化行动\\n优化专业镇发展软硬环境'
     """
     cleaned: list[tuple[Line, int]] = []
+    cell_ends: set[int] = set()  # breaks after the cells of a tab-separated row: never joined
     start = 0
     for newline in LINE_END.finditer(original):
-        cleaned.append((_clean_line(original[start:newline.start()], start), newline.start()))
+        cleaned.extend(_clean_cells(original[start:newline.start()], start, newline.start(), cell_ends))
         start = newline.end()
-    cleaned.append((_clean_line(original[start:], start), len(original)))
+    cleaned.extend(_clean_cells(original[start:], start, len(original), cell_ends))
     paragraphs = [piece for line, end in cleaned if line[0] for piece in _split_lost_breaks(line, end)]
 
     out_chars: list[str] = []
@@ -240,7 +265,7 @@ def normalise(original: str) -> NormalisedText:
         if number + 1 < len(paragraphs):
             following = paragraphs[number + 1][0][0]
             after = paragraphs[number + 2][0][0] if number + 2 < len(paragraphs) else ""
-            if not _should_join(text_line, following, after):
+            if end in cell_ends or not _should_join(text_line, following, after):
                 out_chars.append("\n")
                 out_offsets.append(end)
     out_offsets.append(len(original))

@@ -103,7 +103,11 @@ def outline(text: str) -> list[Section]:
     # A section ends where the next heading of the same or a higher level (or another part) starts.
     for index, section in enumerate(sections):
         for later in sections[index + 1:]:
-            if later.level <= section.level or later.part != section.part:
+            if later.part != section.part:
+                # the body's last section ends at the 附件 line, not at the attachment's first heading
+                sections[index] = replace(section, span=(section.span[0], _part_end(text, section)))
+                break
+            if later.level <= section.level:
                 sections[index] = replace(section, span=(section.span[0], later.span[0] - 1))
                 break
         else:

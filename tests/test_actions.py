@@ -269,3 +269,28 @@ def test_actions_read_one_shi_er_shi_items_inside_a_paragraph(notice, expected, 
     assert [(a.marker, a.title, names(a.lead), names(a.cooperating)) for a in actions] == expected
     for action in actions:
         assert text[action.title_span[0]:action.title_span[1]] == action.title
+
+
+TABLE_TASKS = "三、重点任务\n（一）实施市场主体倍增行动。培育壮大市场主体。\n（二）实施招商引资攻坚行动。开展精准招商。\n"
+
+
+@pytest.mark.parametrize("notice, expected", [
+    # a 任务分解表 pasted with tabs: its rows are actions of their own
+    ("附件\n重点任务分解表\n序号\t重点任务\t牵头单位\t配合单位\t完成时限\n"
+     "1\t地区生产总值增长6.5%以上\t区发改局\t区统计局、各街道办事处\t2023年12月底\n2\t规上工业增加值增长8%\t区工信局\t区财政局\t2023年12月底",
+     [("地区生产总值增长6.5%以上", ["区发改局"], ["区统计局", "各街道办事处"]), ("规上工业增加值增长8%", ["区工信局"], ["区财政局"])]),
+    # a 责任分工 table whose rows name the tasks defined above: those tasks take its units, no row is added
+    (TABLE_TASKS + "附件\n重点任务责任分工表\n序号\t重点任务\t牵头单位\t配合单位\n1\t实施市场主体倍增行动\t县工信局\t县财政局\n"
+     "2\t（二）实施招商引资攻坚行动\t县招商中心\t县商务局、各乡镇政府",
+     [("实施市场主体倍增行动", ["县工信局"], ["县财政局"]), ("实施招商引资攻坚行动", ["县招商中心"], ["县商务局", "各乡镇政府"])]),
+    # a row whose task no earlier item has is a task of its own
+    (TABLE_TASKS + "附件\n序号\t重点任务\t牵头单位\n1\t优化营商环境\t县行政审批局",
+     [("实施市场主体倍增行动", [], []), ("实施招商引资攻坚行动", [], []), ("优化营商环境", ["县行政审批局"], [])]),
+])
+def test_actions_read_tab_separated_task_tables(notice, expected, units_table):
+    text = normalise(notice).text
+    actions = extract_actions(text, outline(text), units_table)
+    assert [(a.title, names(a.lead), names(a.cooperating)) for a in actions] == expected
+    for action in actions:
+        for unit in action.lead + action.cooperating:
+            assert text[unit.span[0]:unit.span[1]] == unit.name

@@ -72,3 +72,21 @@ def test_normalise_offsets_map_back_to_the_original(sample):
     if name == "wenxi":
         original_start, original_end = normalised.original_span(start, start + len("运城银保监分局闻喜监管组"))
         assert raw[original_start:original_end] == "运\n\n城银保监分局闻喜监管组"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    # a task table pasted with tabs: one cell per line, as a page's flattened table; cells never rejoin
+    ("序号\t重点任务\t牵头单位\t配合单位\n1\t地区生产总值增长6.5%以上\t区发改局\t区统计局、各街道办事处",
+     "序号\n重点任务\n牵头单位\n配合单位\n1\n地区生产总值增长6.5%以上\n区发改局\n区统计局、各街道办事处"),
+    # runs of tabs and spaces make one gap
+    ("1\t\t推进项目建设 \t县发改局", "1\n推进项目建设\n县发改局"),
+    # fewer than three cells is no table row: a tab is dropped like a space
+    ("一\t总体要求", "一 总体要求"),
+    ("县发改局\t县财政局", "县发改局县财政局"),
+])
+def test_normalise_splits_tab_separated_table_rows_into_cells(raw, expected):
+    result = normalise(raw)
+    assert result.text == expected
+    for pos, ch in enumerate(result.text):
+        if not ch.isspace():
+            assert result.original[result.offsets[pos]] == ch

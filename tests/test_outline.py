@@ -83,3 +83,14 @@ def test_outline_recovers_the_headings_of_a_notice_that_lost_its_line_breaks():
     assert [s.title for s in outline(text) if s.level == 2] == ["实施专业镇市场主体倍增行动", "实施专业镇主导产业壮大行动"]
     # the breaks put back map into the original, and every character still maps to itself
     assert all(body[normalised.offsets[i]] == ch for i, ch in enumerate(text) if ch != "\n")
+
+
+@pytest.mark.parametrize("text, body_end", [
+    # the body's last section ends at the 附件 line even when the attachment has headings of its own
+    ("三、重点任务\n（一）实施倍增行动。培育市场主体。\n附件\n责任分工表\n（一）实施倍增行动", "培育市场主体。"),
+    # and without attachment headings too
+    ("三、重点任务\n（一）实施倍增行动。培育市场主体。\n附件\n责任分工表", "培育市场主体。"),
+])
+def test_outline_body_sections_end_at_the_attachment(text, body_end):
+    last_body = [s for s in outline(text) if s.part == "body"][-1]
+    assert text[:last_body.span[1]].endswith(body_end)
