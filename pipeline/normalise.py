@@ -113,8 +113,10 @@ def _is_ascii_visible(ch: str | None) -> bool:
 FOLD_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 WIDEN_AT = re.compile("[" + re.escape("".join(WIDEN)) + "]")
 NEEDS_SLOW_PATH = re.compile("[" + re.escape("".join(SPACES | INVISIBLE)) + "]")
+INVISIBLE_AT = re.compile("[" + re.escape("".join(INVISIBLE)) + "]")
 # Spaces and invisible characters at either end of a line are always dropped (an indent of 　　).
 LINE_PADDING = "".join(sorted(SPACES | INVISIBLE))
+SPACE_RUN = re.compile("[" + re.escape("".join(SPACES)) + "]+")
 
 Line = tuple[str, list[int]]  # a line's text and, per character, its index in the original
 
@@ -126,12 +128,36 @@ def _clean_line(raw: str, base: int) -> Line:
     """
     if NEEDS_SLOW_PATH.search(raw):
         stripped = raw.strip(LINE_PADDING)
-        if NEEDS_SLOW_PATH.search(stripped):
-            return _clean_line_by_character([(ch, base + pos) for pos, ch in enumerate(raw)])
         base += len(raw) - len(raw.lstrip(LINE_PADDING))
+        if NEEDS_SLOW_PATH.search(stripped):
+            if INVISIBLE_AT.search(stripped) or SPACED_ORDINAL.match(stripped.translate(FOLD_TABLE)):
+                return _clean_line_by_character([(ch, base + pos) for pos, ch in enumerate(stripped)])
+            return _widen(*_drop_spaces(stripped.translate(FOLD_TABLE), base))
         raw = stripped
     text = raw.translate(FOLD_TABLE)  # the common case: nothing dropped, offsets stay contiguous
-    offsets = list(range(base, base + len(text)))
+    return _widen(text, list(range(base, base + len(text))))
+
+
+def _drop_spaces(text: str, base: int) -> Line:
+    """``text`` (folded, no padding at either end) without its spaces, but one space kept between
+    two ASCII letters or digits (``Python 3``)."""
+    pieces: list[str] = []
+    offsets: list[int] = []
+    start = 0
+    for run in SPACE_RUN.finditer(text):
+        pieces.append(text[start:run.start()])
+        offsets.extend(range(base + start, base + run.start()))
+        if _is_ascii_word(text[run.start() - 1]) and _is_ascii_word(text[run.end()]):
+            pieces.append(" ")
+            offsets.append(base + run.start())
+        start = run.end()
+    pieces.append(text[start:])
+    offsets.extend(range(base + start, base + len(text)))
+    return "".join(pieces), offsets
+
+
+def _widen(text: str, offsets: list[int]) -> Line:
+    """Structural ASCII punctuation made full-width unless it sits between two visible ASCII characters."""
     widen_at = [m.start() for m in WIDEN_AT.finditer(text)]
     if widen_at:
         chars = list(text)
