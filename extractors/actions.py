@@ -22,6 +22,13 @@ Supports (task tables whose page put every cell on its own line):
 Supports (responsibility stated once for a section):
     一、强化科技创新（区科技局牵头）   -> the heading's clause; the title is 强化科技创新
     一、县示范区管委会牵头工作（8项） / 以下任务由县发改局牵头   -> every item below inherits the lead
+Supports (a plan-level 责任分工 list after the tasks, see :func:`division_assignments`):
+    五、责任分工 / 1.县工信局：牵头负责第（一）（三）项任务，配合第（二）项任务
+    （一）至（三）项由县发改局牵头，县财政局配合 / 第一、二项任务：县发改局牵头
+    a task table (tabs or one cell per line) whose rows name tasks defined above
+        -> those tasks take the units; a task's own clause wins
+Supports (一是…（X牵头）；二是…（Y负责） inside a paragraph): each item is an action when at
+    least half of them assign units (:func:`inline_items`).
 Avoids:
     Sections that only describe (二、支持重点和认定标准 （一）历史传承厚重…): no task title,
     no responsibility clause.
