@@ -20,6 +20,8 @@ A unit named in both lists of one action counts as lead there (as 牵头 wins th
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -244,4 +246,24 @@ def county_workbook(keys: Sequence[str], labels: Sequence[str],
                 XLSX_NAME_WIDTH if index <= 2 else XLSX_COUNT_WIDTH)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return reproducible_zip(buffer.getvalue())
+
+
+# openpyxl stamps the save time into docProps/core.xml and every ZIP entry; identical input
+# must give an identical file, so both get a fixed time.
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+SAVE_TIME = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def reproducible_zip(data: bytes) -> bytes:
+    """The same ZIP package with its timestamps fixed, so equal content gives equal bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "docProps/core.xml":
+                content = SAVE_TIME.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", content)
+            target.writestr(zipfile.ZipInfo(item.filename, date_time=FIXED_ZIP_TIME), content,
+                            compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()

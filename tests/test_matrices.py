@@ -95,3 +95,25 @@ def test_matrices_unknown_units_come_last_under_their_printed_name(units_table):
                                               "cooperating": [{"name": "县财政局", "canonical": "财政"}]}]}
     columns = notice_columns(record, units_table)
     assert [c.header for c in columns] == [units_table.units["财政"].display_name, "县某某局"]
+
+
+def test_matrices_xlsx_bytes_do_not_depend_on_the_save_time():
+    import io
+    import zipfile
+
+    from pipeline.matrices import reproducible_zip
+
+    def package(stamp: str, date_time: tuple) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            core = f'<cp:coreProperties><dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>' \
+                   f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified></cp:coreProperties>'
+            archive.writestr(zipfile.ZipInfo("docProps/core.xml", date_time=date_time), core)
+            archive.writestr(zipfile.ZipInfo("xl/workbook.xml", date_time=date_time), "<workbook/>")
+        return buffer.getvalue()
+
+    first = package("2026-11-25T18:00:00Z", (2026, 11, 25, 18, 0, 0))
+    second = package("2026-11-25T18:00:07Z", (2026, 11, 25, 18, 0, 6))
+    assert first != second
+    assert reproducible_zip(first) == reproducible_zip(second)
+    assert zipfile.ZipFile(io.BytesIO(reproducible_zip(first))).read("xl/workbook.xml") == b"<workbook/>"
