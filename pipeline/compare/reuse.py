@@ -47,7 +47,13 @@ class Sentence:
     start: int
     end: int
     masked: Masked
-    bigrams: frozenset
+
+
+def bigrams(sentence: Sentence) -> frozenset:
+    """The masked character bigrams of a sentence (made when needed: held for every sentence of
+    a thousand notices they took most of a gigabyte)."""
+    text = sentence.masked.text
+    return frozenset(text[i:i + 2] for i in range(len(text) - 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +80,7 @@ def classify(text_a: str, text_b: str, masker: Masker) -> str | None:
     """
     if text_a == text_b:
         return COPIED
-    if masker.mask(text_a).text == masker.mask(text_b).text:
+    if masker.masked_text(text_a) == masker.masked_text(text_b):
         return LOCALISED
     return None
 
@@ -87,8 +93,7 @@ def sentences(text: str, masker: Masker, document: Masked | None = None) -> list
     for start, end in sentence_spans(text):
         masked = document.slice(start, end) if document is not None else masker.mask(text[start:end], offset=start)
         if sum(unicodedata.category(ch)[0] == "L" for ch in masked.text) >= MIN_RUN:
-            grams = frozenset(masked.text[i:i + 2] for i in range(len(masked.text) - 1))
-            found.append(Sentence(start, end, masked, grams))
+            found.append(Sentence(start, end, masked))
     return found
 
 
@@ -98,18 +103,21 @@ class BigramIndex:
 
     def __init__(self, all_sentences: Sequence[Sequence[Sentence]]) -> None:
         vocabulary: dict[str, int] = {}
-        for sents in all_sentences:
-            for sentence in sents:
-                for gram in sorted(sentence.bigrams):
-                    vocabulary.setdefault(gram, len(vocabulary))
-        self.matrices = []
+        matrices = []
         self.sizes = []
-        for sents in all_sentences:
-            rows = [r for r, s in enumerate(sents) for _ in s.bigrams]
-            cols = [vocabulary[g] for s in sents for g in s.bigrams]
-            self.matrices.append(sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
-                                                   shape=(len(sents), len(vocabulary))))
-            self.sizes.append(np.array([len(s.bigrams) for s in sents]))
+        for sents in all_sentences:  # one notice's bigrams at a time
+            grams = [bigrams(sentence) for sentence in sents]
+            for found in grams:
+                for gram in sorted(found):
+                    vocabulary.setdefault(gram, len(vocabulary))
+            rows = [r for r, found in enumerate(grams) for _ in found]
+            cols = [vocabulary[g] for found in grams for g in found]
+            matrices.append(sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
+                                              shape=(len(sents), len(vocabulary))))
+            self.sizes.append(np.array([len(found) for found in grams]))
+        # Every matrix over the final vocabulary (the columns a notice has keep their numbers).
+        self.matrices = [sparse.csr_matrix((m.data, m.indices, m.indptr), shape=(m.shape[0], len(vocabulary)))
+                         for m in matrices]
 
     def sentence_pairs(self, i: int, j: int) -> list[tuple[int, int, float]]:
         """One-to-one sentence pairs of notices i and j (index in i, index in j, Dice), most similar

@@ -7,6 +7,7 @@ Per-notice columns are named by the notice's label (its county, see ``notice_lab
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,17 +26,7 @@ def county(record: dict) -> str | None:
 
 
 def build_tables(c: Comparison) -> dict[str, Table]:
-    return {
-        "notices": notices_table(c),
-        "actions": actions_table(c),
-        "actions_wide": actions_wide_table(c),
-        "action_pairs": action_pairs_table(c),
-        "thresholds": thresholds_table(c),
-        "thresholds_wide": thresholds_wide_table(c),
-        "roles": roles_table(c),
-        "reuse": reuse_table(c),
-        "reuse_shares": reuse_shares_table(c),
-    }
+    return {name: build(c) for name, build in TABLES.items()}
 
 
 def notices_table(c: Comparison) -> Table:
@@ -153,12 +144,20 @@ def _text(c: Comparison, index: int) -> str:
     return (c.records[index] if index < len(c.records) else c.template).get("text") or ""
 
 
+REUSE_HEADER = ["source_a", "start_a", "end_a", "source_b", "start_b", "end_b", "kind", "similarity",
+                "text_a", "text_b"]
+
+
+def reuse_rows(c: Comparison) -> Iterator[list]:
+    """The rows of reuse.csv one at a time: a thousand notices reuse ~600,000 passages, and their
+    texts as rows would take a gigabyte held at once."""
+    for p in c.passages:
+        yield [_source(c, p.a), p.start_a, p.end_a, _source(c, p.b), p.start_b, p.end_b, p.kind, p.similarity,
+               _text(c, p.a)[p.start_a:p.end_a], _text(c, p.b)[p.start_b:p.end_b]]
+
+
 def reuse_table(c: Comparison) -> Table:
-    header = ["source_a", "start_a", "end_a", "source_b", "start_b", "end_b", "kind", "similarity",
-              "text_a", "text_b"]
-    rows = [[_source(c, p.a), p.start_a, p.end_a, _source(c, p.b), p.start_b, p.end_b, p.kind, p.similarity,
-             _text(c, p.a)[p.start_a:p.end_a], _text(c, p.b)[p.start_b:p.end_b]] for p in c.passages]
-    return header, rows
+    return list(REUSE_HEADER), list(reuse_rows(c))
 
 
 def reuse_shares_table(c: Comparison) -> Table:
@@ -181,16 +180,33 @@ def reuse_shares_table(c: Comparison) -> Table:
     return header, rows
 
 
+TABLES: dict[str, Callable[[Comparison], Table]] = {
+    "notices": notices_table,
+    "actions": actions_table,
+    "actions_wide": actions_wide_table,
+    "action_pairs": action_pairs_table,
+    "thresholds": thresholds_table,
+    "thresholds_wide": thresholds_wide_table,
+    "roles": roles_table,
+    "reuse": reuse_table,
+    "reuse_shares": reuse_shares_table,
+}
+
+
 def write_comparison(folder: Path, c: Comparison) -> list[Path]:
     """Write every table as CSV (UTF-8 with BOM) and report.html into ``folder``; the paths written."""
     from pipeline.compare.report import render_report
     from pipeline.write import atomic_write, write_csv
 
     written = []
-    tables = c.tables()
-    for name, (header, rows) in tables.items():
+    # Every table but reuse (small: rows per notice or per group); reuse.csv is streamed.
+    tables = {name: build(c) for name, build in TABLES.items() if name != "reuse"}
+    for name in TABLES:
         path = folder / f"{name}.csv"
-        write_csv(path, header, rows)
+        if name == "reuse":
+            write_csv(path, REUSE_HEADER, reuse_rows(c))
+        else:
+            write_csv(path, *tables[name])
         written.append(path)
     report = folder / "report.html"
     atomic_write(report, render_report(c, tables))

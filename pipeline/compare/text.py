@@ -39,6 +39,8 @@ SENTENCE_END = re.compile(r"[。！？；\n]")
 
 # Place names shorter than this are not masked on their own: 城区 -> 城 would hit ordinary words.
 MIN_PLACE_CHARS = 2
+# Masked passages remembered by Masker.masked_text before the memo starts again (a few tens of MB).
+MASK_MEMO_MAX = 200_000
 PLACE_SUFFIXES = ("自治县", "自治州", "自治旗", "特别行政区", "地区", "新区", "省", "市", "县", "区", "旗", "盟", "州")
 
 
@@ -134,6 +136,17 @@ class Masker:
         for word in words:
             lengths.setdefault(word[0], set()).add(len(word))
         self.lengths = {first: sorted(found, reverse=True) for first, found in lengths.items()}
+        self._masked_texts: dict[str, str] = {}
+
+    def masked_text(self, text: str) -> str:
+        """``mask(text).text``, remembered: passages of a corpus rewritten from one template repeat
+        across thousands of notice pairs (the memo is emptied at MASK_MEMO_MAX texts)."""
+        found = self._masked_texts.get(text)
+        if found is None:
+            if len(self._masked_texts) >= MASK_MEMO_MAX:
+                self._masked_texts.clear()
+            found = self._masked_texts[text] = self.mask(text).text
+        return found
 
     def mask(self, text: str, offset: int = 0) -> Masked:
         """Mask ``text``; spans are offsets into the string ``text`` was sliced from (``offset``)."""
@@ -223,18 +236,22 @@ def tfidf(documents: Sequence[str], sizes: Sequence[int] = (2, 3)) -> sparse.csr
     Vocabulary columns are sorted, so the matrix does not depend on dictionary order.
     An empty document is an all-zero row.
     """
-    grams = [char_ngrams(doc, sizes) for doc in documents]
-    vocabulary = {gram: column for column, gram in enumerate(sorted({g for doc in grams for g in doc}))}
+    # One document's n-grams at a time, numbered in order of first sight, then renumbered in sorted
+    # order: the n-gram strings of ten thousand actions held at once took most of a gigabyte.
+    first_seen: dict[str, int] = {}
     rows, cols, counts = [], [], []
-    for row, doc in enumerate(grams):
-        for gram, count in Counter(doc).items():
+    for row, doc in enumerate(documents):
+        for gram, count in Counter(char_ngrams(doc, sizes)).items():
             rows.append(row)
-            cols.append(vocabulary[gram])
+            cols.append(first_seen.setdefault(gram, len(first_seen)))
             counts.append(count)
+    renumber = np.empty(len(first_seen), dtype=np.int64)
+    renumber[list(first_seen.values())] = np.argsort(np.argsort(np.array(list(first_seen), dtype=object)))
     values = 1.0 + np.log(np.asarray(counts, dtype=np.float64))
-    matrix = sparse.csr_matrix((values, (rows, cols)), shape=(len(documents), len(vocabulary)), dtype=np.float64)
+    matrix = sparse.csr_matrix((values, (np.asarray(rows, dtype=np.int64), renumber[np.asarray(cols, dtype=np.int64)])),
+                               shape=(len(documents), len(first_seen)), dtype=np.float64)
     matrix.sort_indices()  # the same column order on every run, so sums add up in the same order
-    document_frequency = np.bincount(matrix.indices, minlength=len(vocabulary))
+    document_frequency = np.bincount(matrix.indices, minlength=len(first_seen))
     idf = np.log((1 + len(documents)) / (1 + document_frequency)) + 1.0
     matrix = matrix @ sparse.diags(idf)
     return normalise_rows(matrix)
