@@ -12,6 +12,8 @@ from pathlib import Path
 
 import click
 
+# Stages `extract` runs after the batch, each of which --skip can leave out.
+AFTER_EXTRACT = ("graph", "views", "compare")
 # More files than this get a progress bar; fewer finish before one would help.
 PROGRESS_MIN_FILES = 5
 
@@ -47,8 +49,12 @@ def cli(verbose: bool) -> None:
 @click.option("--ocr", is_flag=True, envvar="POLICYMAP_OCR",
               help="Read PDFs without a text layer (scans) through Tesseract (apt-get install tesseract-ocr "
                    "tesseract-ocr-chi-sim) instead of skipping them.")
+@click.option("--skip", "skipped_stages", multiple=True, type=click.Choice(AFTER_EXTRACT),
+              help="Leave out a stage that runs after the batch (repeatable); e.g. --skip compare on a "
+                   "national corpus, then run `policymap compare` per province.")
 def extract(inputs: tuple[Path, ...], out: Path, jobs: int | None, resume: bool, timeout: float,
-            max_size: float, scheduler: str | None, strict: bool, ocr: bool) -> None:
+            max_size: float, scheduler: str | None, strict: bool, ocr: bool,
+            skipped_stages: tuple[str, ...]) -> None:
     """Extract metadata, thresholds and actions from notice files or folders.
 
     INPUTS are files or folders (walked recursively). Writes OUT/notices.jsonl,
@@ -93,7 +99,7 @@ def extract(inputs: tuple[Path, ...], out: Path, jobs: int | None, resume: bool,
     if strict and summary.skipped:
         source, reason = summary.skipped[-1]
         raise click.ClickException(f"{source}: {reason} (--strict: stopped; rerun with --resume to continue)")
-    _after_extract(out)
+    _after_extract(out, skip=set(skipped_stages))
     failed = len(summary.skipped)
     click.echo(
         f"{summary.read} notices read ({summary.with_warnings} with warnings"
@@ -220,14 +226,18 @@ def units(names: tuple[str, ...]) -> None:
                               info.category if info else ""]))
 
 
-def _after_extract(out: Path) -> None:
+def _after_extract(out: Path, skip: set[str]) -> None:
     """The stages that read OUT/notices.jsonl back: graph, one view page per notice, comparison."""
-    from pipeline.graph import write_graph  # networkx and matplotlib load here, after the batch
-    from pipeline.view import write_views  # displaCy and the unit pipeline load here
+    if "graph" not in skip:
+        from pipeline.graph import write_graph  # networkx and matplotlib load here, after the batch
 
-    write_graph(out)
-    write_views(out)
-    _compare_after_extract(out)
+        write_graph(out)
+    if "views" not in skip:
+        from pipeline.view import write_views  # displaCy and the unit pipeline load here
+
+        write_views(out)
+    if "compare" not in skip:
+        _compare_after_extract(out)
 
 
 def _compare_after_extract(out: Path) -> None:

@@ -157,3 +157,13 @@ def test_cli_csv_cells_cannot_run_as_formulas(tmp_path):
     CliRunner().invoke(cli, ["extract", str(tmp_path / "in"), "--out", str(tmp_path / "out")])
     text = (tmp_path / "out" / "responsibilities.csv").read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
+
+
+def test_cli_extract_can_skip_the_stages_after_the_batch(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["extract", str(HUGUAN), str(WENXI), "--out", str(out),
+                                      "--skip", "compare", "--skip", "views", "--skip", "graph"])
+    assert result.exit_code == 0, result.output
+    assert (out / "notices.jsonl").exists() and (out / "matrices" / "all.csv").exists()
+    assert not (out / "compare").exists() and not (out / "view").exists() and not (out / "graph").exists()
+    assert CliRunner().invoke(cli, ["extract", str(WENXI), "--out", str(out), "--skip", "everything"]).exit_code == 2
