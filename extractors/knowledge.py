@@ -34,6 +34,7 @@ class UnitTable:
     aliases: dict[str, str]  # alias -> id
     patterns: tuple[tuple[re.Pattern[str], str, str], ...]  # (regex, id, level)
     suffixes: tuple[str, ...]  # longest first
+    unseen_suffixes: tuple[str, ...] = ()  # those an unknown name may end in (ends_unseen), longest first
     # Answers already worked out for this table (unit names recur in every notice: ~400
     # lookups a notice, mostly the same few dozen names). Owned by the table, so a test's
     # own table never sees the packaged table's answers.
@@ -85,9 +86,11 @@ def load_unit_table(data_dir: Path) -> UnitTable:
             patterns.append((re.compile(row["pattern"]), row["canonical"], row["level"]))
         except re.error as err:
             raise KnowledgeError(f"unit_patterns.csv: bad regex {row['pattern']!r}: {err}") from err
-    suffixes = tuple(sorted((row["suffix"] for row in read_rows(data_dir / "unit_suffixes.csv")),
-                            key=len, reverse=True))
-    return UnitTable(units, aliases, tuple(patterns), suffixes)
+    suffix_rows = list(read_rows(data_dir / "unit_suffixes.csv"))
+    suffixes = tuple(sorted((row["suffix"] for row in suffix_rows), key=len, reverse=True))
+    unseen_suffixes = tuple(sorted((row["suffix"] for row in suffix_rows if row.get("ends_unseen") == "1"),
+                                   key=len, reverse=True))
+    return UnitTable(units, aliases, tuple(patterns), suffixes, unseen_suffixes)
 
 
 def load_regions(path: Path) -> tuple[RegionRow, ...]:

@@ -61,10 +61,6 @@ NATIONAL_BRANCH = (
     rf"[{CJK}]{{1,6}}?银保监分局(?:[{CJK}]{{1,8}}?监管组)?",
     rf"[{CJK}]{{1,6}}?金融监管(?:分局|支局)",
 )
-# Unit words an unseen name may end with (longest first in the regex). Not 办 alone: 管理办法,
-# 交办; the table knows the real 办 (信访办, 政府办).
-UNSEEN_ENDINGS = ("管委会", "委员会", "办公室", "分公司", "公司", "中心", "分局", "局", "委", "站",
-                  "所", "院", "队")
 # What may follow an unseen unit's name in running text.
 UNSEEN_FOLLOWERS = "牵头|负责|配合|会同|和|及|与|等|按|要|为|设在|作为|的"
 # What may stand right before a unit in running text: the start, punctuation or a function word.
@@ -133,7 +129,8 @@ def build_unit_nlp(table: UnitTable, places: Iterable[str] = ()) -> Language:
     place_alternation = "|".join(map(re.escape, places)) or "(?!)"
     level_alternation = "|".join(map(re.escape, LEVEL_WORDS))
     heads = "|".join(map(re.escape, NAME_HEADS))
-    endings = "|".join(map(re.escape, UNSEEN_ENDINGS))
+    # Unit words an unseen name may end with: ends_unseen in unit_suffixes.csv, longest first.
+    endings = "|".join(map(re.escape, table.unseen_suffixes)) or "(?!)"
     # A level word or place name (not 市级 / 县级: those qualify things, not units), a few
     # characters, the first unit word, then a boundary: 由县气象站负责, not 县气象站点建设.
     unseen = re.compile(rf"{BOUNDARY}(?:{heads})?(?:(?:{place_alternation})(?:{level_alternation})?|{level_alternation})+(?!级)"

@@ -424,3 +424,11 @@ def test_units_identify_answers_from_the_table_it_is_given(units_table):
     renamed = type(own)(own.units, {**own.aliases, "工信局": "财政"}, own.patterns, own.suffixes)
     assert identify("县工信局", renamed) == ("财政", "county")
     assert identify("县工信局", units_table) == ("工业和信息化", "county")
+
+
+def test_units_unseen_endings_come_from_the_suffix_table():
+    table = load_unit_table(data_dir())
+    assert set(table.unseen_suffixes) <= set(table.suffixes)
+    assert {"局", "中心", "管委会", "公司"} <= set(table.unseen_suffixes)
+    assert "办" not in table.unseen_suffixes  # 管理办法, 交办 are no units
+    assert list(table.unseen_suffixes) == sorted(table.unseen_suffixes, key=len, reverse=True)
