@@ -24,7 +24,8 @@ import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from pipeline.readers import ReadError
@@ -173,16 +174,10 @@ class _time_limit:
         return False
 
 
-def _extract_with(options: Options) -> Callable[[tuple[str, str]], Outcome]:
-    from functools import partial
-
-    return partial(extract_one, options=options)
-
-
 def iter_outcomes(jobs: list[tuple[str, str]], options: Options, workers: int = 1,
                   scheduler: str | None = None) -> Iterator[Outcome]:
     """Outcomes in the order of ``jobs``, computed serially, by a process pool or by Dask."""
-    work = _extract_with(options)
+    work = partial(extract_one, options=options)
     if scheduler:
         yield from _iter_dask(jobs, work, scheduler)
     elif workers > 1 and len(jobs) > 1:
@@ -283,6 +278,5 @@ def _resumed_outcome(source: str, line: str) -> Outcome:
 
     record = json.loads(line)
     result = result_from_record(record)
-    outcome = _outcome_of(result, record["sha256"])
-    return Outcome(source, outcome.sha256, line, None, outcome.status, outcome.thresholds, outcome.actions,
-                   outcome.unit_keys, outcome.unknown_units)
+    # The counts are the record's own; the line is kept as stored (with its new source).
+    return replace(_outcome_of(result, record["sha256"]), source=source, line=line)

@@ -32,7 +32,6 @@ MAGIC = (
     (b"\xff\xd8\xff", "JPEG image"),
     (b"GIF87a", "GIF image"),
     (b"GIF89a", "GIF image"),
-    (b"BM", None),  # too short to trust on its own; see sniff()
     (b"\x1f\x8b", "gzip archive"),
     (b"Rar!", "RAR archive"),
     (b"7z\xbc\xaf\x27\x1c", "7z archive"),
