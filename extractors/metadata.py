@@ -71,6 +71,8 @@ ABBREVIATED_TITLE = re.compile(r"(?:本|该)?(?:方案|规划|意见|办法|通�
 PROMULGATED = re.compile(r"关于(?:印发|转发|下发|发布|公布)(?:《)?(?P<plan>.+?)(?:》)?的通知$")
 PLAN_TITLE = re.compile(r"(?:方案|计划|意见|办法|规定|细则|规划|纲要|措施|政策|标准)(?:（试行）)?$")
 CITED = re.compile(r"《(?P<title>[^《》\n]{2,120})》(?:（(?P<number>[^（）\n]{0,40}?号)）)?")
+# The bodies a title may name after a bare 县/市/区 (县人民政府办公室, 县委办公室, 市政府).
+PLACELESS_BODIES = ("人民政府", "政府", "委", "人大", "政协")
 ISSUER_LINE = re.compile(r"^[\u4e00-\u9fff（）]{1,40}(?:人民政府|办公室|办公厅|委员会|局|厅|委|部|中心|领导小组)$")
 # A plan printed without its notice opens with its own title: short, no sentence punctuation, a plan word last.
 PLAN_HEADING = re.compile(r"^[\u4e00-\u9fff“”\"+（）()\d-]{6,60}?(?:方案|计划|意见|办法|规定|细则|规划|纲要|措施|政策|标准|规则|条例|要点)"
@@ -156,6 +158,19 @@ def _title(lines: Sequence[str], fields: dict[str, str]) -> tuple[str | None, in
         cleaned = _clean_title(line)
         if NOTICE_TITLE.match(cleaned):
             return cleaned, index
+    # A title broken over three to five short lines (县人民政府办公室关于 / 对县《政府工作报告》确定的… / …的通知):
+    # tried only after every one- and two-line reading, and only over lines without sentence punctuation.
+    for index, line in enumerate(lines[:40]):
+        if not (ISSUER_LINE.match(line) or line.endswith("关于") or "关于" in line[:40]):
+            continue
+        joined = line
+        for following in lines[index + 1:index + 5]:
+            if not following or "。" in following or following.endswith(("：", ":")) or len(following) > 60:
+                break
+            joined += following
+            cleaned = _clean_title(joined)
+            if NOTICE_TITLE.match(cleaned):
+                return cleaned, index
     # No notice title: a plan printed on its own (杭州市推进“互联网+”行动实施意见) opens with its title,
     # before any sentence or addressee line (a cover note's plan heading is not the notice's title).
     for index, line in enumerate(lines[:10]):
@@ -165,6 +180,30 @@ def _title(lines: Sequence[str], fields: dict[str, str]) -> tuple[str | None, in
         if PLAN_HEADING.match(heading) and "印发" not in heading:
             return heading, index
     return None, None
+
+
+def _placed_issuer(issuer: str | None, region: Region) -> str | None:
+    """A county's own title may name its office without the place (县人民政府办公室关于…): the
+    office is then the notice's county's (嘉鱼县人民政府办公室), or its city's for 市…
+    where the notice is a city's. Any other issuer is returned as printed.
+
+    >>> _placed_issuer("县人民政府办公室", Region("湖北省", "咸宁市", "嘉鱼县"))
+    '嘉鱼县人民政府办公室'
+    >>> _placed_issuer("市人民政府办公室", Region("湖北省", "咸宁市", "嘉鱼县"))  # a county's notice: which city?
+    '市人民政府办公室'
+    >>> _placed_issuer("市场监督管理局", Region("山西省", "运城市", None))  # 市 here starts a word
+    '市场监督管理局'
+    """
+    if not issuer or not issuer[1:].startswith(PLACELESS_BODIES) or not ISSUER_LINE.match(issuer):
+        return issuer
+    level = issuer[0]
+    if level in "县区旗" and region.county and region.county.endswith(level):
+        return region.county + issuer[1:]
+    if level == "市" and region.city and not region.county:
+        return region.city + issuer[1:]
+    if level == "省" and region.province and not region.city and not region.county:
+        return region.province + issuer[1:]
+    return issuer
 
 
 def _clean_title(line: str) -> str:
@@ -403,6 +442,7 @@ def extract_metadata(text: str, regions: Sequence[RegionRow]) -> Metadata:
             plan_title = title
     own_titles = {t for t in (title, plan_title) if t}
     region = find_region([t for t in (issuer, title, "\n".join(lines[:15])) if t], regions)
+    issuer = _placed_issuer(issuer, region)
     return Metadata(
         doc_number=_doc_number(lines, fields, title_index),
         issuer=issuer,
