@@ -98,12 +98,16 @@ def file_sha256(path: Path) -> str:
 
 
 def warm_up() -> None:
-    """Load the heavy shared objects once per worker process, not once per file."""
+    """Load the shared unit tables once per worker process, not once per file.
+
+    The spaCy unit pipeline is not built here: it runs only on unit lists the table cannot
+    read cleanly (4 of the 46 real notices in corpora/), so a worker builds it, once, when
+    its first such list comes (``extractors.unit_ner.unit_nlp`` caches it; ~2 s, inside that
+    file's time limit). A worker whose files never need it never pays for it.
+    """
     from extractors.knowledge import default_knowledge
-    from extractors.unit_ner import unit_nlp
 
     default_knowledge()
-    unit_nlp()  # spaCy and the unit pipeline: built here, not charged to the first file's time limit
 
 
 def _outcome_of(result, digest: str) -> Outcome:
