@@ -8,6 +8,9 @@ What changes, and why:
   (``（一）``, ``，``) unless it sits between two ASCII characters (``12:30``, ``http://``).
 * Spaces: removed unless both neighbours are ASCII letters or digits, so ``年产值 5 亿元``
   and ``50% 以上`` read ``年产值5亿元`` and ``50%以上`` while ``Python 3`` survives.
+* Pinyin glosses: some mirror sites print a reading after characters they think rare
+  (``專業(yè)鎮(zhèn)``, ``發(fā)布日期``); a parenthesised syllable with a tone mark right after a
+  Chinese character is dropped, so the words read ``專業鎮``, ``發布日期`` again.
 * Headings without punctuation: the space after a line's leading ordinal (``一 总体要求``,
   ``1 加强组织领导``) is kept, so the outline still sees a marker.
 * Lost line breaks: a very long line (a page that lost its breaks) is split where a sentence
@@ -118,6 +121,10 @@ INVISIBLE_AT = re.compile("[" + re.escape("".join(INVISIBLE)) + "]")
 LINE_PADDING = "".join(sorted(SPACES | INVISIBLE))
 SPACE_RUN = re.compile("[" + re.escape("".join(SPACES)) + "]+")
 
+# (zhèn) after a character: a reading a mirror site added, never the notice's own text. A tone mark
+# is required, so a bracketed ASCII word or code such as (a) or (PPP) is left alone.
+PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)")
+
 Line = tuple[str, list[int]]  # a line's text and, per character, its index in the original
 
 
@@ -126,6 +133,9 @@ def _clean_line(raw: str, base: int) -> Line:
 
     ``raw`` is one line of the original starting at index ``base``.
     """
+    if "(" in raw and PINYIN_GLOSS.search(raw):
+        glossed = {pos for gloss in PINYIN_GLOSS.finditer(raw) for pos in range(gloss.start(), gloss.end())}
+        return _clean_line_by_character([(ch, base + pos) for pos, ch in enumerate(raw) if pos not in glossed])
     if NEEDS_SLOW_PATH.search(raw):
         stripped = raw.strip(LINE_PADDING)
         base += len(raw) - len(raw.lstrip(LINE_PADDING))

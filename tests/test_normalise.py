@@ -18,9 +18,22 @@ from pipeline.normalise import normalise
     ("占有率５０％以上", "占有率50%以上"),
     # English words keep their space
     ("use Python 3 here", "use Python 3 here"),
+    # a mirror's pinyin glosses after characters (絳縣 专业镇 notice, www.lysjjx.com) are dropped;
+    # a bracketed ASCII word without a tone mark is not a gloss
+    ("關于印發(fā)絳縣促進專業(yè)鎮(zhèn)高質量發(fā)展 實施方案的通知", "關于印發絳縣促進專業鎮高質量發展實施方案的通知"),
+    ("各鄉(xiāng)(鎮(zhèn))人民政府,絳縣經濟開發(fā)區(qū)管委會:", "各鄉（鎮）人民政府，絳縣經濟開發區管委會："),
+    ("按第(a)项执行", "按第（a）项执行"),
+    ("推广(PPP)模式", "推广（PPP）模式"),
 ])
 def test_normalise_folds_width_and_spaces(raw, expected):
     assert normalise(raw).text == expected
+
+
+def test_normalise_pinyin_glosses_map_back_to_their_characters():
+    raw = "專業(yè)鎮(zhèn)倍增"
+    normalised = normalise(raw)
+    assert normalised.text == "專業鎮倍增"
+    assert [raw[normalised.offsets[i]] for i in range(len(normalised.text))] == list("專業鎮倍增")
 
 
 def test_normalise_rejoins_a_unit_name_broken_by_a_page_break():
