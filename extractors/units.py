@@ -151,6 +151,15 @@ def to_simplified(text: str) -> str:
 
 def _alias_start(name: str, table: UnitTable) -> int | None:
     """Where the longest known alias ending ``name`` starts, or None."""
+    key = ("alias_start", name)
+    if key not in table.memo:
+        if len(table.memo) >= MEMO_LIMIT:
+            table.memo.clear()
+        table.memo[key] = _alias_start_uncached(name, table)
+    return table.memo[key]
+
+
+def _alias_start_uncached(name: str, table: UnitTable) -> int | None:
     if any(pattern.search(name) for pattern, _, _ in table.patterns):
         return 0
     return next((start for start in range(len(name)) if name[start:] in table.aliases), None)
