@@ -22,6 +22,7 @@ Supports:
     辖区范围内6亩以下（不含6亩） -> < 6 亩;  平均生存周期达到5年 -> >= 5 年
     全市8大重点产业集群总量超过五千亿规模 -> > 500000000000 元
     2025年，力争全社会研发投入强度达到2.95% / 2024年底前 -> year 2025 / 2024
+    2023年完成2家市级专业镇评定 / 县财政2023年统筹安排资金37.4亿元 -> year 2023
 Avoids:
     （十）, 2023年, 〔2023〕25号, 2023-10-30, 5G, “1146发展战略”, 《…》 titles;
     Chinese numerals that count the notice's own parts (包括四个方面, “三个一批”):
@@ -102,6 +103,8 @@ TARGET_YEAR = re.compile(
     r"(?<!日)(?:到|至|截至|截止到?)(?P<a>\d{4})年(?!\d{1,2}月\d{1,2}日)|(?P<b>\d{4})年(?:底|末)?(?:前|以前|之前)|(?P<c>\d{4})年(?:底|末)"
     # 2025年，力争…: a year that opens the sentence states when the target is due.
     r"|(?:^|(?<=[。；：\n]))(?P<d>(?:19|20)\d{2})年[，,]"
+    # 2023年完成2家…, 县财政2023年统筹安排资金37.4亿元: a year right before the verb that sets the target.
+    r"|(?<![\d至到])(?P<e>(?:19|20)\d{2})年(?=完成|实现|力争|争取|确保|计划|统筹安排|安排|新增|培育|建成|新建|创建|打造)"
 )
 # Leading words of a clause that are not part of what is measured.
 LEADING_WORDS = re.compile(r"^(?:原则上|但|其中|并且?|且|力争|确保|争取|同时|以及|和|或)+")
@@ -112,8 +115,16 @@ MEASURE_UNITS = ("元", "%", "个百分点", "百分点", "年", "公顷", "平�
                  "公里", "千米", "米", "度")
 
 
-def _inside(text: str, position: int, opening: str, closing: str) -> bool:
-    return text.rfind(opening, 0, position) > text.rfind(closing, 0, position)
+# How far back a 《 may open the title a number stands in (titles run to about 100 characters).
+TITLE_REACH = 160
+
+
+def _inside(text: str, position: int, opening: str, closing: str, reach: int) -> bool:
+    """True when ``position`` stands after an ``opening`` bracket that has not closed yet, on the
+    same line and at most ``reach`` characters back: a bracket a page left open (应政办发〔202321)
+    must not swallow the rest of the notice."""
+    opened = text.rfind(opening, max(0, position - reach), position)
+    return opened > text.rfind(closing, 0, position) and "\n" not in text[opened:position]
 
 
 def _quantities(text: str) -> Iterator[re.Match]:
@@ -146,7 +157,7 @@ def _target_verb_before(left: str) -> bool:
 
 
 def _year_before(text: str, paragraph_start: int, position: int) -> int | None:
-    years = [int(m.group("a") or m.group("b") or m.group("c") or m.group("d"))
+    years = [int(m.group("a") or m.group("b") or m.group("c") or m.group("d") or m.group("e"))
              for m in TARGET_YEAR.finditer(text, paragraph_start, position)]
     return years[-1] if years else None
 
@@ -188,7 +199,7 @@ def extract_thresholds(text: str) -> list[Threshold]:
         paragraph_start = text.rfind("\n", 0, start) + 1
         clause_start = max(text.rfind(ch, 0, start) for ch in CLAUSE_BREAK) + 1
         left = text[clause_start:start]
-        if left.endswith("第") or _inside(text, start, "《", "》") or _inside(text, start, "〔", "〕"):
+        if left.endswith("第") or _inside(text, start, "《", "》", TITLE_REACH) or _inside(text, start, "〔", "〕", 3):
             continue
         if OWN_PARTS_AFTER.match(text[end:]) or POPULATION_BEFORE.search(left) or OWN_PARTS_BEFORE.search(left) or (
                 text[start - 1:start] == "（" and text[end:end + 1] == "）" and match.group("unit") in ("项", "条", "个")):

@@ -118,6 +118,12 @@ def test_thresholds_read_comparators_as_the_civil_code_does(sentence, op):
     ("2025年，力争全社会研发投入强度达到2.95%。", [(">=", Decimal("2.95"), None, "%", 2025)]),
     ("到2025年底前，全市首批100个嵌入式服务设施建设示范社区全面建成", [("=", Decimal(100), None, "个", 2025)]),
     ("2024年底前，建成5个示范村", [("=", Decimal(5), None, "个", 2024)]),
+    # a year right before the verb that sets the target, carried to the next clause (应县, 苍南县)
+    ("（二）发展目标。2023年完成2家市级专业镇评定,申报省级专业镇不少于1家;到2025年,省级专业镇达到1个",
+     [("=", Decimal(2), None, "家", 2023), (">=", Decimal(1), None, "家", 2023), (">=", Decimal(1), None, "个", 2025)]),
+    ("县财政2023年统筹安排资金37.4亿元", [("=", Decimal(374) * 10**7, None, "元", 2023)]),
+    # a doc number whose page lost its closing bracket hides no later bar (应县: 应政办发〔202321)
+    ("应政办发〔202321\n（二）发展目标。到2025年,市级专业镇达到3个以上", [(">=", Decimal(3), None, "个", 2025)]),
     # 不是阈值：日期、期限、时限、电话、本文件的条目与单位数、被挑选的总体、引用奖励对象
     ("于2023年10月底前完成", []),
     ("环评报告书14个工作日内、环评报告表7个工作日内完成审批。", []),
