@@ -15,7 +15,8 @@ Supports (responsibility phrasings):
     （县工信局会同县财政局负责）   -> lead 县工信局; cooperating 县财政局
     由县农业局负责 / 县农业局负责   -> lead 县农业局 (no 牵头: a warning)
     （责任单位：市税务局、市财政局，排在首位的为牵头单位，下同）   -> lead 市税务局; cooperating 市财政局,
-        and every later list that names no lead splits the same way
+        and every later list that names no lead splits the same way; also
+        责任单位：市政府办公室、各区县政府（列第一位的为工作牵头单位或汇总单位，下同）
 Supports (task tables whose page put every cell on its own line):
     序号 / 事项 / 责任单位 / 牵头单位 / 1 / 地区生产总值增长6.5%以上。 / 区农业农村局、区发改局 / 区发改局
         -> action 1, lead 区发改局, cooperating 区农业农村局 (责任单位 other than the lead)
@@ -85,6 +86,8 @@ COOPERATE_TAIL = re.compile(
     r"(?:按照?(?:各自)?职责(?:分工)?(?:负责|落实|配合)?|分工负责|配合(?:落实|实施)?|参与|协同(?:推进|配合)?|共同(?:推进|负责|落实)|负责)$"
 )
 LEAD_WORD = "牵头"
+# The verb a lead clause may close with (牵头实施, 牵头抓总, 牵头组织实施), before any cooperating list.
+LEAD_VERB = re.compile(r"(?:负责)?(?:组织)?(?:实施|推进|落实|抓总|推动|执行|办理|组织)(?=[，,、；;]|$)")
 
 
 def parse_responsibility(clause: str, offset: int, table: UnitTable) -> tuple[tuple[Unit, ...], tuple[Unit, ...], str, list[str]]:
@@ -105,6 +108,9 @@ def parse_responsibility(clause: str, offset: int, table: UnitTable) -> tuple[tu
         rest_start = at + len(LEAD_WORD)
         rest = clause[rest_start:]
         stripped = rest.lstrip("，,、；; ")
+        verb = LEAD_VERB.match(stripped)  # 由县发改局牵头实施: what the lead does, not a unit
+        if verb:
+            stripped = stripped[verb.end():].lstrip("，,、；; ")
         rest_start += len(rest) - len(stripped)
         tail = COOPERATE_TAIL.search(stripped)
         cooperating_text = stripped[:tail.start()] if tail else stripped
@@ -164,7 +170,9 @@ def responsibility_of(text: str, section: Section, table: UnitTable) -> tuple[tu
     start, end = section.span
     body = text[start:end]
     # （牵头） alone marks one unit of a labelled list; a clause names units too.
-    paren_matches = [m for m in RESPONSIBILITY_PAREN.regex.finditer(body) if len(m.group("inner")) > 4]
+    # A note on the convention (列第一位的为牵头单位，下同) names no unit, though it says 牵头.
+    paren_matches = [m for m in RESPONSIBILITY_PAREN.regex.finditer(body)
+                     if len(m.group("inner")) > 4 and not FIRST_LEADS.search(m.group("inner"))]
     if paren_matches and not LABELLED.regex.search(paren_matches[-1].group("inner")):
         match = paren_matches[-1]
         lead, cooperating, rule, warnings = parse_responsibility(match.group("inner"), start + match.start("inner"), table)
@@ -348,7 +356,8 @@ def _table_row(number: int, marker: str, offset: int, cells: dict[str, tuple[str
 
 # （责任单位：市税务局、市财政局，排在首位的为牵头单位，下同）: the notice says once that the first unit
 # of every list leads; lists that name no lead then split into the first unit and the rest.
-FIRST_LEADS = re.compile(r"(?:排在首位|排在第一位|排名第一|排名首位|列第一位|第一个)的?(?:单位|部门)?为牵头(?:单位|部门)")
+# Also (列第一位的为工作牵头单位或汇总单位，下同), printed in brackets right after the list (湖州市).
+FIRST_LEADS = re.compile(r"(?:排在首位|排在第一位|排名第一|排名首位|列第一位|列在首位|列首位|第一个)的?(?:单位|部门)?为(?:工作)?牵头(?:单位|部门)")
 NO_LEAD_RULES = ("responsibility.no_lead", "responsibility.labelled", "responsibility.table")
 
 

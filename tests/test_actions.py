@@ -138,6 +138,9 @@ def test_actions_read_every_responsibility_phrasing(notice, expected, units_tabl
     ("市卫健委会同市教体局负责", ["市卫健委"], ["市教体局"]),
     ("市商务局牵头，市财政局、各县（市、区）人民政府按职责分工负责", ["市商务局"], ["市财政局", "各县（市、区）人民政府"]),
     ("各县（市、区）人民政府负责", ["各县（市、区）人民政府"], []),
+    # the verb after 牵头 says what the lead does; it is no cooperating unit (苍南县)
+    ("由县发改局牵头实施", ["县发改局"], []),
+    ("县商务局牵头组织实施，县财政局配合", ["县商务局"], ["县财政局"]),
 ])
 def test_actions_parse_short_responsibility_clauses(clause, lead, cooperating, units_table):
     got_lead, got_cooperating, _, _ = parse_responsibility(clause, 0, units_table)
@@ -199,6 +202,13 @@ def test_actions_first_listed_unit_leads_where_the_notice_says_so(units_table):
     actions = extract_actions(text, outline(text), units_table)
     assert [(names(a.lead), names(a.cooperating)) for a in actions] == [
         (["市税务局"], ["市财政局"]), (["市税务局"], ["市财政局", "市发展改革局"]), (["市残联"], [])]
+    # 湖州市: the remark in its own brackets right after the list, with 工作 before 牵头; it names no unit
+    text = normalise("一、洪湖鹏市长主抓重点工作\n1.坚持并完善“第一议题”等学习制度。\n"
+                     "责任单位:市政府办公室、市级其他有关单位、各区县政府(南太湖新区、长合区管委会)(列第一位的为工作牵头单位或汇总单位,下同)\n"
+                     "2.全面实施“大招商大引才大建设大发展”行动。\n责任单位:市商务局、市发展改革委").text
+    actions = extract_actions(text, outline(text), units_table)
+    assert [(names(a.lead), names(a.cooperating)) for a in actions] == [
+        (["市政府办公室"], ["市级其他有关单位", "各区县政府（南太湖新区、长合区管委会）"]), (["市商务局"], ["市发展改革委"])]
     # without the remark, a 责任单位 list names no lead: all lead, with a warning
     plain = normalise("一、政策措施\n1.落实印花税核定征收。（责任单位：市税务局、市财政局）\n2.落实保障金政策。（责任单位：市残联）").text
     first = extract_actions(plain, outline(plain), units_table)[0]
