@@ -66,8 +66,9 @@ RESPONSIBILITY_PAREN = Pattern(
 LABELLED = Pattern(
     "responsibility.labelled",
     re.compile(r"(?P<label>牵头单位|牵头部门|配合单位|配合部门|协办单位|参与单位|责任单位|责任部门)[：:]"
-               # a unit may hold a short parenthesis: 各县（市、区）人民政府, 县行政审批局（牵头）
-               r"(?P<units>(?:(?!(?:牵头|配合|协办|参与|责任)(?:单位|部门)[：:])[^；;。\n（）〔〕【】［］\[\]]|（[^（）]{1,12}）)+)"),
+               # a unit may hold a short parenthesis: 各县（市、区）人民政府, 县行政审批局（牵头）, 各市〔州〕人民政府
+               r"(?P<units>(?:(?!(?:牵头|配合|协办|参与|责任)(?:单位|部门)[：:])[^；;。\n（）〔〕【】［］\[\]]"
+               r"|（[^（）]{1,12}）|〔[^〔〕]{1,12}〕)+)"),
     0.9,
 )
 # A heading that states who leads everything under it: 县示范区管委会牵头工作（8项）, 以下任务由县发改局牵头.

@@ -57,7 +57,9 @@ NOTICE_TITLE = re.compile(
 )
 # A portal's channel name before the title (政务服务丨…) and a doc number after it (…的通知（岳办发〔2017〕2号）).
 TITLE_PREFIX = re.compile(r"^[^丨|｜《]{1,12}[丨|｜]")
-TITLE_DOC_NUMBER = re.compile(r"[（(](?P<number>[^（）()]{2,20}?〔\d{4}〕\d{1,4}号)[）)]$")
+# …的通知黔府办发〔2017〕76号: the same number glued to the title without brackets.
+TITLE_DOC_NUMBER = re.compile(r"[（(](?P<number>[^（）()]{2,20}?〔\d{4}〕\d{1,4}号)[）)]$"
+                              r"|(?<=[知见定复告函法])(?P<glued>[\u4e00-\u9fff]{1,12}〔\d{4}〕\d{1,4}号)$")
 # 《A》《B》 that the notice itself promulgates: 现将《A》印发给你们, 《A》已经县政府同意, 制定了《A》，现印发.
 OWN_TITLES = re.compile(
     # 现将《A》印发 promulgates A; 现将《A》责任分解印发 promulgates A's breakdown and cites A.
@@ -71,8 +73,6 @@ ABBREVIATED_TITLE = re.compile(r"(?:本|该)?(?:方案|规划|意见|办法|通�
 PROMULGATED = re.compile(r"关于(?:印发|转发|下发|发布|公布)(?:《)?(?P<plan>.+?)(?:》)?的通知$")
 PLAN_TITLE = re.compile(r"(?:方案|计划|意见|办法|规定|细则|规划|纲要|措施|政策|标准)(?:（试行）)?$")
 CITED = re.compile(r"《(?P<title>[^《》\n]{2,120})》(?:（(?P<number>[^（）\n]{0,40}?号)）)?")
-# The bodies a title may name after a bare 县/市/区 (县人民政府办公室, 县委办公室, 市政府).
-PLACELESS_BODIES = ("人民政府", "政府", "委", "人大", "政协")
 ISSUER_LINE = re.compile(r"^[\u4e00-\u9fff（）]{1,40}(?:人民政府|办公室|办公厅|委员会|局|厅|委|部|中心|领导小组)$")
 # A plan printed without its notice opens with its own title: short, no sentence punctuation, a plan word last.
 PLAN_HEADING = re.compile(r"^[\u4e00-\u9fff“”\"+（）()\d-]{6,60}?(?:方案|计划|意见|办法|规定|细则|规划|纲要|措施|政策|标准|规则|条例|要点)"
@@ -182,30 +182,6 @@ def _title(lines: Sequence[str], fields: dict[str, str]) -> tuple[str | None, in
     return None, None
 
 
-def _placed_issuer(issuer: str | None, region: Region) -> str | None:
-    """A county's own title may name its office without the place (县人民政府办公室关于…): the
-    office is then the notice's county's (嘉鱼县人民政府办公室), or its city's for 市…
-    where the notice is a city's. Any other issuer is returned as printed.
-
-    >>> _placed_issuer("县人民政府办公室", Region("湖北省", "咸宁市", "嘉鱼县"))
-    '嘉鱼县人民政府办公室'
-    >>> _placed_issuer("市人民政府办公室", Region("湖北省", "咸宁市", "嘉鱼县"))  # a county's notice: which city?
-    '市人民政府办公室'
-    >>> _placed_issuer("市场监督管理局", Region("山西省", "运城市", None))  # 市 here starts a word
-    '市场监督管理局'
-    """
-    if not issuer or not issuer[1:].startswith(PLACELESS_BODIES) or not ISSUER_LINE.match(issuer):
-        return issuer
-    level = issuer[0]
-    if level in "县区旗" and region.county and region.county.endswith(level):
-        return region.county + issuer[1:]
-    if level == "市" and region.city and not region.county:
-        return region.city + issuer[1:]
-    if level == "省" and region.province and not region.city and not region.county:
-        return region.province + issuer[1:]
-    return issuer
-
-
 def _clean_title(line: str) -> str:
     """Drop what a page prints around a title: 政务服务丨…, 盘县政办发〔2017〕88号…, …（岳办发〔2017〕2号）."""
     line = TITLE_PREFIX.sub("", line)
@@ -230,7 +206,7 @@ def _doc_number(lines: Sequence[str], fields: dict[str, str], title_index: int |
     if title_index is not None:
         trailing = TITLE_DOC_NUMBER.search(lines[title_index])
         if trailing:
-            return _strip_label(trailing.group("number"))
+            return _strip_label(trailing.group("number") or trailing.group("glued"))
     # The 发文字号 stands in the 版头, above the title; cited numbers come later, in the body.
     header = lines[: (title_index + 1 if title_index is not None else 15)]
     for line in header:
@@ -442,7 +418,6 @@ def extract_metadata(text: str, regions: Sequence[RegionRow]) -> Metadata:
             plan_title = title
     own_titles = {t for t in (title, plan_title) if t}
     region = find_region([t for t in (issuer, title, "\n".join(lines[:15])) if t], regions)
-    issuer = _placed_issuer(issuer, region)
     return Metadata(
         doc_number=_doc_number(lines, fields, title_index),
         issuer=issuer,

@@ -38,7 +38,7 @@ LEVEL_PREFIXES = (("各", "collective"), ("各级", "collective"), ("省级", "p
                   ("州", "city"), ("盟", "city"), ("县", "county"), ("旗", "county"), ("区", "district"),
                   ("乡", "township"), ("镇", "township"), ("街道", "township"))
 # Notices print ASCII brackets as often as full-width ones: 各乡(镇)人民政府.
-BRACKETS = str.maketrans({"(": "（", ")": "）"})
+BRACKETS = str.maketrans({"(": "（", ")": "）", "〔": "（", "〕": "）"})  # 各市〔州〕人民政府 as 各市（州）人民政府
 # A bracketed remark or second name after a unit: 县工信局（牵头）, 县发改局（县能源局）.
 TRAILING_BRACKET = re.compile(r"（[^（）]*）$")
 

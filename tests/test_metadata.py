@@ -132,23 +132,20 @@ def test_metadata_read_headers_of_every_shape(header, expected, knowledge):
 
 
 @pytest.mark.parametrize("header, expected", [
-    # a title on four lines whose office names no place; the addressees name the county (嘉鱼县)
+    # a title on four lines whose office names no place: the issuer stays as printed (嘉鱼县)
     ("嘉政办发〔2021〕5号\n县人民政府办公室关于\n对县《政府工作报告》确定的2021年\n重点工作及市《政府工作报告》涉及嘉鱼的\n"
      "重点事项进行责任分解的通知\n各镇人民政府,县政府各部门,嘉鱼经济开发区、武汉新港潘湾工业园:\n经县人民政府同意,现将…",
-     ("嘉鱼县人民政府办公室",
+     ("嘉政办发〔2021〕5号", "县人民政府办公室",
       "县人民政府办公室关于对县《政府工作报告》确定的2021年重点工作及市《政府工作报告》涉及嘉鱼的重点事项进行责任分解的通知")),
-    # the same office with no place anywhere in the header stays as printed
-    ("县人民政府办公室关于\n对县《政府工作报告》确定的2021年\n重点工作进行责任分解的通知\n各镇人民政府：",
-     ("县人民政府办公室", "县人民政府办公室关于对县《政府工作报告》确定的2021年重点工作进行责任分解的通知")),
-    # 市场监督管理局 starts with 市 but is not a place-less 市…: never prefixed (运城市)
-    ("运城市市场监督管理局关于印发\n《运城市食品安全工作要点》\n的通知",
-     ("运城市市场监督管理局", "运城市市场监督管理局关于印发《运城市食品安全工作要点》的通知")),
+    # the doc number glued to the end of the title line, the body right after it (贵州省)
+    ("省人民政府办公厅关于印发贵州省加快推进山地特色新型城镇化建设实施方案的通知黔府办发〔2017〕76号\n为深入贯彻党的十九大精神，制定本实施方案。",
+     ("黔府办发〔2017〕76号", "省人民政府办公厅", "省人民政府办公厅关于印发贵州省加快推进山地特色新型城镇化建设实施方案的通知")),
     # a sentence below the title is never joined into it
-    ("关于做好2024年春耕工作。\n各乡镇：\n现将有关事项通知如下", (None, None)),
+    ("关于做好2024年春耕工作。\n各乡镇：\n现将有关事项通知如下", (None, None, None)),
 ])
-def test_metadata_title_over_several_lines_and_placeless_issuer(header, expected, knowledge):
+def test_metadata_title_over_several_lines_or_glued_to_its_number(header, expected, knowledge):
     meta = extract_metadata(normalise(header).text, knowledge.regions)
-    assert (meta.issuer, meta.title) == expected
+    assert (meta.doc_number, meta.issuer, meta.title) == expected
 
 
 @pytest.mark.parametrize("header, signed, published", [

@@ -268,6 +268,7 @@ def test_units_unknown_name_stays_unknown(name, units_table):
 
 def test_units_brackets_are_read_either_width(units_table):
     assert identify("各乡(镇)人民政府", units_table) == identify("各乡（镇）人民政府", units_table)
+    assert identify("各县〔市、区〕人民政府", units_table) == identify("各县（市、区）人民政府", units_table) == ("县级政府", "collective")
 
 
 @pytest.mark.parametrize("name, expected", [
@@ -299,6 +300,9 @@ def test_units_trailing_brackets_are_a_remark(name, expected, units_table):
     ("各县（市、区）人民政府、市直各有关单位", ["各县（市、区）人民政府", "市直各有关单位"]),
     ("各乡(镇、街道)，县直各有关单位", ["各乡(镇、街道)", "县直各有关单位"]),
     ("县工信局（牵头、县财政局", ["县工信局（牵头", "县财政局"]),
+    # tortoise-shell brackets as Guizhou and Sichuan print them (贵州省)
+    ("省教育厅,各市〔州〕人民政府、贵安新区管委会", ["省教育厅", "各市〔州〕人民政府", "贵安新区管委会"]),
+    ("各县〔市、区〕人民政府、省级有关部门", ["各县〔市、区〕人民政府", "省级有关部门"]),
 ])
 def test_units_split_keeps_names_with_he_whole(text, names, units_table):
     assert [n for n, _ in split_units(text, 0, units_table)] == names
