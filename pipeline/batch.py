@@ -45,6 +45,7 @@ class Options:
     timeout: float | None = DEFAULT_TIMEOUT  # seconds per file; None or 0 for no limit
     max_bytes: int = DEFAULT_MAX_BYTES
     ocr: bool | None = None  # read scans through Tesseract; travels with the job to any worker
+    pdf_engine: str | None = None  # pdfplumber or pypdfium2 (None: POLICYMAP_PDF_ENGINE, else pdfplumber)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +141,7 @@ def extract_one(job: tuple[str, str], options: Options = Options()) -> Outcome:
         return Outcome(source, None, error=f"cannot read: {err.strerror or err}")
     try:
         with _time_limit(options.timeout):
-            result = process_file(path, source, ocr=options.ocr)
+            result = process_file(path, source, ocr=options.ocr, pdf_engine=options.pdf_engine)
     except ReadError as err:
         return Outcome(source, digest, error=str(err))
     except _FileTimeout:

@@ -16,6 +16,8 @@ import click
 AFTER_EXTRACT = ("graph", "views", "compare")
 # More files than this get a progress bar; fewer finish before one would help.
 PROGRESS_MIN_FILES = 5
+# PDF engines (pipeline.readers.pdf.ENGINES, named here so that --help imports no reader).
+PDF_ENGINES = ("pdfplumber", "pypdfium2")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -49,11 +51,15 @@ def cli(verbose: bool) -> None:
 @click.option("--ocr", is_flag=True, envvar="POLICYMAP_OCR",
               help="Read PDFs without a text layer (scans) through Tesseract (apt-get install tesseract-ocr "
                    "tesseract-ocr-chi-sim) instead of skipping them.")
+@click.option("--pdf-engine", type=click.Choice(PDF_ENGINES), envvar="POLICYMAP_PDF_ENGINE", default="pdfplumber",
+              show_default=True,
+              help="Library that reads PDFs: pypdfium2 is ~6x faster and gives the same text on the test PDFs; "
+                   "pages with ruling (tables) are still read by pdfplumber.")
 @click.option("--skip", "skipped_stages", multiple=True, type=click.Choice(AFTER_EXTRACT),
               help="Leave out a stage that runs after the batch (repeatable); e.g. --skip compare on a "
                    "national corpus, then run `policymap compare` per province.")
 def extract(inputs: tuple[Path, ...], out: Path, jobs: int | None, resume: bool, timeout: float,
-            max_size: float, scheduler: str | None, strict: bool, ocr: bool,
+            max_size: float, scheduler: str | None, strict: bool, ocr: bool, pdf_engine: str,
             skipped_stages: tuple[str, ...]) -> None:
     """Extract metadata, thresholds and actions from notice files or folders.
 
@@ -67,6 +73,7 @@ def extract(inputs: tuple[Path, ...], out: Path, jobs: int | None, resume: bool,
         policymap extract corpora --out outputs
         policymap extract notice.txt other/ --out /tmp/run1 --jobs 2
         policymap extract big-folder --out /tmp/run2 --resume
+        policymap extract pdfs/ --out /tmp/run3 --pdf-engine pypdfium2
     """
     import os
 
@@ -79,7 +86,7 @@ def extract(inputs: tuple[Path, ...], out: Path, jobs: int | None, resume: bool,
         click.echo(f"skipped {source}: {reason}", err=True)
     if not files:
         raise click.UsageError("no notice files found in " + ", ".join(map(str, inputs)))
-    options = Options(timeout=timeout or None, max_bytes=int(max_size * 2**20), ocr=ocr)
+    options = Options(timeout=timeout or None, max_bytes=int(max_size * 2**20), ocr=ocr, pdf_engine=pdf_engine)
     workers = jobs or os.cpu_count() or 1
     show_bar = len(files) > PROGRESS_MIN_FILES and sys.stderr.isatty()
     bar = click.progressbar(length=len(files), label="Extracting", file=sys.stderr) if show_bar else None

@@ -140,13 +140,14 @@ def extract_text(source: str, text: str, knowledge: Knowledge, *, printed: str |
 
 
 def process_file(path: Path, source: str | None = None, knowledge: Knowledge | None = None,
-                 ocr: bool | None = None) -> NoticeResult:
+                 ocr: bool | None = None, pdf_engine: str | None = None) -> NoticeResult:
     """Read and extract one file. Raises :class:`ReadError` when it cannot be read.
 
-    ``ocr`` reads scanned PDFs through Tesseract (None: as POLICYMAP_OCR says).
+    ``ocr`` reads scanned PDFs through Tesseract (None: as POLICYMAP_OCR says);
+    ``pdf_engine`` is pdfplumber or pypdfium2 (None: as POLICYMAP_PDF_ENGINE says, else pdfplumber).
     """
     knowledge = knowledge or default_knowledge()
-    document = read(path, ocr=ocr)
+    document = read(path, ocr=ocr, pdf_engine=pdf_engine)
     printed = document.text if document.simplified is not None else None
     result = extract_text(source or str(path), document.simplified or document.text, knowledge,
                           printed=printed, page_starts=document.page_starts)

@@ -105,7 +105,7 @@ def test_batch_sigkill_leaves_previous_output_intact_and_resume_completes(tmp_pa
 def test_batch_time_limit_skips_a_slow_file(tmp_path, monkeypatch):
     import pipeline.run
 
-    def slow(path, source=None, knowledge=None, ocr=None):
+    def slow(path, source=None, knowledge=None, ocr=None, pdf_engine=None):
         time.sleep(5)
 
     monkeypatch.setattr(pipeline.run, "process_file", slow)
@@ -126,10 +126,10 @@ def test_batch_internal_errors_never_stop_the_batch(tmp_path, monkeypatch):
 
     original = pipeline.run.process_file
 
-    def explode_on_huguan(path, source=None, knowledge=None, ocr=None):
+    def explode_on_huguan(path, source=None, knowledge=None, ocr=None, pdf_engine=None):
         if "3906" in str(path):
             raise IndexError("boom")
-        return original(path, source, knowledge, ocr)
+        return original(path, source, knowledge, ocr, pdf_engine)
 
     monkeypatch.setattr(pipeline.run, "process_file", explode_on_huguan)
     result = CliRunner().invoke(cli, ["extract", str(HUGUAN), str(WENXI), "--out", str(tmp_path / "o"), "-j", "1"])

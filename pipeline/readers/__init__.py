@@ -7,7 +7,7 @@ the content leaves open (an HTML fragment without ``<html>``).
 
 | content                         | reader                                   |
 | ------------------------------- | ---------------------------------------- |
-| ``%PDF-``                       | :mod:`pipeline.readers.pdf` (pdfplumber) |
+| ``%PDF-``                       | :mod:`pipeline.readers.pdf` (pdfplumber, or pypdfium2: ``pdfium.py``) |
 | ZIP with ``word/document.xml``  | :mod:`pipeline.readers.docx`             |
 | OLE2 (``.doc`` / ``.wps``)      | converted to DOCX by LibreOffice, if installed |
 | ``<!DOCTYPE html`` / ``<html``  | :mod:`pipeline.readers.html`             |
@@ -69,6 +69,8 @@ def sniff(head: bytes) -> str | None:
 
 
 OCR_ENV = "POLICYMAP_OCR"
+# The PDF engine (pdfplumber or pypdfium2) when none is passed; `policymap extract --pdf-engine` reads it too.
+PDF_ENGINE_ENV = "POLICYMAP_PDF_ENGINE"
 # An HTML page announces itself in its first bytes, after an optional BOM and whitespace.
 HTML_START = (b"<!doctype html", b"<html", b"<?xml")
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
@@ -85,15 +87,18 @@ def _looks_like_html(head: bytes, suffix: str) -> bool:
     return start.startswith(b"<") and (suffix in HTML_SUFFIXES or b"<body" in start or b"<head" in start)
 
 
-def read(path: Path, ocr: bool | None = None) -> Document:
+def read(path: Path, ocr: bool | None = None, pdf_engine: str | None = None) -> Document:
     """Read one notice file, choosing the reader from its content.
 
     ``ocr`` reads PDFs without a text layer through Tesseract instead of refusing them;
     by default it follows the environment variable POLICYMAP_OCR (``policymap extract
-    --ocr`` sets it, so batch worker processes see it too).
+    --ocr`` sets it, so batch worker processes see it too). ``pdf_engine`` is
+    ``pdfplumber`` or ``pypdfium2`` (default: POLICYMAP_PDF_ENGINE, else pdfplumber).
     """
     if ocr is None:
         ocr = os.environ.get(OCR_ENV) == "1"
+    if pdf_engine is None:
+        pdf_engine = os.environ.get(PDF_ENGINE_ENV) or "pdfplumber"
     from pipeline.readers import text as text_reader
     from pipeline.readers.traditional import simplified_view
 
@@ -105,7 +110,7 @@ def read(path: Path, ocr: bool | None = None) -> Document:
     suffix = path.suffix.lower()
     if b"%PDF-" in head[:1024]:
         from pipeline.readers.pdf import read_pdf
-        document = read_pdf(path, ocr=ocr)
+        document = read_pdf(path, ocr=ocr, engine=pdf_engine)
     elif head.startswith(b"PK\x03\x04"):
         from pipeline.readers.docx import read_docx
         document = read_docx(path)

@@ -146,11 +146,9 @@ def _page_lines(page, state: dict) -> list[Line]:
         middle = (raw["top"] + raw["bottom"]) / 2
         if any(x0 <= (raw["x0"] + raw["x1"]) / 2 <= x1 and top <= middle <= bottom for x0, top, x1, bottom in boxes):
             continue
-        text = _line_text(raw["chars"])
-        if text:
-            size = statistics.median(c["size"] for c in raw["chars"])
-            lines.append(Line(text, raw["x0"], raw["x1"], raw["top"], raw["bottom"], size,
-                              lead=_lead_width(raw["chars"])))
+        line = text_line(raw["chars"], raw["x0"], raw["x1"], raw["top"], raw["bottom"])
+        if line is not None:
+            lines.append(line)
     for table in tables:
         rendered, state["table"], revised = render_table(table.extract(), state.get("table"))
         if revised is not None and state.get("last_line") is not None:
@@ -160,8 +158,28 @@ def _page_lines(page, state: dict) -> list[Line]:
         lines.extend(new)
         state["last_line"] = new[-1] if new else state.get("last_line")
     if not tables and lines:
-        state["table"] = state["last_line"] = None  # text between tables ends a table
+        end_table(state)
     return sorted(lines, key=lambda line: line.top)
+
+
+def text_line(chars: list[dict], x0: float, x1: float, top: float, bottom: float) -> Line | None:
+    """A Line of the glyphs of one text line (pdfplumber's char dicts or the pypdfium2 engine's)."""
+    text = _line_text(chars)
+    if not text:
+        return None
+    return Line(text, x0, x1, top, bottom, statistics.median(c["size"] for c in chars), lead=_lead_width(chars))
+
+
+def end_table(state: dict) -> None:
+    """Text between tables ends a table: the next table starts afresh."""
+    state["table"] = state["last_line"] = None
+
+
+def plumber_page_lines(page, state: dict) -> list[Line]:
+    """Lines of one pdfplumber page, fake bold printed once."""
+    if _may_have_doubled_glyphs(page.chars):
+        page = page.dedupe_chars(tolerance=1)
+    return _page_lines(page, state)
 
 
 def _running_heads(pages: list[list[Line]], heights: list[float]) -> set[tuple[int, int]]:
@@ -296,13 +314,22 @@ def _check_complete(path: Path) -> None:
         raise ReadError("truncated PDF: no %%EOF end marker (incomplete download or copy?)")
 
 
-def read_pdf(path: Path, ocr: bool = False) -> Document:
-    """Read a PDF notice; see the module docstring."""
+# PDF engines: pdfplumber (the default) and pypdfium2 (pipeline/readers/pdfium.py, ~10x faster).
+ENGINES = ("pdfplumber", "pypdfium2")
+
+
+def read_pdf(path: Path, ocr: bool = False, engine: str = "pdfplumber") -> Document:
+    """Read a PDF notice; see the module docstring. ``engine`` is one of ENGINES."""
+    if engine == "pypdfium2":
+        from pipeline.readers.pdfium import read_pdf_pdfium
+
+        return read_pdf_pdfium(path, ocr=ocr)
+    if engine != "pdfplumber":
+        raise ValueError(f"unknown PDF engine {engine!r}; choose one of {', '.join(ENGINES)}")
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     _check_complete(path)
-    warnings: list[str] = []
     try:
         with pdfplumber.open(path) as pdf:
             pages: list[list[Line]] = []
@@ -311,13 +338,10 @@ def read_pdf(path: Path, ocr: bool = False) -> Document:
             visible = 0
             state: dict = {}
             for page in pdf.pages:
-                if _may_have_doubled_glyphs(page.chars):
-                    page = page.dedupe_chars(tolerance=1)
-                pages.append(_page_lines(page, state))
+                pages.append(plumber_page_lines(page, state))
                 heights.append(float(page.height))
                 widths.append(float(page.width))
                 visible += sum(1 for c in page.chars if c["text"].strip())
-            page_count = len(pdf.pages)
     except (PDFPasswordIncorrect, PDFEncryptionError) as err:
         raise ReadError("encrypted PDF: it needs a password to open") from err
     except ReadError:
@@ -328,18 +352,30 @@ def read_pdf(path: Path, ocr: bool = False) -> Document:
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(err).lower():
             raise ReadError("encrypted PDF: it needs a password to open") from err
         raise ReadError(f"corrupt PDF: {type(cause).__name__}: {str(cause)[:120] or 'cannot parse'}") from err
+    return assemble(path, pages, heights, widths, visible, ocr)
+
+
+def assemble(path: Path, pages: list[list[Line]], heights: list[float], widths: list[float], visible: int,
+             ocr: bool, warnings: list[str] | None = None) -> Document:
+    """The Document of a PDF's page lines, whichever engine read them.
+
+    Refuses a file without pages or text layer (or reads it through OCR), then drops
+    running heads and rejoins wrapped lines; ``visible`` counts the non-blank glyphs.
+    """
+    warnings = list(warnings or [])
+    page_count = len(pages)
     if page_count == 0:
         raise ReadError("PDF has no pages")
     if visible < MIN_CHARS_PER_PAGE * page_count:
         if not ocr:
             raise ReadError(f"no text layer (scanned PDF?) on {page_count} page(s); rerun with --ocr to read it "
                             "with Tesseract")
-        texts, warnings = _ocr(path)
+        texts, ocr_warnings = _ocr(path)
         starts, offset = [], 0
         for text in texts:
             starts.append(offset)
             offset += len(text) + 1
-        return Document("\n".join(texts), "pdf", None, warnings, page_starts=tuple(starts))
+        return Document("\n".join(texts), "pdf", None, warnings + ocr_warnings, page_starts=tuple(starts))
     empty = [str(n + 1) for n, lines in enumerate(pages) if not lines]
     if empty:
         warnings.append(f"page(s) {', '.join(empty)} have no text layer (scanned?); --ocr reads them")
