@@ -11,7 +11,7 @@ Supports:
     制造业类专业镇特色主导产业产值应达到10亿元以上 -> >= 1000000000 元
     但年产值不少于5000万元 -> >= 50000000 元
     市级专业镇达到1-2个 -> range 1..2 个 (year 2024 when the paragraph says 到2024年)
-    关联配套企业在10家左右 -> ~ 10 家
+    关联配套企业在10家左右 -> ~ 10 家;  建设农村公路约6000公里 -> ~ 6000 公里
     主导产品在全省占有率50%以上 -> >= 50 %
     打造一个省级专业镇和2个市级专业镇 -> = 1 个, = 2 个
     制造业类专业镇年产值5亿元 -> = 500000000 元 (no comparator printed)
@@ -20,6 +20,7 @@ Supports:
     启动三年旱粮单产增一成行动 -> = 10 %;  覆盖率达到百分之八十 -> >= 80 %
     对首次认定的高新技术企业给予最高50万元奖励 -> <= 500000 元, metric 奖励
     辖区范围内6亩以下（不含6亩） -> < 6 亩;  平均生存周期达到5年 -> >= 5 年
+    缴纳社保6个月（含）以上, 签订一年以上劳动合同 -> >= 6 个月, >= 1 年 (never 3个月内, 三年内)
     全市8大重点产业集群总量超过五千亿规模 -> > 500000000000 元
     2025年，力争全社会研发投入强度达到2.95% / 2024年底前 -> year 2025 / 2024
     2023年完成2家市级专业镇评定 / 县财政2023年统筹安排资金37.4亿元 -> year 2023
@@ -45,7 +46,10 @@ UNIT = "|".join(sorted(COUNT_UNITS, key=len, reverse=True))
 NUMBER = rf"(?:{ARABIC_NUMBER}|{CHINESE_NUMBER})"
 # A quantity: number, optional range end, optional magnitude, a counting unit.
 QUANTITY = re.compile(
-    rf"(?<![\d.,])(?P<number>{NUMBER})"
+    # 缴纳社保6个月（含）以上, 签订一年以上劳动合同: a length of time is a bar only with 以上 / 以下 after it
+    # (3个月内, 14个工作日内 are time limits, 三年内 a period).
+    rf"(?<![\d.,])(?P<span>\d{{1,2}}|[一二两三四五六七八九十]{{1,2}})(?P<span_unit>个月|年)(?=(?:（含）)?(?:以上|以下))"
+    rf"|(?<![\d.,])(?P<number>{NUMBER})"
     rf"(?:(?P<magnitude_min>千万|百万|十万|万|亿)?(?P<unit_min>{UNIT})?(?P<dash>[-—–－~～至到])(?P<number_max>{NUMBER}))?"
     rf"(?P<magnitude>千万|百万|十万|万|亿)?(?P<unit>{UNIT})"
     rf"|百分之(?P<percent>{NUMBER})"
@@ -87,6 +91,8 @@ PREFIX_OPS = (
     ("低于", "<"), ("少于", "<"), ("不足", "<"), ("不满", "<"), ("小于", "<"),
     ("≤", "<="), ("≥", ">="), ("＜", "<"), ("＞", ">"),
 )
+# 约6000公里, 大约5万平方米: about; never the 约 of a word (节约10万吨, 签约3个项目, 集约).
+APPROX_BEFORE = re.compile(r"(?<![节合签预制简集履违特条公契邀相婉])约$")
 # Comparators printed after the quantity; （含） only restates that the bound is inclusive.
 SUFFIX_OPS = re.compile(r"^(?:（含）|及)?(?P<word>以上|以下|以内|之内|左右|多|余)")
 SUFFIX_MEANING = {"以上": ">=", "以下": "<=", "以内": "<=", "之内": "<=", "左右": "~", "多": ">", "余": ">"}
@@ -145,6 +151,8 @@ def _prefix_op(left: str) -> tuple[str | None, str]:
         for word, op in PREFIX_OPS:
             if left.endswith(word):
                 return op, f"threshold.prefix.{word}"
+        if APPROX_BEFORE.search(left):
+            return "~", "threshold.prefix.约"
         verb = next((v for v in FILLER_VERBS if left.endswith(v)), None)
         if verb is None:
             return None, ""
@@ -224,6 +232,10 @@ def extract_thresholds(text: str) -> list[Threshold]:
             unit, is_chinese = "元", True  # counts only after a comparator: 超过五千亿规模
         elif match.group("years") is not None:
             value, unit, is_chinese = Decimal(match.group("years")), "年", False
+        elif match.group("span") is not None:
+            span_number = match.group("span")
+            value = Decimal(span_number) if span_number.isdigit() else Decimal(chinese_to_int(span_number))
+            unit, is_chinese = match.group("span_unit"), False
         else:
             unit = match.group("unit")
             if unit == "个" and DURATION_AFTER.match(text[end:end + 3]):

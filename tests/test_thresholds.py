@@ -114,6 +114,13 @@ def test_thresholds_read_comparators_as_the_civil_code_does(sentence, op):
     ("新增城镇就业3.2万人，失业人员再就业1万人", [("=", Decimal(32000), None, "人", None), ("=", Decimal(10000), None, "人", None)]),
     ("新增造林面积500公顷", [("=", Decimal(500), None, "公顷", None)]),
     ("项目总投资不低于3千万元", [(">=", Decimal(30_000_000), None, "元", None)]),
+    # lengths of time with 以上 / 以下 are bars; time limits and periods are not (共青城市)
+    ("在我市缴纳社保或个人所得税6个月(含)以上、签订一年(含)以上劳动合同并按月发放工资的",
+     [(">=", Decimal(6), None, "个月", None), (">=", Decimal(1), None, "年", None)]),
+    ("三年内每人每月分别给予200元生活补贴，3个月内完成审核", [("=", Decimal(200), None, "元", None)]),
+    # 约 before the number is about (黑龙江省); the 约 of 节约 / 签约 is no comparator
+    ("建设农村公路约6000公里", [("~", Decimal(6000), None, "公里", None)]),
+    ("全年节约10万吨标准煤，签约3个项目", [("=", Decimal(100000), None, "吨", None), ("=", Decimal(3), None, "个", None)]),
     # 目标年份
     ("2025年，力争全社会研发投入强度达到2.95%。", [(">=", Decimal("2.95"), None, "%", 2025)]),
     ("到2025年底前，全市首批100个嵌入式服务设施建设示范社区全面建成", [("=", Decimal(100), None, "个", 2025)]),
