@@ -274,12 +274,15 @@ def action_sections(text: str, sections: Sequence[Section], table: UnitTable | N
 
 # Header cells of a task table printed one cell per line; the first of each role wins.
 TABLE_HEADER_CELLS = (("number", re.compile(r"^(?:序号|编号)$")),
-                      ("task", re.compile(r"^(?:重点|主要|具体)?(?:任务|事项|工作任务|工作内容|工作事项|目标任务|重点工作|举措)(?:内容|名称)?$")),
+                      ("task", re.compile(r"^(?:重点|主要|具体)?(?:任务|事项|工作任务|工作内容|工作事项|目标任务|重点工作|举措)"
+                                          r"(?:内容|名称)?(?:和要求|及要求|和目标)?$")),
                       ("lead", re.compile(r"^牵头(?:单位|部门)$")),
                       ("cooperating", re.compile(r"^(?:配合|协办|参与)(?:单位|部门)$")),
                       ("responsible", re.compile(r"^(?:责任|负责|实施)(?:单位|部门)$")))
-# Other header cells of such tables (a category column, deadlines, notes) that hold no units.
-TABLE_OTHER_CELL = re.compile(r"^(?:分类|类别|序号|完成时限|时限|完成时间|时间节点|备注|进度安排)$")
+# Other header cells of such tables (a category column, deadlines, notes, the leader in charge, the
+# progress so far) that hold no units: 责任领导 names a person, 落实情况 reports what was done.
+TABLE_OTHER_CELL = re.compile(r"^(?:分类|类别|序号|完成时限|时限|完成时间|时间节点|备注|进度安排|"
+                              r"(?:责任|分管|牵头|包抓|联系)(?:县|市|区)?领导|(?:落实|完成|进展|推进)情况)$")
 
 
 def _line_cells(text: str) -> list[tuple[str, int]]:
@@ -304,7 +307,7 @@ def table_actions(text: str, table: UnitTable) -> list[Action]:
     while index < len(lines):
         roles: list[str] = []
         cursor = index
-        while cursor < len(lines) and len(lines[cursor][0]) <= 8:
+        while cursor < len(lines) and len(lines[cursor][0]) <= 10:
             cell = lines[cursor][0].strip()
             role = next((name for name, pattern in TABLE_HEADER_CELLS if pattern.match(cell)), None)
             if role is None and not TABLE_OTHER_CELL.match(cell):

@@ -91,6 +91,8 @@ PREFIX_OPS = (
     ("低于", "<"), ("少于", "<"), ("不足", "<"), ("不满", "<"), ("小于", "<"),
     ("≤", "<="), ("≥", ">="), ("＜", "<"), ("＞", ">"),
 )
+# 第73次、74次常务会议: the 第 of the first ordinal counts for the rest of the run.
+ORDINAL_RUN_BEFORE = re.compile(r"第[\d一二三四五六七八九十百]+[次届期批条项号](?:[、和及至][\d一二三四五六七八九十百]+[次届期批条项号])*[、和及至]$")
 # 约6000公里, 大约5万平方米: about; never the 约 of a word (节约10万吨, 签约3个项目, 集约).
 APPROX_BEFORE = re.compile(r"(?<![节合签预制简集履违特条公契邀相婉])约$")
 # Comparators printed after the quantity; （含） only restates that the bound is inclusive.
@@ -207,7 +209,7 @@ def extract_thresholds(text: str) -> list[Threshold]:
         paragraph_start = text.rfind("\n", 0, start) + 1
         clause_start = max(text.rfind(ch, 0, start) for ch in CLAUSE_BREAK) + 1
         left = text[clause_start:start]
-        if left.endswith("第") or _inside(text, start, "《", "》", TITLE_REACH) or _inside(text, start, "〔", "〕", 3):
+        if left.endswith("第") or ORDINAL_RUN_BEFORE.search(left) or _inside(text, start, "《", "》", TITLE_REACH) or _inside(text, start, "〔", "〕", 3):
             continue
         if OWN_PARTS_AFTER.match(text[end:]) or POPULATION_BEFORE.search(left) or OWN_PARTS_BEFORE.search(left) or (
                 text[start - 1:start] == "（" and text[end:end + 1] == "）" and match.group("unit") in ("项", "条", "个")):

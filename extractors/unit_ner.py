@@ -50,8 +50,10 @@ NAME_HEADS = ("中共", "中国", "国家税务总局", "国网", "共青团")
 # Level words a name may start with. Not 乡 / 镇: they would swallow the 镇 of 专业镇乡镇政府
 # (and 乡镇政府 / 镇人民政府 are aliases whole).
 # 县直 / 市直 start the collective 县直各有关单位.
+# 各相关 / 各有关 qualify a collective: 县教体局各相关乡镇政府 (a table cell whose space was dropped) is
+# 县教体局 and 各相关乡镇政府.
 LEVEL_WORDS = ("自治区", "自治州", "自治县", "县直", "市直", "区直", "省直", "省", "市", "州", "盟", "县", "旗",
-               "区", "各")
+               "区", "各", "相关", "有关")
 # The tail of a branch: 市生态环境局 + 壶关分局, 中国银保监会长治 + 监管分局壶关监管组.
 BRANCH_TAIL = rf"[{CJK}]{{1,8}}?(?:分局|支局|监管组|中心支行|支行|分行)"
 # Branches of national bodies, whose names start with the body rather than a level word.

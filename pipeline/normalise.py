@@ -254,17 +254,25 @@ def _split_lost_breaks(line: Line, end: int) -> list[tuple[Line, int]]:
 
 # A text table pasted with tabs between its cells (序号\t重点任务\t牵头单位\t配合单位): three or more cells.
 TAB_GAP = re.compile(r"[ \u3000]*\t[\t \u3000]*")
+# The same table printed one row per line with bars between the cells (序号 | 具体工作任务 | 责任单位 |):
+# only a row that starts with 序号/编号 or a row number, so a portal's metadata line
+# (索引号 | … | 发布机构 | … |) stays one line for the header reader.
+PIPE_ROW = re.compile(r"^[ \u3000]*(?:序号|编号|\d{1,3})[ \u3000]*[|｜]")
+PIPE_GAP = re.compile(r"[ \u3000]*[|｜][ \u3000]*")
 
 
 def _clean_cells(raw: str, base: int, end: int, cell_ends: set[int]) -> list[tuple[Line, int]]:
-    """One line of the original, cleaned; a tab-separated table row gives one line per cell.
+    """One line of the original, cleaned; a table row (tabs, or bars after a row number) gives one line per cell.
 
     Cells on lines of their own are the form a page's flattened table already takes, so the
     action extractor reads tab tables as it reads those. Lines without a tab take the usual path.
     """
-    if "\t" not in raw:
+    if "\t" in raw:
+        gaps = list(TAB_GAP.finditer(raw))
+    elif ("|" in raw or "｜" in raw) and PIPE_ROW.match(raw):
+        gaps = list(PIPE_GAP.finditer(raw))
+    else:
         return [(_clean_line(raw, base), end)]
-    gaps = list(TAB_GAP.finditer(raw))
     bounds = [0] + [pos for gap in gaps for pos in (gap.start(), gap.end())] + [len(raw)]
     cells = [(a, b) for a, b in zip(bounds[::2], bounds[1::2]) if raw[a:b].strip()]
     if len(cells) < 3:

@@ -300,6 +300,12 @@ TABLE_TASKS = "三、重点任务\n（一）实施市场主体倍增行动。培
     # a row whose task no earlier item has is a task of its own
     (TABLE_TASKS + "附件\n序号\t重点任务\t牵头单位\n1\t优化营商环境\t县行政审批局",
      [("实施市场主体倍增行动", [], []), ("实施招商引资攻坚行动", [], []), ("优化营商环境", ["县行政审批局"], [])]),
+    # one row per line with bars, a leader column (a person) and a progress column (吉水县); units split by a space
+    ("一、10件民生实事任务分解表\n序号 | 具体工作任务和要求 | 责任领导 | 责任单位 | 落实情况 |\n"
+     "1 | 推动义务教育基本均衡向优质均衡发展,增加义务教育学位5000个。 | 毛晓青 | 县教体局 各相关乡镇政府 | 新增义务教育学位5500个。 |\n"
+     "2 | 扎实推进城乡供水一体化建设。 | 张学伟 | 县住建局 各相关乡镇政府 | 金滩水厂建设基本完成。 |",
+     [("推动义务教育基本均衡向优质均衡发展，增加义务教育学位5000个", ["县教体局", "各相关乡镇政府"], []),
+      ("扎实推进城乡供水一体化建设", ["县住建局", "各相关乡镇政府"], [])]),
 ])
 def test_actions_read_tab_separated_task_tables(notice, expected, units_table):
     text = normalise(notice).text
