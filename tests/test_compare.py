@@ -178,6 +178,32 @@ def test_compare_candidate_stage_finds_the_pairs_every_pair_would(records, monke
     assert compare(notices).tables()["actions"] == exact.tables()["actions"]
 
 
+def test_compare_candidates_equal_a_datasketch_lsh_query(records):
+    # The array version must rank exactly what MinHash.bulk + MinHashLSH.query ranked before it.
+    import zlib
+
+    from datasketch import MinHash, MinHashLSH
+
+    import pipeline.compare.candidates as candidates
+
+    masker = masker_for(list(records.values()))
+    texts = [masker.mask(reword_and_shuffle(records[name], seed)).text
+             for name in ("huguan", "wenxi") for seed in range(6)] + ["", "专业", "  \n"]
+    hashes = MinHash.bulk([candidates.shingles(text, 3) for text in texts], num_perm=candidates.LSH_PERMUTATIONS,
+                          hashfunc=zlib.crc32)
+    index = MinHashLSH(threshold=candidates.LSH_THRESHOLD, num_perm=candidates.LSH_PERMUTATIONS)
+    for number, minhash in enumerate(hashes):
+        index.insert(number, minhash)
+    expected = [sorted((other for other in index.query(minhash) if other != number),
+                       key=lambda other: (-minhash.jaccard(hashes[other]), other))
+                for number, minhash in enumerate(hashes)]
+    signatures = candidates.minhash_signatures(texts, chunk=5)
+    assert signatures.tolist() == [minhash.hashvalues.tolist() for minhash in hashes]
+    ranked = candidates.RankedCandidates(signatures, keep=3)
+    assert [list(found) for found in ranked] == expected
+    assert [found[:3] for found in ranked] == [found[:3] for found in expected]
+
+
 def test_compare_group_ids_do_not_depend_on_input_order(records):
     forward = compare([records["huguan"], records["wenxi"]])
     backward = compare([records["wenxi"], records["huguan"]])

@@ -7,6 +7,11 @@ character 3-grams (datasketch) goes into an LSH index, and the candidates the in
 ranked by their estimated Jaccard similarity; a few bridge pairs then join clusters of
 near-duplicates to each other (see ``bridges``). Groups still span the whole corpus, because the
 union-find in align.py joins the pairs transitively. The work grows with N × NEIGHBOURS.
+
+The signatures and the index are datasketch's (``MinHash.bulk`` with CRC-32, ``MinHashLSH``), computed
+with arrays: each distinct 3-gram of the corpus is hashed once, and the candidates of a block of
+notices come from comparing band and signature arrays, not from a query per notice (with a corpus
+of near-copies every query returned half the corpus, 7 ms each at 1,000 notices).
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ import zlib
 from collections.abc import Sequence
 
 import numpy as np
+
+from scipy import sparse
 
 from pipeline.compare.text import shingles
 
@@ -35,6 +42,12 @@ BRIDGE_MEMBERS = 3
 # samples: 0.38 once masked); unrelated notices share under 0.05.
 LSH_THRESHOLD = 0.15
 LSH_PERMUTATIONS = 128
+# Notices whose 3-grams are gathered at once for their MinHash signatures (memory, not speed).
+SIGNATURE_CHUNK = 1000
+# 3-grams taken in the first step of the walk to each permutation's minimum (then twice as many).
+WALK_STEP = 16
+# Notices ranked against every other at once (a block × N × 128 array of bytes).
+RANK_BLOCK = 32
 
 
 def all_pairs(count: int) -> list[tuple[int, int]]:
@@ -55,24 +68,174 @@ def notice_pairs(masked_texts: Sequence[str], all_pairs_max: int | None = None,
     return neighbour_pairs(ranked_candidates(masked_texts), neighbours)
 
 
-def ranked_candidates(masked_texts: Sequence[str]) -> list[list[int]]:
-    """Per notice, the notices MinHash LSH proposes, most similar (estimated Jaccard) first."""
-    from datasketch import MinHash, MinHashLSH
+def _gram_keys(text: str) -> np.ndarray:
+    """The distinct character 3-grams of a masked text (whitespace dropped) as sorted integers,
+    three 21-bit code points each; ``shingles(text, 3)`` in another form."""
+    text = "".join(text.split())
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    keys = np.sort((points[:-2] << np.uint64(42)) | (points[1:-1] << np.uint64(21)) | points[2:])
+    return keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
 
-    # CRC-32 rather than datasketch's default SHA-1: deterministic too, and hashing every 3-gram of
-    # every notice is most of this stage's time.
-    hashes = MinHash.bulk([shingles(text, 3) for text in masked_texts], num_perm=LSH_PERMUTATIONS, hashfunc=zlib.crc32)
-    index = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=LSH_PERMUTATIONS)
-    for number, minhash in enumerate(hashes):
-        index.insert(number, minhash)
-    signatures = np.array([minhash.hashvalues for minhash in hashes])
-    candidates = []
-    for number, minhash in enumerate(hashes):
-        found = np.array(sorted(other for other in index.query(minhash) if other != number), dtype=int)
-        # Estimated Jaccard of all candidates at once (share of equal MinHash values).
-        jaccard = (signatures[found] == signatures[number]).mean(axis=1) if len(found) else np.array([])
-        candidates.append([int(found[k]) for k in np.lexsort((found, -jaccard))])
-    return candidates
+
+def _gram_bytes(key: int) -> bytes:
+    return "".join(chr((key >> shift) & 0x1FFFFF) for shift in (42, 21, 0)).encode("utf-8")
+
+
+def minhash_signatures(masked_texts: Sequence[str], chunk: int = SIGNATURE_CHUNK) -> np.ndarray:
+    """One row per text: the hash values of datasketch's MinHash (LSH_PERMUTATIONS permutations, CRC-32)
+    of ``shingles(text, 3)``, equal to ``MinHash.bulk`` value for value.
+
+    Notices rewritten from one template share most 3-grams, so each distinct 3-gram is hashed
+    and permuted once (datasketch does it once per notice), and a notice's minimum per
+    permutation is found by walking that permutation's smallest values until every notice of the
+    chunk holds one (a few dozen steps), instead of taking the minimum over all its 3-grams.
+    """
+    from datasketch import MinHash
+
+    count = len(masked_texts)
+    result = np.zeros((count, LSH_PERMUTATIONS), dtype=np.uint64)
+    known_keys = np.zeros(0, dtype=np.uint64)
+    known_values = np.zeros((0, LSH_PERMUTATIONS), dtype=np.uint64)
+
+    def permuted(grams: list[bytes]) -> np.ndarray:
+        found = MinHash.bulk([[gram] for gram in grams], num_perm=LSH_PERMUTATIONS, hashfunc=zlib.crc32)
+        return np.array([minhash.hashvalues for minhash in found], dtype=np.uint64).reshape(-1, LSH_PERMUTATIONS)
+
+    for first_number in range(0, count, chunk):
+        numbers = range(first_number, min(first_number + chunk, count))
+        keys, short = [], []
+        for number in numbers:
+            text = masked_texts[number]
+            if len("".join(text.split())) < 3:  # shingles() then takes the text itself
+                short.append(number)
+                keys.append(np.zeros(0, dtype=np.uint64))
+            else:
+                keys.append(_gram_keys(text))
+        for number in short:
+            result[number] = permuted([shingles(masked_texts[number], 3)[0]])[0]
+        vocabulary = np.unique(np.concatenate(keys))
+        new = np.setdiff1d(vocabulary, known_keys, assume_unique=True)
+        if len(new):
+            known_keys = np.concatenate([known_keys, new])
+            known_values = np.concatenate([known_values, permuted([_gram_bytes(int(key)) for key in new])])
+            order = np.argsort(known_keys, kind="stable")
+            known_keys, known_values = known_keys[order], known_values[order]
+        values = known_values[np.searchsorted(known_keys, vocabulary)]
+        # Which notices of the chunk hold each 3-gram of its vocabulary (rows: 3-grams).
+        columns = np.concatenate([np.full(len(k), n, dtype=np.int64) for n, k in enumerate(keys)])
+        rows = np.searchsorted(vocabulary, np.concatenate(keys))
+        holders = sparse.csr_matrix((np.ones(len(rows), dtype=np.int8), (rows, columns)),
+                                    shape=(len(vocabulary), len(keys)))
+        holders.sort_indices()
+        wanted = np.array([len(k) > 0 for k in keys])
+        for permutation in range(LSH_PERMUTATIONS):
+            order = np.argsort(values[:, permutation], kind="stable")
+            best = np.full(len(keys), -1, dtype=np.int64)  # place in ``order`` of a notice's smallest 3-gram
+            open_ = wanted.copy()
+            done, step = 0, WALK_STEP
+            while open_.any():
+                taken = holders[order[done:done + step]]
+                owners = taken.indices
+                places = np.repeat(np.arange(done, done + taken.shape[0]), np.diff(taken.indptr))
+                still = open_[owners]
+                # Owners come in order of place, so a notice's first occurrence is its smallest 3-gram.
+                reached, first = np.unique(owners[still], return_index=True)
+                best[reached] = places[still][first]
+                open_[reached] = False
+                done += taken.shape[0]
+                step *= 2
+            held = wanted.nonzero()[0]
+            result[first_number + held, permutation] = values[order[best[held]], permutation]
+    return result
+
+
+def ranked_candidates(masked_texts: Sequence[str]) -> RankedCandidates:
+    """Per notice, the notices MinHash LSH proposes, most similar (estimated Jaccard) first."""
+    return RankedCandidates(minhash_signatures(masked_texts))
+
+
+class RankedCandidates(Sequence):
+    """Per notice, the notices a datasketch ``MinHashLSH(LSH_THRESHOLD)`` index returns for it (any band
+    of its signature equal), most similar first (share of equal hash values, then lower number).
+
+    The same lists as querying the index, computed with arrays a block of notices at a time; a
+    list is made when asked for, and each notice's first ``keep`` are computed once up front.
+    """
+
+    def __init__(self, signatures: np.ndarray, keep: int = NEIGHBOURS) -> None:
+        from datasketch import MinHashLSH
+
+        self.count = len(signatures)
+        self.signatures = self._compact(signatures)
+        bands = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=LSH_PERMUTATIONS).hashranges
+        band_keys = np.stack([self._band_key(signatures[:, start:end]) for start, end in bands], axis=1)
+        self.bands = self._compact(band_keys)
+        self.first: list[list[int]] = []
+        for start in range(0, self.count, RANK_BLOCK):
+            for ranked in self._rank(range(start, min(start + RANK_BLOCK, self.count)), keep):
+                self.first.append(ranked)
+        self.keep = keep
+
+    @staticmethod
+    def _band_key(values: np.ndarray) -> np.ndarray:
+        """One integer per row that is equal exactly when the rows are (a band of 32-bit hash values)."""
+        _, inverse = np.unique(values, axis=0, return_inverse=True)
+        return inverse.reshape(-1)
+
+    @staticmethod
+    def _compact(values: np.ndarray) -> np.ndarray:
+        """Each column renumbered 0, 1, … by value, in the smallest integer type: equal stays equal."""
+        compact = np.empty(values.shape, dtype=np.int64)
+        for column in range(values.shape[1]):
+            compact[:, column] = np.unique(values[:, column], return_inverse=True)[1].reshape(-1)
+        dtype = np.uint8 if compact.max(initial=0) < 256 else np.uint16 if compact.max(initial=0) < 65536 else np.uint32
+        return np.ascontiguousarray(compact.astype(dtype))
+
+    def _rank(self, numbers: range, limit: int | None) -> list[list[int]]:
+        block = np.array(numbers)
+        found = (self.bands[None, :, :] == self.bands[block, None, :]).any(axis=2)
+        found[np.arange(len(block)), block] = False
+        equal = (self.signatures[None, :, :] == self.signatures[block, None, :]).sum(axis=2, dtype=np.int64)
+        ranked = []
+        for row in range(len(block)):
+            others = found[row].nonzero()[0]
+            order = np.lexsort((others, -equal[row, others]))
+            ranked.append(others[order[:limit] if limit is not None else order].tolist())
+        return ranked
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, number):
+        if isinstance(number, slice):
+            return [self[n] for n in range(*number.indices(self.count))]
+        if not -self.count <= number < self.count:
+            raise IndexError(number)
+        return _Lazy(self, number % self.count)
+
+
+class _Lazy(Sequence):
+    """One notice's ranked candidates: the first ``keep`` at hand, the whole list made on first use."""
+
+    def __init__(self, owner: RankedCandidates, number: int) -> None:
+        self.owner, self.number, self.whole = owner, number, None
+
+    def _all(self) -> list[int]:
+        if self.whole is None:
+            self.whole = self.owner._rank(range(self.number, self.number + 1), None)[0]
+        return self.whole
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __getitem__(self, index):
+        if isinstance(index, slice) and index.start in (None, 0) and index.step in (None, 1) \
+                and index.stop is not None and 0 <= index.stop <= self.owner.keep:
+            return self.owner.first[self.number][:index.stop]
+        return self._all()[index]
+
+    def __iter__(self):
+        return iter(self._all())
 
 
 def neighbour_pairs(candidates: Sequence[Sequence[int]], neighbours: int = NEIGHBOURS) -> list[tuple[int, int]]:
