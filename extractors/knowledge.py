@@ -47,6 +47,9 @@ class RegionRow:
     province: str
     city: str | None
     county: str | None
+    # Its names or short forms that are also ordinary words (region_words.csv): found through one
+    # of them alone, the row needs its city or province named as well.
+    word_names: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +96,19 @@ def load_unit_table(data_dir: Path) -> UnitTable:
     return UnitTable(units, aliases, tuple(patterns), suffixes, unseen_suffixes)
 
 
-def load_regions(path: Path) -> tuple[RegionRow, ...]:
-    return tuple(RegionRow(row["adcode"], row["province"], row["city"] or None, row["county"] or None)
-                 for row in read_rows(path))
+def load_regions(path: Path, words_path: Path | None = None) -> tuple[RegionRow, ...]:
+    words = frozenset(row["word"] for row in read_rows(words_path)) if words_path else frozenset()
+    rows = []
+    for row in read_rows(path):
+        names = [name for name in (row["province"], row["city"], row["county"]) if name]
+        # a word is one of the row's names, or a name's short form: the name less a region suffix
+        word_names = frozenset(word for word in words for name in names
+                               if word == name or (name.startswith(word) and REGION_SUFFIX.fullmatch(name[len(word):])))
+        rows.append(RegionRow(row["adcode"], row["province"], row["city"] or None, row["county"] or None, word_names))
+    return tuple(rows)
+
+
+REGION_SUFFIX = re.compile(r"(?:维吾尔|壮族|回族)?(?:自治区|自治州|自治县|特别行政区|省|市|州|地区|盟|县|旗|区)")
 
 
 def data_dir() -> Path:
@@ -106,4 +119,4 @@ def data_dir() -> Path:
 def default_knowledge() -> Knowledge:
     """The packaged tables, loaded once per process."""
     directory = data_dir()
-    return Knowledge(load_unit_table(directory), load_regions(directory / "regions.csv"))
+    return Knowledge(load_unit_table(directory), load_regions(directory / "regions.csv", directory / "region_words.csv"))

@@ -80,6 +80,8 @@ PLAN_HEADING = re.compile(r"^[\u4e00-\u9fff“”\"+（）()\d-]{6,60}?(?:方案
 REGION_SUFFIXES = ("省", "自治区", "市", "自治州", "地区", "盟", "县", "自治县", "旗", "区")
 # A short form followed by one of these names another place (朝阳 of 朝阳区 in 朝阳县).
 OTHER_PLACE_SUFFIX = frozenset("县市区州旗盟省")
+# 公安厅, 公安局, 公安部: a short form followed by an office word is part of a body's name, not a place.
+BODY_AFTER_SHORT = frozenset("厅局部署处")
 
 
 def parse_date(raw: str) -> str | None:
@@ -258,6 +260,7 @@ def find_region(texts: Sequence[str], regions: Sequence[RegionRow]) -> Region:
         for level in ("county", "city", "province"):
             # Rows in table order, as a scan of every row would find them (the sort below is stable).
             candidates = [regions[i] for i in sorted(i for name in named[level] for i in index.rows[level][name])]
+            candidates = [row for row in candidates if not _only_as_a_word(row, level, text) or _confirmed(row, level, joined)]
             if not candidates:
                 continue
             # Prefer the longest name (长治市 over 长治), then one whose city or province is named too.
@@ -272,6 +275,24 @@ def find_region(texts: Sequence[str], regions: Sequence[RegionRow]) -> Region:
             return Region(best.province, best.city if level != "province" else None,
                           best.county if level == "county" else None)
     return Region(None, None, None)
+
+
+def _only_as_a_word(row: RegionRow, level: str, text: str) -> bool:
+    """True when ``text`` names the row's place at ``level`` only through an ordinary word:
+    the name itself is one (老城区), or its short form is (新建 of 新建区) and the full name is absent."""
+    name = getattr(row, level)
+    if not row.word_names or not name:
+        return False
+    if name in row.word_names:
+        return True
+    return name not in text and any(name.startswith(word) for word in row.word_names)
+
+
+def _confirmed(row: RegionRow, level: str, joined: str) -> bool:
+    """A county whose city or province is named too, a city whose province is."""
+    if level == "county":
+        return bool(row.city and _named(joined, row.city)) or _named(joined, row.province)
+    return level == "city" and _named(joined, row.province)
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,7 +379,7 @@ def _named(text: str, name: str | None) -> bool:
         after = start + len(short)
         before = text[start - 1] if start else ""
         starts_word = not before or not ("\u4e00" <= before <= "\u9fff") or before in OTHER_PLACE_SUFFIX or before in "局委会厅办院处"
-        if starts_word and (after == len(text) or text[after] not in OTHER_PLACE_SUFFIX):
+        if starts_word and (after == len(text) or (text[after] not in OTHER_PLACE_SUFFIX and text[after] not in BODY_AFTER_SHORT)):
             return True
         start = text.find(short, start + 1)
     return False

@@ -188,7 +188,7 @@ def test_metadata_cited_policies_leave_out_what_the_notice_promulgates(body, cit
 
 # find_region looks names up through an index; a scan of every row is the behaviour it must keep.
 def _scan_every_row(texts, regions):
-    from extractors.metadata import _named
+    from extractors.metadata import _confirmed, _named, _only_as_a_word
     from extractors.records import Region
 
     joined = "\n".join(texts)
@@ -197,6 +197,7 @@ def _scan_every_row(texts, regions):
             candidates = [row for row in regions if _named(text, getattr(row, level)) and
                           (level == "county" or (level == "city" and row.county is None) or
                            (level == "province" and row.city is None))]
+            candidates = [row for row in candidates if not _only_as_a_word(row, level, text) or _confirmed(row, level, joined)]
             if not candidates:
                 continue
             candidates.sort(key=lambda row: (-len(getattr(row, level) or ""),
@@ -268,6 +269,13 @@ def test_metadata_region_index_agrees_with_the_scan_on_generated_names(knowledge
     (["市招商投资中心"], None),  # 资中 (资中县) inside 投资中心 is no place
     (["运城银保监分局闻喜监管组"], "闻喜县"),
     (["嵊州市人民政府"], "嵊州市"),
+    # names and short forms that are ordinary words need their city or province (region_words.csv)
+    (["省公安厅、县公安局"], None),  # 公安 of 公安县, followed by an office word
+    (["完成凤凰城小区、东山中央城等8所小区配套幼儿园治理工作"], None),  # 东山区 / 东山县
+    (["着力解决老城区交通拥堵问题"], None),  # 洛阳市老城区
+    (["新建5个乡镇卫生院，推进富民强县"], None),  # 新建区, 富民县
+    (["洛阳市老城区人民政府办公室"], "老城区"),  # confirmed by its city
+    (["新建区人民政府"], "新建区"),  # the full name is a place
 ])
 def test_metadata_region_short_forms_start_a_word(texts, county, knowledge):
     assert find_region(texts, knowledge.regions).county == county
