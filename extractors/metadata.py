@@ -67,11 +67,15 @@ OWN_TITLES = re.compile(
     r"(?=（[^（）]*）|印发|转发|批转|发给|予以|已|经|，|,|、|$)"
     r"|(?:^|[。：:\n])(?P<before>(?:《[^《》\n]+》[、和及与]?)+)(?:已经|已|经)"
 )
+# The line a portal prints under a page's heading: 发布时间：2023-02-22 09:12 / 来源：县政府办公室.
+PAGE_STAMP_LINE = re.compile(r"^(?:发布时间|发布日期|发文日期|时间|日期|信息来源|来源)[：:]")
 PAGE_TIME_LINE = re.compile(r"(?:19|20)\d{2}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}(?::\d{2})?")
 # 《方案》, 《规划》: a short name for a document the notice named in full before (以下简称《方案》).
 ABBREVIATED_TITLE = re.compile(r"(?:本|该)?(?:方案|规划|意见|办法|通知|细则|决定|条例|纲要|计划|措施|规定|报告|要点)")
 PROMULGATED = re.compile(r"关于(?:印发|转发|下发|发布|公布)(?:《)?(?P<plan>.+?)(?:》)?的通知$")
 PLAN_TITLE = re.compile(r"(?:方案|计划|意见|办法|规定|细则|规划|纲要|措施|政策|标准)(?:（试行）)?$")
+# What stands right before a 《》 that the notice cites: 根据省、市《…》, 按照国务院《…》, 贯彻落实《…》.
+CITING_BEFORE = re.compile(r"(?:根据|按照|依据|参照|贯彻|落实|国务院|中央|省委|省政府|省、市|省|市)$")
 CITED = re.compile(r"《(?P<title>[^《》\n]{2,120})》(?:（(?P<number>[^（）\n]{0,40}?号)）)?")
 ISSUER_LINE = re.compile(r"^[\u4e00-\u9fff（）]{1,40}(?:人民政府|办公室|办公厅|委员会|局|厅|委|部|中心|领导小组)$")
 # A plan printed without its notice opens with its own title: short, no sentence punctuation, a plan word last.
@@ -173,6 +177,13 @@ def _title(lines: Sequence[str], fields: dict[str, str]) -> tuple[str | None, in
             cleaned = _clean_title(joined)
             if NOTICE_TITLE.match(cleaned):
                 return cleaned, index
+    # A portal page's heading right above its 发布时间 / 来源 line is the page's title, whatever its
+    # last word (2023年政府工作报告重点工作责任分解 on a county portal).
+    for index, line in enumerate(lines[:40]):
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        if PAGE_STAMP_LINE.match(following) and 6 <= len(line) <= 60 and not re.search(r"[。，；：:|｜•]", line) \
+                and not DATE.search(line) and not FIELD.search(line):
+            return _clean_title(line), index
     # No notice title: a plan printed on its own (杭州市推进“互联网+”行动实施意见) opens with its title,
     # before any sentence or addressee line (a cover note's plan heading is not the notice's title).
     for index, line in enumerate(lines[:10]):
@@ -391,7 +402,10 @@ def _cited(text: str, own_titles: set[str]) -> tuple[CitedPolicy, ...]:
     seen: dict[str, CitedPolicy] = {}
     for match in CITED.finditer(text):
         title = match.group("title")
-        if title in own_titles or title in seen or ABBREVIATED_TITLE.fullmatch(title):
+        # The notice's own plan may carry the very title of the province's it follows: 根据省、市《X》
+        # cites that X even where the notice promulgates its own X.
+        own = title in own_titles and not CITING_BEFORE.search(text, max(0, match.start() - 8), match.start())
+        if own or title in seen or ABBREVIATED_TITLE.fullmatch(title):
             continue
         number = match.group("number")
         if number and not DOC_NUMBER.fullmatch(number.replace(" ", "")):

@@ -140,6 +140,10 @@ def test_metadata_read_headers_of_every_shape(header, expected, knowledge):
     # the doc number glued to the end of the title line, the body right after it (贵州省)
     ("省人民政府办公厅关于印发贵州省加快推进山地特色新型城镇化建设实施方案的通知黔府办发〔2017〕76号\n为深入贯彻党的十九大精神，制定本实施方案。",
      ("黔府办发〔2017〕76号", "省人民政府办公厅", "省人民政府办公厅关于印发贵州省加快推进山地特色新型城镇化建设实施方案的通知")),
+    # a portal page's heading above its 发布时间 line, after the portal's field block (嵊泗县)
+    ("•发布机构：\n嵊泗县人民政府办公室\n•成文日期：\n2023-02-22\n•有效性：\n2023年政府工作报告重点工作责任分解\n"
+     "发布时间：2023-02-22 09:12\n信息来源：县政府办公室\n一、杨松县长牵头重点工作",
+     (None, "嵊泗县人民政府办公室", "2023年政府工作报告重点工作责任分解")),
     # a sentence below the title is never joined into it
     ("关于做好2024年春耕工作。\n各乡镇：\n现将有关事项通知如下", (None, None, None)),
 ])
@@ -166,6 +170,10 @@ def test_metadata_signed_and_published_dates(header, signed, published, knowledg
 
 
 @pytest.mark.parametrize("body, cited", [
+    # the county's own plan has the title of the province's and city's it follows (苍南县)
+    ("《关于推动经济高质量发展的若干政策》已经县政府常务会议研究同意，现印发给你们。\n关于推动经济高质量发展的若干政策\n"
+     "为深入贯彻落实党的二十大精神，现根据省、市《关于推动经济高质量发展的若干政策》文件要求，结合我县实际，制定以下政策。",
+     ["关于推动经济高质量发展的若干政策"]),
     # what the notice promulgates is its own, not cited
     ("《开封市推动制造业高质量发展实施方案》《开封市制造业高质量发展若干财政支持措施》已经市政府第48次常务会议研究通过，现印发给你们。\n"
      "根据中共河南省委办公厅河南省人民政府办公厅印发的《河南省推动制造业高质量发展实施方案》精神，制定本实施方案。",
