@@ -202,9 +202,11 @@ def bench_pdf(paths: list[Path], origin: str) -> dict:
     engines = [("pypdfium2: get_text_range()", pdfium), ("pdfplumber: page.extract_text()", plumber),
                ("policymap: PDF reader (pipeline.readers.read)", read)]
     if "engine" in inspect.signature(read_pdf).parameters:
-        engines.append(("policymap: PDF reader, engine=pypdfium2",
-                        lambda path: read_pdf(path, engine="pypdfium2")))
+        engines.append(("policymap: PDF reader, --pdf-engine pypdfium2",
+                        lambda path: read(path, pdf_engine="pypdfium2")))
     engines.append(("policymap: whole pipeline (process_file)", lambda path: process_file(path, knowledge=knowledge)))
+    engines.append(("policymap: whole pipeline, --pdf-engine pypdfium2",
+                    lambda path: process_file(path, knowledge=knowledge, pdf_engine="pypdfium2")))
     rows = []
     for name, function in engines:
         function(paths[0])  # warm-up: imports, font tables

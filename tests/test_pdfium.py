@@ -98,6 +98,19 @@ def test_pdfium_reads_pages_with_ruling_through_pdfplumber(caplog):
     assert "1.实施专业镇市场主体倍增行动。牵头单位：县工信局、县乡村振兴局" in document.text
 
 
+def test_pdfium_reads_a_turned_page_as_pdfplumber_does(tmp_path):
+    """PDFium's glyph boxes ignore /Rotate, pdfplumber's do not: such a page goes to pdfplumber."""
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(str(FIXTURES / "pdf" / f"{WENXI.stem}.pdf"))
+    pdf[1].set_rotation(90)
+    pdf.save(str(tmp_path / "turned.pdf"))
+    pdf.close()
+    plumber = read(tmp_path / "turned.pdf", pdf_engine="pdfplumber")
+    pdfium = read(tmp_path / "turned.pdf", pdf_engine="pypdfium2")
+    assert (pdfium.text, pdfium.page_starts) == (plumber.text, plumber.page_starts)
+
+
 @pytest.mark.parametrize("path, ruled", [
     (FIXTURES / "tables" / "task_table.pdf", True),
     (FIXTURES / "pdf" / f"{WENXI.stem}.pdf", False),
