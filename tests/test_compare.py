@@ -204,6 +204,38 @@ def test_compare_candidates_equal_a_datasketch_lsh_query(records):
     assert [found[:3] for found in ranked] == [found[:3] for found in expected]
 
 
+def reference_mask(masker, text: str) -> list[tuple[str, int, int]]:
+    """Masking one position at a time: a NUMBER, else the longest word, else the character."""
+    from pipeline.compare.text import NUMBER, PLACEHOLDER
+
+    found, index, longest = [], 0, max(map(len, masker.kinds))
+    while index < len(text):
+        number = NUMBER.match(text, index)
+        words = [text[index:end] for end in range(min(len(text), index + longest), index, -1)
+                 if text[index:end] in masker.kinds]
+        if number:
+            found.append((PLACEHOLDER["number"], index, number.end()))
+        elif words:
+            found.append((PLACEHOLDER[masker.kinds[words[0]]], index, index + len(words[0])))
+        else:
+            found.append((text[index], index, index + 1))
+        index = found[-1][2]
+    return found
+
+
+def test_compare_masking_equals_a_scan_of_every_position(records):
+    masker = masker_for(list(records.values()))
+    rng = random.Random(3)
+    pieces = sorted(masker.kinds)[::40] + list("0123456789一二三十百万亿个家项年、）是.%-至。\n ") + ["专业镇", "１２"]
+    texts = [records["huguan"]["text"][:3000], records["wenxi"]["text"][-3000:], ""]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 15))) for _ in range(300)]
+    for text in texts:
+        masked = masker.mask(text, offset=7)
+        expected = reference_mask(masker, text)
+        assert masked.text == "".join(char for char, _, _ in expected)
+        assert masked.spans == [(start + 7, end + 7) for _, start, end in expected]
+
+
 def test_compare_group_ids_do_not_depend_on_input_order(records):
     forward = compare([records["huguan"], records["wenxi"]])
     backward = compare([records["wenxi"], records["huguan"]])
