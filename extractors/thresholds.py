@@ -38,7 +38,7 @@ import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
-from extractors.amounts import (ARABIC_NUMBER, CHINESE_NUMBER, COUNT_UNITS, chinese_to_int, normalise_decimal, parse_amount,
+from extractors.amounts import (ARABIC_NUMBER, CHINESE_NUMBER, COUNT_UNITS, SAME_UNIT, chinese_to_int, normalise_decimal, parse_amount,
                                 parse_number, scale)
 from extractors.records import Threshold
 
@@ -50,7 +50,7 @@ QUANTITY = re.compile(
     # (3个月内, 14个工作日内 are time limits, 三年内 a period).
     rf"(?<![\d.,])(?P<span>\d{{1,2}}|[一二两三四五六七八九十]{{1,2}})(?P<span_unit>个月|年)(?=(?:（含）)?(?:以上|以下))"
     rf"|(?<![\d.,])(?P<number>{NUMBER})"
-    rf"(?:(?P<magnitude_min>千万|百万|十万|万|亿)?(?P<unit_min>{UNIT})?(?P<dash>[-—–－~～至到])(?P<number_max>{NUMBER}))?"
+    rf"(?:(?P<magnitude_min>千万|百万|十万|万|亿)?(?P<unit_min>{UNIT})?(?:（含）)?(?P<dash>[-—–－~～至到])(?P<number_max>{NUMBER}))?"
     rf"(?P<magnitude>千万|百万|十万|万|亿)?(?P<unit>{UNIT})"
     rf"|百分之(?P<percent>{NUMBER})"
     # 增一成 / 提高两成: tenths, read as percent; only after a verb of change (一成不变 is an idiom).
@@ -68,7 +68,9 @@ QUANTITY_START = re.compile(r"[\d零〇○一二两三四五六七八九十百�
 # Counts of the notice's own parts: 明确133项具体任务，涉及34个牵头单位.
 OWN_PARTS_AFTER = re.compile(r"^(?:具体|重点|主要|工作)?(?:建设)?(?:任务|牵头单位|责任单位|配合单位|成员单位|方面|部分|条措施|项措施|项政策|项举措)"
                              # 为确保3.99万亩这一目标完成: a target named again, not a new one
-                             r"|^(?:这一|这个|的)(?:目标|任务)(?:任务)?(?:完成|实现|落实)")
+                             r"|^(?P<restated>(?:这一|这个|的)(?:目标|任务)(?:任务)?(?:完成|实现|落实))")
+# 和8个重点行业主管部门: a count of the departments a rule covers, no bar.
+DEPARTMENTS_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,6}?(?:主管|有关|相关|职能)?部门")
 # 《方案》确定的146项工作任务, 《规划》中明确提出的9项…和7项…: what a plan itself contains.
 OWN_PARTS_BEFORE = re.compile(r"(?:确定|提出|明确|列出|涉及|包括|包含|共有|共计)的?"
                               r"(?:\d+[项个条][^，。；\d]{1,12}[和及、])?$")
@@ -93,6 +95,9 @@ PREFIX_OPS = (
 )
 # 第73次、74次常务会议: the 第 of the first ordinal counts for the rest of the run.
 ORDINAL_RUN_BEFORE = re.compile(r"第[\d一二三四五六七八九十百]+[次届期批条项号](?:[、和及至][\d一二三四五六七八九十百]+[次届期批条项号])*[、和及至]$")
+# 企业达30家, 纳税过1亿元: one-character comparators, never the end of another word (下达, 通过, 经过).
+ONE_CHARACTER_OPS = ((re.compile(r"(?<![下传表到送抵转])达$"), ">=", "达"),
+                     (re.compile(r"(?<![超通经越度错不跨])过$"), ">", "过"))
 # 约6000公里, 大约5万平方米: about; never the 约 of a word (节约10万吨, 签约3个项目, 集约).
 APPROX_BEFORE = re.compile(r"(?<![节合签预制简集履违特条公契邀相婉])约$")
 # Comparators printed after the quantity; （含） only restates that the bound is inclusive.
@@ -102,7 +107,8 @@ SUFFIX_MEANING = {"以上": ">=", "以下": "<=", "以内": "<=", "之内": "<="
 TARGET_VERBS = ("打造", "培育", "建成", "建设", "创建", "新增", "引进", "遴选", "实现", "完成", "争创",
                 "认定", "组建", "设立")
 # Words that may stand between a comparator and its number (至少拥有1家, 在10家以上).
-FILLER_VERBS = TARGET_VERBS + ("拥有", "带动", "吸纳", "解决", "达", "为", "在", "有")
+# 最高可给予3000万元: 最高 before the verb of an award.
+FILLER_VERBS = TARGET_VERBS + ("拥有", "带动", "吸纳", "解决", "达", "为", "在", "有", "可给予", "给予", "奖励", "补助", "补贴")
 # 3个月, 5个工作日: durations and deadlines, not bars.
 DURATION_AFTER = re.compile(r"^(?:月|工作日|小时|季度|年度?)")
 CLAUSE_BREAK = "，。；：！？\n"
@@ -111,6 +117,8 @@ TARGET_YEAR = re.compile(
     r"(?<!日)(?:到|至|截至|截止到?)(?P<a>\d{4})年(?!\d{1,2}月\d{1,2}日)|(?P<b>\d{4})年(?:底|末)?(?:前|以前|之前)|(?P<c>\d{4})年(?:底|末)"
     # 2025年，力争…: a year that opens the sentence states when the target is due.
     r"|(?:^|(?<=[。；：\n]))(?P<d>(?:19|20)\d{2})年[，,]"
+    # 须于2017年6月底前下达60%以上: a deadline with its month dates the bar.
+    r"|(?P<f>\d{4})年\d{1,2}月(?:底|末|份)?(?:前|以前|之前)"
     # 2023年完成2家…, 县财政2023年统筹安排资金37.4亿元: a year right before the verb that sets the target.
     r"|(?<![\d至到])(?P<e>(?:19|20)\d{2})年(?=完成|实现|力争|争取|确保|计划|统筹安排|安排|新增|培育|建成|新建|创建|打造)"
 )
@@ -155,6 +163,9 @@ def _prefix_op(left: str) -> tuple[str | None, str]:
                 return op, f"threshold.prefix.{word}"
         if APPROX_BEFORE.search(left):
             return "~", "threshold.prefix.约"
+        for pattern, op, word in ONE_CHARACTER_OPS:
+            if pattern.search(left):
+                return op, f"threshold.prefix.{word}"
         verb = next((v for v in FILLER_VERBS if left.endswith(v)), None)
         if verb is None:
             return None, ""
@@ -167,7 +178,7 @@ def _target_verb_before(left: str) -> bool:
 
 
 def _year_before(text: str, paragraph_start: int, position: int) -> int | None:
-    years = [int(m.group("a") or m.group("b") or m.group("c") or m.group("d") or m.group("e"))
+    years = [int(m.group("a") or m.group("b") or m.group("c") or m.group("d") or m.group("e") or m.group("f"))
              for m in TARGET_YEAR.finditer(text, paragraph_start, position)]
     return years[-1] if years else None
 
@@ -211,7 +222,10 @@ def extract_thresholds(text: str) -> list[Threshold]:
         left = text[clause_start:start]
         if left.endswith("第") or ORDINAL_RUN_BEFORE.search(left) or _inside(text, start, "《", "》", TITLE_REACH) or _inside(text, start, "〔", "〕", 3):
             continue
-        if OWN_PARTS_AFTER.match(text[end:]) or POPULATION_BEFORE.search(left) or OWN_PARTS_BEFORE.search(left) or (
+        own_parts = OWN_PARTS_AFTER.match(text[end:])
+        # 明确133项具体任务 counts the notice's parts; 完成7家建设任务 counts firms (a bar)
+        own_parts = own_parts and (match.group("unit") in ("项", "个", "条", "大", None) or own_parts.group("restated"))
+        if own_parts or DEPARTMENTS_AFTER.match(text[end:]) or POPULATION_BEFORE.search(left) or OWN_PARTS_BEFORE.search(left) or (
                 text[start - 1:start] == "（" and text[end:end + 1] == "）" and match.group("unit") in ("项", "条", "个")):
             continue
         if (match.group("unit") not in (None, "元", "%") and RECIPIENT_BEFORE.match(left)
@@ -239,7 +253,7 @@ def extract_thresholds(text: str) -> list[Threshold]:
             value = Decimal(span_number) if span_number.isdigit() else Decimal(chinese_to_int(span_number))
             unit, is_chinese = match.group("span_unit"), False
         else:
-            unit = match.group("unit")
+            unit = SAME_UNIT.get(match.group("unit"), match.group("unit"))
             if unit == "个" and DURATION_AFTER.match(text[end:end + 3]):
                 continue
             magnitude = match.group("magnitude")

@@ -118,6 +118,21 @@ def test_thresholds_read_comparators_as_the_civil_code_does(sentence, op):
     ("在我市缴纳社保或个人所得税6个月(含)以上、签订一年(含)以上劳动合同并按月发放工资的",
      [(">=", Decimal(6), None, "个月", None), (">=", Decimal(1), None, "年", None)]),
     ("三年内每人每月分别给予200元生活补贴，3个月内完成审核", [("=", Decimal(200), None, "元", None)]),
+    # one-character comparators and 最高 before the verb of an award (衡阳市, 舟山市)
+    ("纳税过1亿元的企业达30家", [(">", Decimal(100_000_000), None, "元", None), (">=", Decimal(30), None, "家", None)]),
+    ("最高可给予3000万元的创业经费支持", [("<=", Decimal(30_000_000), None, "元", None)]),
+    ("下达资金5000万元，通过3家企业", [("=", Decimal(50_000_000), None, "元", None), ("=", Decimal(3), None, "家", None)]),
+    # a deadline with its month dates the bar (云南省)
+    ("全省各部门预算内专项资金须于2017年6月底前下达60%以上、9月底前下达80%以上",
+     [(">=", Decimal(60), None, "%", 2017), (">=", Decimal(80), None, "%", 2017)]),
+    # a range whose lower end is marked inclusive, per-mille rates, 处 and 例, persons counted in 名 (呈贡区, 洋县, 舟山市)
+    ("当年完成固定资产投资25亿元(含)-30亿元的", [("range", Decimal(2_500_000_000), Decimal(3_000_000_000), "元", None)]),
+    ("按照实际完成投资额的0.2‰进行奖补", [("=", Decimal("0.2"), None, "‰", None)]),
+    ("新建监测点30处，筛查1万例以上，培养出30名左右领军人才",
+     [("=", Decimal(30), None, "处", None), (">=", Decimal(10000), None, "例", None), ("~", Decimal(30), None, "人", None)]),
+    # a count of departments is no bar; 7家建设任务 is (云南省, 临安区)
+    ("省人民政府对各州、市人民政府和8个重点行业主管部门投资目标任务实施年度目标责任管理", []),
+    ("9月底前完成7家建设任务", [("=", Decimal(7), None, "家", None)]),
     # 约 before the number is about (黑龙江省); the 约 of 节约 / 签约 is no comparator
     ("建设农村公路约6000公里", [("~", Decimal(6000), None, "公里", None)]),
     ("全年节约10万吨标准煤，签约3个项目", [("=", Decimal(100000), None, "吨", None), ("=", Decimal(3), None, "个", None)]),
