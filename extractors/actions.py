@@ -13,6 +13,7 @@ Supports (responsibility phrasings):
     牵头单位：区发改局 / 责任单位：立山经济开发区   -> 责任单位 cooperate where a 牵头单位 is named
     〔责任单位：省发展改革委、省市场监管局按职责分工负责。…〕   -> tortoise-shell brackets, tail dropped
     （县工信局会同县财政局负责）   -> lead 县工信局; cooperating 县财政局
+    （市政府各部门分别负责，年内持续推进）   -> lead 市政府各部门 (the timing note names no unit)
     由县农业局负责 / 县农业局负责   -> lead 县农业局 (no 牵头: a warning)
     （责任单位：市税务局、市财政局，排在首位的为牵头单位，下同）   -> lead 市税务局; cooperating 市财政局,
         and every later list that names no lead splits the same way; also
@@ -84,8 +85,12 @@ SECTION_LEAD_SENTENCE = re.compile(r"以下(?:各项)?(?:任务|工作|事项)(?
 TITLE_CLAUSE = re.compile(r"（(?P<inner>[^（）]*(?:牵头|负责|配合|会同)[^（）]*)）$")
 # What closes a cooperating list: the list names units, these words say what they do.
 COOPERATE_TAIL = re.compile(
-    r"(?:按照?(?:各自)?职责(?:分工)?(?:负责|落实|配合)?|分工负责|配合(?:落实|实施)?|参与|协同(?:推进|配合)?|共同(?:推进|负责|落实)|负责)$"
+    r"(?:按照?(?:各自)?职责(?:分工)?(?:负责|落实|配合)?|分工负责|配合(?:落实|实施)?|参与|协同(?:推进|配合)?|共同(?:推进|负责|落实)"
+    r"|(?:分别)?负责(?:落实|实施|推进)?|分别落实)$"
 )
+# When the task is due, after the units: （市政府各部门分别负责，年内持续推进）, （…配合，2024年6月底前完成）.
+TIMING_TAIL = re.compile(r"(?:[，,；;](?:年内|全年|今年|明年|长期|持续|常态化|逐年|每年|(?:19|20)\d{2}年|\d{1,2}月|[一二三四]季度|[上下]半年)"
+                         r"[^，,；;（）]*)+$")
 LEAD_WORD = "牵头"
 # The verb a lead clause may close with (牵头实施, 牵头抓总, 牵头组织实施), before any cooperating list.
 LEAD_VERB = re.compile(r"(?:负责)?(?:组织)?(?:实施|推进|落实|抓总|推动|执行|办理|组织)(?=[，,、；;]|$)")
@@ -103,6 +108,7 @@ def parse_responsibility(clause: str, offset: int, table: UnitTable) -> tuple[tu
     (['县商务中心'], ['县发改和科技局', '县工信局', '各乡镇政府'], 'responsibility.qiantou')
     """
     warnings: list[str] = []
+    clause = TIMING_TAIL.sub("", clause)  # only the end goes: offsets of what is left stand
     if LEAD_WORD in clause:
         at = clause.index(LEAD_WORD)
         lead = make_units(clause[:at], offset, table)

@@ -223,7 +223,39 @@ def split_units(text: str, offset: int, table: UnitTable) -> list[tuple[str, Spa
         if trimmed:
             names.extend(_split_on_he(trimmed, offset + piece_start, table))
         cursor = sep_end
-    return names
+    return _join_elided(names, text, offset, table)
+
+
+# The body word a list of places may share: 相关市、县政府 / 哈尔滨、黑河、绥芬河市政府 / 各州、市人民政府.
+SHARED_BODY = re.compile(r"(?:人民政府|政府|党委|管委会)$")
+
+
+def _join_elided(names: list[tuple[str, Span]], text: str, offset: int, table: UnitTable) -> list[tuple[str, Span]]:
+    """Places that share the body word of the name after them are one unit, as printed.
+
+    ``相关市、县政府`` names 相关市政府 and 县政府 with one 政府, ``哈尔滨、黑河、绥芬河市政府`` three
+    city governments; 相关市 or 黑河 alone is no unit, so the pieces are joined back (across 、
+    only) rather than left as fragments beside a unit.
+    """
+    # shares[i]: names[i] is a place whose body word is printed once, at the end of a run of 、.
+    shares = [False] * len(names)
+    for index in range(len(names) - 2, -1, -1):
+        name, span = names[index]
+        following, following_span = names[index + 1]
+        shares[index] = (len(name) <= 5 and text[span[1] - offset:following_span[0] - offset] == "、"
+                         and not SHARED_BODY.search(name) and not looks_like_unit(name, table)
+                         and (bool(SHARED_BODY.search(following)) or shares[index + 1]))
+    joined: list[tuple[str, Span]] = []
+    run_start: int | None = None
+    for index, (name, span) in enumerate(names):
+        if shares[index]:
+            run_start = span[0] if run_start is None else run_start
+            continue
+        if run_start is not None:
+            span = (run_start, span[1])
+            name, run_start = text[span[0] - offset:span[1] - offset], None
+        joined.append((name, span))
+    return joined
 
 
 # Words a list piece may carry before its unit: 由县工信局负责, 请县财政局配合, 以下任务由县发改局.

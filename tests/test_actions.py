@@ -144,6 +144,12 @@ def test_actions_read_every_responsibility_phrasing(notice, expected, units_tabl
     ("各县（市、区）人民政府负责", ["各县（市、区）人民政府"], []),
     # the verb after 牵头 says what the lead does; it is no cooperating unit (苍南县)
     ("由县发改局牵头实施", ["县发改局"], []),
+    # a timing note after the units names none (天津市); 分别负责 closes the list
+    ("市政府各部门分别负责,年内持续推进", ["市政府各部门"], []),
+    ("市商务局牵头,市财政局配合,2024年6月底前完成", ["市商务局"], ["市财政局"]),
+    # places sharing one body word are one unit, as printed (黑龙江省, 云南省)
+    ("省发改委、铁路办、哈尔滨铁路局、相关市、县政府负责", ["省发改委", "铁路办", "哈尔滨铁路局", "相关市、县政府"], []),
+    ("省发展改革委牵头,省财政厅,各州、市人民政府配合", ["省发展改革委"], ["省财政厅", "各州、市人民政府"]),
     ("县商务局牵头组织实施，县财政局配合", ["县商务局"], ["县财政局"]),
 ])
 def test_actions_parse_short_responsibility_clauses(clause, lead, cooperating, units_table):
