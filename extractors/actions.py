@@ -45,7 +45,7 @@ from dataclasses import dataclass, replace
 from extractors.amounts import chinese_to_int
 from extractors.knowledge import UnitTable
 from extractors.records import Action, Section, Span, Unit
-from extractors.units import make_units
+from extractors.units import looks_like_unit, make_units
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,15 +280,17 @@ def action_sections(text: str, sections: Sequence[Section], table: UnitTable | N
 
 # Header cells of a task table printed one cell per line; the first of each role wins.
 TABLE_HEADER_CELLS = (("number", re.compile(r"^(?:序号|编号)$")),
-                      ("task", re.compile(r"^(?:重点|主要|具体)?(?:任务|事项|工作任务|工作内容|工作事项|目标任务|重点工作|举措)"
+                      ("task", re.compile(r"^(?:重点|主要|具体|年度)?(?:任务|事项|工作任务|工作内容|工作事项|目标任务|重点工作|举措"
+                                          r"|民生实事|实事项目|实事|项目名称|项目|建设项目|实事名称)"
                                           r"(?:内容|名称)?(?:和要求|及要求|和目标)?$")),
                       ("lead", re.compile(r"^牵头(?:单位|部门)$")),
                       ("cooperating", re.compile(r"^(?:配合|协办|参与)(?:单位|部门)$")),
-                      ("responsible", re.compile(r"^(?:责任|负责|实施)(?:单位|部门)$")))
-# Other header cells of such tables (a category column, deadlines, notes, the leader in charge, the
-# progress so far) that hold no units: 责任领导 names a person, 落实情况 reports what was done.
-TABLE_OTHER_CELL = re.compile(r"^(?:分类|类别|序号|完成时限|时限|完成时间|时间节点|备注|进度安排|"
-                              r"(?:责任|分管|牵头|包抓|联系)(?:县|市|区)?领导|(?:落实|完成|进展|推进)情况)$")
+                      ("responsible", re.compile(r"^(?:责任|负责|实施|主责)(?:单位|部门)$")))
+# Any other header cell (a category, a deadline, the leader in charge, the progress so far, a
+# project sheet's place, time, contents and money) holds no units: short, no sentence in it.
+TABLE_OTHER_CELL = re.compile(r"^[^。，；：:,]{1,14}$")
+# A header row ends at the first row number; it has at most this many cells.
+TABLE_MAX_COLUMNS = 10
 
 
 def _line_cells(text: str) -> list[tuple[str, int]]:
@@ -300,48 +302,84 @@ def _line_cells(text: str) -> list[tuple[str, int]]:
     return cells
 
 
+def _table_header(lines: list[tuple[str, int]], index: int) -> tuple[list[str], int] | None:
+    """The column roles of a header that starts at ``lines[index]`` (序号 / 编号), and the line after it."""
+    if not TABLE_HEADER_CELLS[0][1].match(lines[index][0].strip()):
+        return None
+    roles = ["number"]
+    cursor = index + 1
+    while cursor < len(lines) and len(roles) < TABLE_MAX_COLUMNS:
+        cell = lines[cursor][0].strip()
+        if cell == "1" or not TABLE_OTHER_CELL.match(cell):
+            break
+        role = next((name for name, pattern in TABLE_HEADER_CELLS if pattern.match(cell)), None)
+        roles.append(role if role not in roles else "other")
+        cursor += 1
+    if not ({"task"} <= set(roles) and {"lead", "responsible"} & set(roles)):
+        return None
+    return roles[1:], cursor
+
+
 def table_actions(text: str, table: UnitTable) -> list[Action]:
     """Actions of a task table whose cells stand one per line (a page's flattened table).
 
-    The header is a run of short lines naming 序号, the task and at least one unit column;
-    each row starts with a line that is only its number. Where both 牵头单位 and 责任单位 are
-    given, the 责任单位 other than the lead cooperate.
+    The header is a run of short lines from 序号 to the first row number, naming the task and
+    at least one unit column; each row starts with a line that is only its number and runs to
+    the next one. A unit cell may take several lines (one unit per line), so a row may be
+    longer than the header. Where both 牵头单位 and 责任单位 are given, the 责任单位 other than
+    the lead cooperate.
     """
     lines = _line_cells(text)
     actions: list[Action] = []
     index = 0
     while index < len(lines):
-        roles: list[str] = []
-        cursor = index
-        while cursor < len(lines) and len(lines[cursor][0]) <= 10:
-            cell = lines[cursor][0].strip()
-            role = next((name for name, pattern in TABLE_HEADER_CELLS if pattern.match(cell)), None)
-            if role is None and not TABLE_OTHER_CELL.match(cell):
-                break
-            roles.append(role or "other")
-            cursor += 1
-        if not ({"number", "task"} <= set(roles) and {"lead", "responsible"} & set(roles)):
+        header = _table_header(lines, index)
+        if header is None:
             index += 1
             continue
-        columns = [role for role in roles[roles.index("number") + 1:]]
+        columns, cursor = header
         expected = 1
-        row_start = None
-        while cursor < len(lines):
-            line, offset = lines[cursor]
-            if line.strip() == str(expected):
-                row_start = cursor
-                cells = lines[cursor + 1:cursor + 1 + len(columns)]
-                if len(cells) < len(columns):
-                    break
-                actions.append(_table_row(expected, line.strip(), offset, dict(zip(columns, cells)), table))
-                expected += 1
-                cursor += 1 + len(columns)
-                continue
-            if row_start is not None and len(line) > 20:
-                break  # the table has ended: running prose again
-            cursor += 1
-        index = cursor
+        while cursor < len(lines) and lines[cursor][0].strip() == str(expected):
+            marker, offset = lines[cursor][0].strip(), lines[cursor][1]
+            # The row runs to the next row number, or (the last row) to as many lines as its cells can take.
+            following = next((i for i in range(cursor + 1, min(len(lines), cursor + 1 + 3 * len(columns)))
+                              if lines[i][0].strip() == str(expected + 1)), None)
+            row = lines[cursor + 1:following if following is not None else cursor + 1 + 3 * len(columns)]
+            cells = _row_cells(columns, row, table)
+            if "task" not in cells:
+                break
+            actions.append(_table_row(expected, marker, offset, cells, table))
+            expected += 1
+            cursor = following if following is not None else cursor + 1 + len(columns)
+        index = max(cursor, index + 1)
     return actions
+
+
+UNIT_COLUMNS = ("lead", "cooperating", "responsible")
+
+
+def _row_cells(columns: list[str], row: list[tuple[str, int]], table: UnitTable) -> dict[str, tuple[str, int]]:
+    """The cells of one row by column role; a unit column takes every unit-like line in a row
+    (县水务局 / 县住建局 / 县护城河指挥部), joined with 、 so the list splits as printed."""
+    cells: dict[str, tuple[str, int]] = {}
+    position = 0
+    for column_index, role in enumerate(columns):
+        if position >= len(row):
+            break
+        line, start = row[position]
+        position += 1
+        if role in UNIT_COLUMNS:
+            parts = [(line, start)]
+            later_columns = len(columns) - column_index - 1
+            while (position < len(row) and len(row) - position > later_columns and row[position][0].strip()
+                   and looks_like_unit(row[position][0].strip(), table)):
+                parts.append(row[position])
+                position += 1
+            # Consecutive lines stand one break apart, so a 、 in place of each break keeps every
+            # offset: the units' spans still slice the normalised text.
+            line = "、".join(part for part, _ in parts)
+        cells.setdefault(role, (line, start))
+    return cells
 
 
 def _table_row(number: int, marker: str, offset: int, cells: dict[str, tuple[str, int]], table: UnitTable) -> Action:

@@ -267,6 +267,10 @@ def _clean_cells(raw: str, base: int, end: int, cell_ends: set[int]) -> list[tup
     Cells on lines of their own are the form a page's flattened table already takes, so the
     action extractor reads tab tables as it reads those. Lines without a tab take the usual path.
     """
+    if raw.endswith(("|", "｜", "| ", "｜ ")) and not re.search("[|｜]", raw.rstrip(" \u3000|｜")):
+        # a table cell printed on its own line with its border after it (项目名称 |), or a row's
+        # border alone (|, ||||||): the border is no text. (A portal's field line, 文号 | … |, keeps it.)
+        raw = raw.rstrip(" \u3000|｜")
     if "\t" in raw:
         gaps = list(TAB_GAP.finditer(raw))
     elif ("|" in raw or "｜" in raw) and PIPE_ROW.match(raw):

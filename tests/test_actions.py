@@ -184,6 +184,32 @@ def test_actions_read_the_readers_task_table_rows(units_table):
     ]
 
 
+@pytest.mark.parametrize("notice, expected", [
+    # 大竹县: a 民生实事 table, one unit per line in the 责任单位 cell, a sub-row without a number
+    ("附件\n2016年民生实事目标任务分解表\n序号\n民生实事\n责任单位\n完成时限\n1\n启动建设东柳河城区段综合治理工程和东湖湿地公园。\n"
+     "县水务局\n县住建局\n县护城河指挥部\n12月底前\n2\n新建2座人行天桥。\n县住建局\n9月投入使用\n"
+     "3\n开工建设县老年养护楼。\n县民政局\n5月底前动工\n开工建设老年大学。\n12月底前",
+     [("启动建设东柳河城区段综合治理工程和东湖湿地公园", ["县水务局", "县住建局", "县护城河指挥部"], []),
+      ("新建2座人行天桥", ["县住建局"], []), ("开工建设县老年养护楼", ["县民政局"], [])]),
+    # 洋县: a project sheet with place, time, contents and money columns, cells with their borders after them
+    ("附件:\n|\n序号 |\n项目名称 |\n建设地点 |\n建设时间 |\n2024年建设内容 |\n年度投资金额 (万元) |\n责任单位 |\n|\n"
+     "1 |\n洋县中小学幼儿园基础设施提升改造项目 |\n相关镇 (街道) |\n2024 |\n对马畅中小等学校运动场地进行改造。 |\n300 |\n教体局 |\n|\n"
+     "2 |\n城北小学门前道路建设项目 |\n纸坊街道 |\n2024 |\n建成唐塔北路延伸段道路。 |\n300 |\n住建局 |",
+     [("洋县中小学幼儿园基础设施提升改造项目", ["教体局"], []), ("城北小学门前道路建设项目", ["住建局"], [])]),
+    # 临安区: one row per line with bars, a plan column between the task and the units
+    ("序号 | 实事项目 | 工作举措及实施计划 | 责任单位 | 配合单位 |\n"
+     "1 | 新建成公办中小学、幼儿园7所。 | 1.4月底前主体完工。2.8月底前竣工交付。 | 教育局 | 发改局、住建局、财政局,锦城街道 |",
+     [("新建成公办中小学、幼儿园7所", ["教育局"], ["发改局", "住建局", "财政局", "锦城街道"])]),
+])
+def test_actions_read_task_tables_of_every_header(notice, expected, units_table):
+    text = normalise(notice).text
+    actions = extract_actions(text, outline(text), units_table)
+    assert [(a.title, names(a.lead), names(a.cooperating)) for a in actions] == expected
+    for action in actions:
+        for unit in action.lead + action.cooperating:
+            assert text[unit.span[0]:unit.span[1]] == unit.name
+
+
 def test_actions_read_a_task_table_flattened_one_cell_per_line(units_table):
     # 莲都区: 序号 / 事项 / 责任单位 / 牵头单位, every cell on its own line, a category cell between groups
     text = normalise("分类\n\n序号\n\n事项\n\n责任单位\n\n牵头单位\n\n发展目标\n\n1\n\n地区生产总值增长6.5%以上。\n\n"

@@ -99,6 +99,8 @@ def test_normalise_offsets_map_back_to_the_original(sample):
     # a table printed one row per line with bars (吉水县): a row starts with 序号 or its number
     ("序号 | 具体工作任务和要求 | 责任领导 | 责任单位 | 落实情况 |\n1 | 推动义务教育优质均衡发展。 | 毛晓青 | 县教体局 各相关乡镇政府 | 已完成。 |",
      "序号\n具体工作任务和要求\n责任领导\n责任单位\n落实情况\n1\n推动义务教育优质均衡发展。\n毛晓青\n县教体局各相关乡镇政府\n已完成。"),
+    # cells on lines of their own with their border after them, rows apart by a border alone (洋县)
+    ("|\n序号 |\n项目名称 |\n||||||\n1 |\n城北小学门前道路建设项目 |", "序号\n项目名称\n1\n城北小学门前道路建设项目"),
     # a portal's metadata line with bars is no table row
     ("索引号 | 327549014/2021-00125 | 发布机构 | 县政府办公室 |", "索引号|327549014/2021-00125|发布机构|县政府办公室|"),
 ])
