@@ -11,6 +11,7 @@ Supports:
     task tables (序号 | 重点任务 | 牵头单位 | 配合单位) -> numbered lines, see tables.py
     a page start offset for every page (Document.page_starts), so any span has a page
     no text layer (a scan) -> ReadError, or Tesseract OCR with ``ocr=True``
+    ``engine="pypdfium2"`` (``--pdf-engine``): the glyphs come from PDFium instead, see pdfium.py
 Avoids:
     Spaces between CJK characters of justified lines (pdfplumber's own extract_text
     puts them wherever glyphs are spread); only ASCII words keep a space.
@@ -314,7 +315,7 @@ def _check_complete(path: Path) -> None:
         raise ReadError("truncated PDF: no %%EOF end marker (incomplete download or copy?)")
 
 
-# PDF engines: pdfplumber (the default) and pypdfium2 (pipeline/readers/pdfium.py, ~10x faster).
+# PDF engines: pdfplumber (the default) and pypdfium2 (pipeline/readers/pdfium.py: same text, ~6x less CPU).
 ENGINES = ("pdfplumber", "pypdfium2")
 
 
@@ -356,13 +357,13 @@ def read_pdf(path: Path, ocr: bool = False, engine: str = "pdfplumber") -> Docum
 
 
 def assemble(path: Path, pages: list[list[Line]], heights: list[float], widths: list[float], visible: int,
-             ocr: bool, warnings: list[str] | None = None) -> Document:
+             ocr: bool) -> Document:
     """The Document of a PDF's page lines, whichever engine read them.
 
     Refuses a file without pages or text layer (or reads it through OCR), then drops
     running heads and rejoins wrapped lines; ``visible`` counts the non-blank glyphs.
     """
-    warnings = list(warnings or [])
+    warnings: list[str] = []
     page_count = len(pages)
     if page_count == 0:
         raise ReadError("PDF has no pages")
@@ -370,12 +371,12 @@ def assemble(path: Path, pages: list[list[Line]], heights: list[float], widths: 
         if not ocr:
             raise ReadError(f"no text layer (scanned PDF?) on {page_count} page(s); rerun with --ocr to read it "
                             "with Tesseract")
-        texts, ocr_warnings = _ocr(path)
+        texts, warnings = _ocr(path)
         starts, offset = [], 0
         for text in texts:
             starts.append(offset)
             offset += len(text) + 1
-        return Document("\n".join(texts), "pdf", None, warnings + ocr_warnings, page_starts=tuple(starts))
+        return Document("\n".join(texts), "pdf", None, warnings, page_starts=tuple(starts))
     empty = [str(n + 1) for n, lines in enumerate(pages) if not lines]
     if empty:
         warnings.append(f"page(s) {', '.join(empty)} have no text layer (scanned?); --ocr reads them")
