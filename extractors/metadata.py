@@ -52,7 +52,7 @@ DATE = re.compile(
     r"|(?P<y2>(?:19|20)\d{2})[-/.](?P<m2>\d{1,2})[-/.](?P<d2>\d{1,2})(?!\d)"
 )
 NOTICE_TITLE = re.compile(
-    r"^(?P<title>(?P<issuer>[\u4e00-\u9fff（）]{2,80}?)(?:关于|印发|批转|转发).{2,160}?"
+    r"^(?P<title>(?P<issuer>(?!关于)[\u4e00-\u9fff（）]{2,80}?)(?:关于|印发|批转|转发).{2,160}?"
     r"的(?:若干|实施|指导|预|补充|紧急)?(?:通知|意见|决定|批复|通告|公告|函|报告|办法|规定))$"
 )
 # A portal's channel name before the title (政务服务丨…) and a doc number after it (…的通知（岳办发〔2017〕2号）).
@@ -69,6 +69,8 @@ OWN_TITLES = re.compile(
 )
 # The line a portal prints under a page's heading: 发布时间：2023-02-22 09:12 / 来源：县政府办公室.
 PAGE_STAMP_LINE = re.compile(r"^(?:发布时间|发布日期|发文日期|时间|日期|信息来源|来源)[：:]")
+# A repost's line: 来源:海南省人民政府办公厅时间:2021-12-16 (source and time glued together).
+REPOST_LINE = re.compile(r"来源[：:][^\n]{0,40}?时间[：:]\s*(?P<date>(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2})")
 PAGE_TIME_LINE = re.compile(r"(?:19|20)\d{2}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}(?::\d{2})?")
 # 《方案》, 《规划》: a short name for a document the notice named in full before (以下简称《方案》).
 ABBREVIATED_TITLE = re.compile(r"(?:本|该)?(?:方案|规划|意见|办法|通知|细则|决定|条例|纲要|计划|措施|规定|报告|要点)")
@@ -213,7 +215,8 @@ def _doc_number(lines: Sequence[str], fields: dict[str, str], title_index: int |
         return _strip_label(DOC_NUMBER.search(labelled).group("number"))
     # A line that is nothing but a doc number is the 版头's 发文字号, even below a portal's title line.
     for line in lines[:25]:
-        match = DOC_NUMBER.fullmatch(line.strip())
+        # 津政规〔2021〕4号 alone on a line, or in brackets under the title: (津政规〔2021〕4号)
+        match = DOC_NUMBER.fullmatch(re.sub(r"^[（(](.+)[）)]$", r"\1", line.strip()))
         if match:
             return _strip_label(match.group("number"))
     if title_index is not None:
@@ -251,8 +254,13 @@ def _published_date(fields: dict[str, str], lines: Sequence[str] = ()) -> str | 
             return parse_date(fields[label])
     # A portal prints the publishing time under the title without a label: 2019-12-25 16:39.
     for line in lines[:10]:
-        if PAGE_TIME_LINE.fullmatch(line.strip()):
+        page_time = PAGE_TIME_LINE.match(line.strip())
+        # 2019-12-25 16:39, or with the page's source after it: 2023-01-05 10:00区人民政府办公室
+        if page_time and len(line.strip()) - page_time.end() <= 20 and "。" not in line:
             return parse_date(line)
+        repost = REPOST_LINE.search(line)
+        if repost:
+            return parse_date(repost.group("date"))
     return None
 
 
@@ -429,15 +437,19 @@ def extract_metadata(text: str, regions: Sequence[RegionRow]) -> Metadata:
     title, title_index = _title(lines, fields)
     title_match = NOTICE_TITLE.match(title) if title else None
     issuer = title_match.group("issuer") if title_match else None
-    unit_field = fields.get("发文单位") or fields.get("发文机关")
-    if issuer and unit_field and len(unit_field) > len(issuer) and unit_field.endswith(issuer) \
-            and ISSUER_LINE.match(unit_field):
-        issuer = unit_field  # the title dropped the place name (县人民政府办公室关于…); the field keeps it
+    # The signature above its date line.
+    signature = next((line for line, following in zip(lines, lines[1:])
+                      if ISSUER_LINE.match(line) and DATE.fullmatch(following.strip().strip("（）"))), None)
+    # The title dropped the place name (区人民政府办公室关于…): the portal's field or the signature,
+    # where either prints the same office in full (蔡甸区人民政府办公室), gives the name as printed there.
+    for fuller in (fields.get("发文单位") or fields.get("发文机关"), signature):
+        if issuer and fuller and len(fuller) > len(issuer) and fuller.endswith(issuer) and ISSUER_LINE.match(fuller):
+            issuer = fuller
+            break
     if issuer is None:
-        # The signature above its date line, the portal's 发布机构 for a title that names no issuer,
-        # its 来源 when that is an office (not a news site), and last any office-like line of the header.
-        issuer = next((line for line, following in zip(lines, lines[1:])
-                       if ISSUER_LINE.match(line) and DATE.fullmatch(following.strip().strip("（）"))), None)
+        # The signature, the portal's 发布机构 for a title that names no issuer, its 来源 when that
+        # is an office (not a news site), and last any office-like line of the header.
+        issuer = signature
     if issuer is None:
         issuer = fields.get("发文单位") or fields.get("发布机构") or fields.get("发文机关")
     if issuer is None and ISSUER_LINE.match(fields.get("来源", "")):

@@ -144,6 +144,13 @@ def test_metadata_read_headers_of_every_shape(header, expected, knowledge):
     ("•发布机构：\n嵊泗县人民政府办公室\n•成文日期：\n2023-02-22\n•有效性：\n2023年政府工作报告重点工作责任分解\n"
      "发布时间：2023-02-22 09:12\n信息来源：县政府办公室\n一、杨松县长牵头重点工作",
      (None, "嵊泗县人民政府办公室", "2023年政府工作报告重点工作责任分解")),
+    # the issuer on its own line above 关于…的通知 (洋县); 关于 is never an issuer
+    ("洋政发〔2024〕8号\n洋县人民政府\n关于印发洋县2024年十大民生实事项目的通知\n各镇人民政府、街道办事处:",
+     ("洋政发〔2024〕8号", "洋县人民政府", "洋县人民政府关于印发洋县2024年十大民生实事项目的通知")),
+    # the title's office has no place, the signature prints it in full (蔡甸区); the doc number in brackets (天津市)
+    ("区人民政府办公室关于印发2023年区政府工作报告责任分解方案的通知\n(蔡政办〔2023〕1号)\n各街道：\n现印发给你们。\n"
+     "蔡甸区人民政府办公室\n2023年1月4日",
+     ("蔡政办〔2023〕1号", "蔡甸区人民政府办公室", "区人民政府办公室关于印发2023年区政府工作报告责任分解方案的通知")),
     # a sentence below the title is never joined into it
     ("关于做好2024年春耕工作。\n各乡镇：\n现将有关事项通知如下", (None, None, None)),
 ])
@@ -160,6 +167,9 @@ def test_metadata_title_over_several_lines_or_glued_to_its_number(header, expect
     ("杭州市推进“互联网+”行动实施意见\n(征求意见稿V2.2)\n(2015年9月15日)", "2015-09-15", None),
     # a portal's unlabelled publishing time under the title (平昌县)
     ("政务公开 > 平昌县农业农村局 > 规划计划\n平昌县农业农村局2020年工作计划\n2019-12-25 16:39\n 来源: 平昌县农业农村局", None, "2019-12-25"),
+    # a page time with the page's source after it (蔡甸区); a repost's 来源…时间 line (海南省)
+    ("区人民政府办公室关于印发方案的通知\n2023-01-05 10:00 区人民政府办公室\n各街道：", None, "2023-01-05"),
+    ("海南省人民政府办公厅关于印发措施的通知\n来源:海南省人民政府办公厅时间:2021-12-16\n各市县：", None, "2021-12-16"),
     # a date line after a long attachment line stays a date line
     ("附件：\n2.《健康宣城行动实施方案(代拟稿)》(健康宣城行动考核指标框架、健康宣城行动推进委员会主要职责及成员名单)\n2020年10月21日",
      "2020-10-21", None),
