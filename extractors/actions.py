@@ -263,8 +263,13 @@ def action_sections(text: str, sections: Sequence[Section], table: UnitTable | N
     children: dict[int | None, list[int]] = {}
     for index, section in enumerate(sections):
         children.setdefault(section.parent, []).append(index)
+    # A list is a run of one kind of marker: 一、扩大有效投资 beside 第一条 / 第二条 is no item of theirs.
+    lists: dict[tuple[int | None, int], list[int]] = {}
+    for index, section in enumerate(sections):
+        lists.setdefault((section.parent, section.level), []).append(index)
+    lists = _join_continued_lists(sections, lists)
     chosen: set[int] = set()
-    for parent, group in children.items():
+    for (parent, _), group in lists.items():
         under_task_title = (parent is not None and sections[parent].title is not None
                             and (TASK_SECTION.search(sections[parent].title)
                                  or (table is not None and section_lead(text, sections, parent, table) is not None)))
@@ -275,7 +280,32 @@ def action_sections(text: str, sections: Sequence[Section], table: UnitTable | N
         # A list is a task list when its heading says so or most of its items assign units.
         if under_task_title or (with_clause and with_clause * 2 >= len(items)):
             chosen.update(items)
-    return sorted(chosen)
+    # A heading whose numbered items are actions is not one itself: (二)今年发展主要预期目标 / 2.…
+    return sorted(index for index in chosen if not any(child in chosen for child in children.get(index, ())))
+
+
+def _join_continued_lists(sections: Sequence[Section], lists: dict[tuple[int | None, int], list[int]]
+                          ) -> dict[tuple[int | None, int], list[int]]:
+    """Items numbered on across sub-headings are one list: (一)总体要求 / 1.… / (二)主要目标 / 2.…
+
+    A list joins the one before it when both sit under sibling headings of one level and its
+    first number follows that list's last.
+    """
+    joined: dict[tuple[int | None, int], list[int]] = {}
+    last_of_level: dict[int, tuple[int | None, int]] = {}
+    for key, group in lists.items():
+        parent, level = key
+        previous_key = last_of_level.get(level)
+        if previous_key is not None and parent is not None and previous_key[0] is not None:
+            previous_group = joined[previous_key]
+            previous_parent = sections[previous_key[0]]
+            if (previous_parent.parent == sections[parent].parent and previous_parent.level == sections[parent].level
+                    and sections[group[0]].ordinal == sections[previous_group[-1]].ordinal + 1):
+                previous_group.extend(group)
+                continue
+        joined[key] = list(group)
+        last_of_level[level] = key
+    return joined
 
 
 # Header cells of a task table printed one cell per line; the first of each role wins.

@@ -184,6 +184,23 @@ def test_actions_read_the_readers_task_table_rows(units_table):
     ]
 
 
+def test_actions_articles_under_a_heading_are_one_list(units_table):
+    # 呈贡区: 第一条 / 第二条 under 一、扩大有效投资; the second article's clause is cut by the page
+    text = normalise("一、扩大有效投资\n第一条 强化招商引资。深入实施产业链“链长制”。（责任单位:昆明呈贡信息产业园区管委会、区商务和投资促进局）\n"
+                     "第二条 加快推进重大项目。对当年完成固定资产投资30亿元(含)以上的项目投资主体给予奖补").text
+    actions = extract_actions(text, outline(text), units_table)
+    assert [(a.title, names(a.lead)) for a in actions] == [
+        ("强化招商引资", ["昆明呈贡信息产业园区管委会", "区商务和投资促进局"]), ("加快推进重大项目", [])]
+
+
+def test_actions_items_numbered_on_across_sub_headings_are_one_list(units_table):
+    # 天津市: (一) / 1. / (二) / 2.; item 2's clause is cut by the page, its heading is no action
+    text = normalise("一、任务分工\n(一)总体要求\n1.全面贯彻党的十九大精神，扎实做好各项工作。(市政府各部门分别负责,年内持续推进)\n"
+                     "(二)今年发展主要预期目标\n2.坚定信心,攻坚克难,努力保持经济社会持续健康发展。地区生产总值增长6.5%。").text
+    actions = extract_actions(text, outline(text), units_table)
+    assert [(a.marker, names(a.lead)) for a in actions] == [("1.", ["市政府各部门"]), ("2.", [])]
+
+
 @pytest.mark.parametrize("notice, expected", [
     # 大竹县: a 民生实事 table, one unit per line in the 责任单位 cell, a sub-row without a number
     ("附件\n2016年民生实事目标任务分解表\n序号\n民生实事\n责任单位\n完成时限\n1\n启动建设东柳河城区段综合治理工程和东湖湿地公园。\n"
