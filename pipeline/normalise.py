@@ -55,6 +55,9 @@ STANDALONE_END = re.compile(
 SIGNATURE_LINE = re.compile(
     r"^(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|[\u4e00-\u9fff]{4,30}(?:人民政府|办公室|办公厅|委员会))$"
 )
+# A plan's title on a line of its own: no comma or stop, a plan word last (prose has commas
+# every dozen characters, so a long line without any is a title, not a wrapped sentence).
+TITLE_LINE = re.compile(r"^[^，、。；,;！？]{6,80}(?:措施|政策|要点|清单|分解|方案|意见|办法|细则|规划|计划)$")
 # Commas and enumeration marks inside a line show running prose, not a heading.
 PROSE = re.compile(r"[^\s]{2}[，、；]")
 # A physical line shorter than this is a heading, title or signature, not a wrapped line.
@@ -231,6 +234,8 @@ def _should_join(line: str, following: str, after: str = "") -> bool:
         return False
     if HEADING_START.match(line) and len(line) < 2 * SHORT_LINE:
         return False
+    if TITLE_LINE.match(line):
+        return False  # 关于促进产业转型升级和经济平稳健康发展的若干政策措施: a title, whatever its length
     return not STANDALONE_END.search(line)
 
 

@@ -151,6 +151,10 @@ def test_metadata_read_headers_of_every_shape(header, expected, knowledge):
     ("区人民政府办公室关于印发2023年区政府工作报告责任分解方案的通知\n(蔡政办〔2023〕1号)\n各街道：\n现印发给你们。\n"
      "蔡甸区人民政府办公室\n2023年1月4日",
      ("蔡政办〔2023〕1号", "蔡甸区人民政府办公室", "区人民政府办公室关于印发2023年区政府工作报告责任分解方案的通知")),
+    # measures printed without their notice, under a site tag line; the title is never joined to the preamble (呈贡区)
+    ("昆明市呈贡区高新技术企业奖励政策:关于促进产业转型升级和经济平稳健康发展的若干政策措施\n关于促进产业转型升级和经济平稳健康发展的若干政策措施\n"
+     "为落实国家、省、市稳增长政策,帮助呈贡区市场主体纾困解难,制定以下政策措施。",
+     (None, None, "关于促进产业转型升级和经济平稳健康发展的若干政策措施")),
     # a sentence below the title is never joined into it
     ("关于做好2024年春耕工作。\n各乡镇：\n现将有关事项通知如下", (None, None, None)),
 ])
