@@ -98,6 +98,37 @@ def test_pdfium_reads_pages_with_ruling_through_pdfplumber(caplog):
     assert "1.实施专业镇市场主体倍增行动。牵头单位：县工信局、县乡村振兴局" in document.text
 
 
+def _one_page_pdf(stream: bytes) -> bytes:
+    return _pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ])
+
+
+# Page content streams that PDFium and pdfminer describe differently.
+@pytest.mark.parametrize("stream, text", [
+    # a hyphen at a line end: PDFium's 0x02, printed as -
+    (b"BT /F1 12 Tf 72 700 Td (Targets for the govern-) Tj 0 -14 Td (ment are set out in the plan.) Tj ET",
+     "Targets for the govern-\nment are set out in the plan."),
+    # the size in the text matrix (1 Tf, 12x Tm): 12 points, so a 4.8-point step in is no indent
+    (b"BT /F1 1 Tf 12 0 0 12 72 700 Tm (Development zones shall reach fifty per) Tj "
+     b"0.4 -1.2 Td (cent of output by 2025 in every county and city.) Tj ET",
+     "Development zones shall reach fifty percent of output by 2025 in every county and city."),
+    # fake bold: every glyph drawn twice, half a point apart
+    (b"BT /F1 12 Tf 72 700 Td (Development zones shall reach 50 percent by 2025) Tj ET "
+     b"BT /F1 12 Tf 72.5 700 Td (Development zones shall reach 50 percent by 2025) Tj ET",
+     "Development zones shall reach 50 percent by 2025"),
+])
+def test_pdfium_reads_generated_pages_as_pdfplumber_does(tmp_path, stream, text):
+    path = tmp_path / "page.pdf"
+    path.write_bytes(_one_page_pdf(stream))
+    assert read(path, pdf_engine="pypdfium2").text == read(path, pdf_engine="pdfplumber").text == text
+
+
 def test_pdfium_reads_a_turned_page_as_pdfplumber_does(tmp_path):
     """PDFium's glyph boxes ignore /Rotate, pdfplumber's do not: such a page goes to pdfplumber."""
     import pypdfium2

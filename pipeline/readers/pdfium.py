@@ -18,6 +18,7 @@ Supports:
         warning: nothing is lost, the page is only read more slowly
 Avoids:
     PDFium's generated characters (the spaces and line breaks it inserts between text runs).
+    PDFium's 0x02 for a hyphen at a line end: the hyphen is kept, as printed (govern- / ment).
     Encrypted, truncated and corrupt files, no text layer: the same ReadError messages as
     the pdfplumber engine (PDFium refuses a file of no pages as corrupt).
 """
@@ -43,6 +44,8 @@ MIN_EDGE = 3.0
 DOUBLED_TOLERANCE = 1.0
 # How deep Form XObjects are searched for ruling (pypdfium2's get_objects default).
 MAX_FORM_DEPTH = 15
+# PDFium's code for a hyphen it takes to break a word at a line end (govern- / ment).
+SOFT_HYPHEN = 0x02
 
 
 def _page_chars(raw, textpage, page_height: float) -> list[dict]:
@@ -65,7 +68,9 @@ def _page_chars(raw, textpage, page_height: float) -> list[dict]:
     chars: list[dict] = []
     for index in range(raw.FPDFText_CountChars(handle)):
         code = get_unicode(handle, index)
-        if code <= 0x20 or code in (0xFFFE, 0xFFFF) or chr(code).isspace():
+        if code == SOFT_HYPHEN:
+            code = ord("-")  # the glyph on the page is a hyphen, and pdfplumber keeps it as one
+        elif code <= 0x20 or code in (0xFFFE, 0xFFFF) or chr(code).isspace():
             continue  # pdfplumber's lines hold no blank glyphs either
         if is_generated(handle, index) == 1:
             continue
