@@ -183,6 +183,33 @@ def _year_before(text: str, paragraph_start: int, position: int) -> int | None:
     return years[-1] if years else None
 
 
+# A top-level heading (一、主要目标) and the sub-heading that ends a section's opening paragraph.
+TOP_HEADING = re.compile(r"^[一二三四五六七八九十]{1,3}、")
+GOAL_HEADING = re.compile(r"^[一二三四五六七八九十]{1,3}、[^\n]{0,12}目标")
+GOAL_SECTION_LINES = 30
+
+
+def _goal_section_year(text: str, paragraph_start: int) -> int | None:
+    """The horizon a goals section states once for all its items.
+
+    一、主要目标 / …到2017年力争累计完成投资800亿元… / （一）…人均道路面积达到15平方米: a bar in
+    a later paragraph of the section, with no year of its own, is due by the opening's year.
+    """
+    heading_start = paragraph_start
+    for _ in range(GOAL_SECTION_LINES):  # a goals section is short; never walk the whole notice back
+        if heading_start == 0:
+            return None
+        heading_start = text.rfind("\n", 0, heading_start - 1) + 1
+        line = text[heading_start:text.find("\n", heading_start) if "\n" in text[heading_start:] else len(text)]
+        if TOP_HEADING.match(line):
+            if not GOAL_HEADING.match(line):
+                return None
+            opening_end = text.find("\n", heading_start + len(line) + 1)
+            opening_end = opening_end if opening_end != -1 and opening_end < paragraph_start else paragraph_start
+            return _year_before(text, heading_start, opening_end)
+    return None
+
+
 def _metric_subject(clause: str, after: str, unit: str, previous: Threshold | None) -> tuple[str | None, str | None]:
     """Best-effort attribution: what is measured, and what it applies to."""
     phrase = TRAILING_WORDS.sub("", LEADING_WORDS.sub("", clause))
@@ -311,7 +338,7 @@ def extract_thresholds(text: str) -> list[Threshold]:
         found.append(Threshold(
             text=text[clause_start:span_end], metric=metric, subject=subject, op=op,
             value=value, value_max=value_max, unit=unit,
-            year=_year_before(text, paragraph_start, start),
+            year=_year_before(text, paragraph_start, start) or _goal_section_year(text, paragraph_start),
             span=(clause_start, span_end), rule=rule,
         ))
     return found

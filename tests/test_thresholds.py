@@ -140,6 +140,11 @@ def test_thresholds_read_comparators_as_the_civil_code_does(sentence, op):
     ("2025年，力争全社会研发投入强度达到2.95%。", [(">=", Decimal("2.95"), None, "%", 2025)]),
     ("到2025年底前，全市首批100个嵌入式服务设施建设示范社区全面建成", [("=", Decimal(100), None, "个", 2025)]),
     ("2024年底前，建成5个示范村", [("=", Decimal(5), None, "个", 2024)]),
+    # the horizon a goals section's opening states holds for its items (黔东南州); another section's does not
+    ("一、主要目标\n从2015年起,用3年时间,到2017年力争累计完成投资800亿元。\n（一）基本建成城市道路交通网络。全市人均道路面积达到15平方米。",
+     [("=", Decimal(800) * 10**8, None, "元", 2017), (">=", Decimal(15), None, "平方米", 2017)]),
+    ("一、主要目标\n到2017年力争累计完成投资800亿元。\n二、重点任务\n（一）全市人均道路面积达到15平方米。",
+     [("=", Decimal(800) * 10**8, None, "元", 2017), (">=", Decimal(15), None, "平方米", None)]),
     # a year right before the verb that sets the target, carried to the next clause (应县, 苍南县)
     ("（二）发展目标。2023年完成2家市级专业镇评定,申报省级专业镇不少于1家;到2025年,省级专业镇达到1个",
      [("=", Decimal(2), None, "家", 2023), (">=", Decimal(1), None, "家", 2023), (">=", Decimal(1), None, "个", 2025)]),
