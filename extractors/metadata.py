@@ -71,6 +71,9 @@ OWN_TITLES = re.compile(
 PAGE_STAMP_LINE = re.compile(r"^(?:发布时间|发布日期|发文日期|时间|日期|信息来源|来源)[：:]")
 # A repost's line: 来源:海南省人民政府办公厅时间:2021-12-16 (source and time glued together).
 REPOST_LINE = re.compile(r"来源[：:][^\n]{0,40}?时间[：:]\s*(?P<date>(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2})")
+# Dates and doc numbers whose page lost the characters it drew outside the text: 2023925日, 应政办发〔202321.
+LOST_DATE_LINE = re.compile(r"(?:19|20)\d{2}\d{2,4}日")
+LOST_DOC_NUMBER_LINE = re.compile(r"(?P<prefix>[\u4e00-\u9fff]{1,12})〔(?P<year>(?:19|20)\d{2})(?P<serial>\d{1,4})")
 PAGE_TIME_LINE = re.compile(r"(?:19|20)\d{2}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}(?::\d{2})?")
 # 《方案》, 《规划》: a short name for a document the notice named in full before (以下简称《方案》).
 ABBREVIATED_TITLE = re.compile(r"(?:本|该)?(?:方案|规划|意见|办法|通知|细则|决定|条例|纲要|计划|措施|规定|报告|要点)")
@@ -219,6 +222,10 @@ def _doc_number(lines: Sequence[str], fields: dict[str, str], title_index: int |
         match = DOC_NUMBER.fullmatch(re.sub(r"^[（(](.+)[）)]$", r"\1", line.strip()))
         if match:
             return _strip_label(match.group("number"))
+    for line in lines[:5]:
+        lost = LOST_DOC_NUMBER_LINE.fullmatch(line.strip())
+        if lost:  # 应政办发〔202321: the page lost 〕 and 号, the year and serial are still there
+            return f"{lost.group('prefix')}〔{lost.group('year')}〕{lost.group('serial')}号"
     if title_index is not None:
         trailing = TITLE_DOC_NUMBER.search(lines[title_index])
         if trailing:
@@ -245,7 +252,24 @@ def _signed_date(lines: Sequence[str], fields: dict[str, str]) -> str | None:
     for line in lines:
         if DATE.fullmatch(line.strip().strip("（）")):
             return parse_date(line)
+    # A page that dropped the date's 年 and 月 (2023925日): read only where one split makes a date.
+    for line in lines:
+        if LOST_DATE_LINE.fullmatch(line.strip()):
+            return _lost_date(line.strip())
     return None
+
+
+def _lost_date(line: str) -> str | None:
+    """``2023925日`` -> ``2023-09-25`` when exactly one month/day split is a valid date.
+
+    >>> _lost_date("2023925日"), _lost_date("20231125日"), _lost_date("2023111日")
+    ('2023-09-25', '2023-11-25', None)
+    """
+    year, rest = line[:4], line[4:-1]
+    readings = {f"{year}-{int(rest[:cut]):02d}-{int(rest[cut:]):02d}" for cut in (1, 2)
+                if cut < len(rest) and rest[cut] != "0" and 1 <= int(rest[:cut]) <= 12 and 1 <= int(rest[cut:]) <= 31
+                and len(rest) - cut <= 2}
+    return readings.pop() if len(readings) == 1 else None
 
 
 def _published_date(fields: dict[str, str], lines: Sequence[str] = ()) -> str | None:

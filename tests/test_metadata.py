@@ -183,6 +183,15 @@ def test_metadata_signed_and_published_dates(header, signed, published, knowledg
     assert (meta.signed_date, meta.published_date) == (signed, published)
 
 
+def test_metadata_read_a_header_whose_page_dropped_characters(knowledge):
+    # 应县: the page lost 〕 and 号 of the doc number and 年 and 月 of the date; what is left reads one way only
+    header = ("应政办发〔202321\n\n各乡(镇)人民政府,县直各有关单位:\n应县促进专业镇高质量发展实施方案》已经县人民政府同意,现印发给你们。\n"
+              "应县人民政府办公室      \n2023925日       \n应县促进专业镇高质量发展实施方案")
+    meta = extract_metadata(normalise(header).text, knowledge.regions)
+    assert (meta.doc_number, meta.issuer, meta.signed_date) == ("应政办发〔2023〕21号", "应县人民政府办公室", "2023-09-25")
+
+
+
 @pytest.mark.parametrize("body, cited", [
     # the county's own plan has the title of the province's and city's it follows (苍南县)
     ("《关于推动经济高质量发展的若干政策》已经县政府常务会议研究同意，现印发给你们。\n关于推动经济高质量发展的若干政策\n"
