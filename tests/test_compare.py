@@ -322,6 +322,41 @@ def test_compare_reuse_spans_are_exact(comparison, records):
     assert kinds == {COPIED, LOCALISED, REWRITTEN}
 
 
+def test_compare_reuse_sentence_pairs_equal_greedy_dice_of_every_pair(records):
+    # Fast path (equal bigram sets by hash) and product must pair exactly as the plain definition:
+    # every pair's Dice, most similar first, lower rows first on ties, one to one.
+    from pipeline.compare.reuse import SENTENCE_MATCH_MIN, NoticeSentences, sentence_pairs
+
+    masker = masker_for(list(records.values()))
+    # Unit lists one name longer have the same bigram set (Dice 1) but other masked text.
+    extra = "（县工信局、县财政局牵头，县发改局、县人社局、县商务局等部门按职责分工负责）"
+    longer = "（县工信局、县财政局、县能源局牵头，县发改局、县人社局、县商务局、县自然资源局等部门按职责分工负责）"
+    texts = [records["huguan"]["text"] + extra, reword_and_shuffle(records["huguan"], 2) + longer + extra,
+             records["wenxi"]["text"] + longer]
+    notices = [NoticeSentences(text, masker.mask(text)) for text in texts]
+
+    def bigram_sets(notice):
+        texts = [notice.masked_text(row) for row in range(len(notice))]
+        return [{text[i:i + 2] for i in range(len(text) - 1)} for text in texts]
+
+    for a, b in [(0, 1), (0, 2), (1, 2), (1, 1)]:
+        left, right = notices[a], notices[b]
+        scored, sets_right = [], bigram_sets(right)
+        for row_a, set_a in enumerate(bigram_sets(left)):
+            for row_b, set_b in enumerate(sets_right):
+                shared = len(set_a & set_b)
+                dice = 2 * shared / (len(set_a) + len(set_b))
+                if shared and dice >= SENTENCE_MATCH_MIN:
+                    scored.append((-dice, row_a, row_b))
+        used_a, used_b, expected = set(), set(), []
+        for negative, row_a, row_b in sorted(scored):
+            if row_a not in used_a and row_b not in used_b:
+                used_a.add(row_a)
+                used_b.add(row_b)
+                expected.append((row_a, row_b, -negative))
+        assert sentence_pairs(left, right) == sorted(expected)
+
+
 def test_compare_reuse_shares_add_up(out_folder):
     rows = read_csv(out_folder / "compare" / "reuse_shares.csv")
     assert {r["label"] for r in rows} == {"壶关县", "闻喜县"}

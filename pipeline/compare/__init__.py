@@ -30,7 +30,7 @@ from pathlib import Path
 from pipeline.compare import candidates
 from pipeline.compare.actions import AlignedAction, align_actions
 from pipeline.compare.align import Match
-from pipeline.compare.reuse import Passage, align_reuse
+from pipeline.compare.reuse import Passages, align_reuse
 from pipeline.compare.roles import RoleRow, role_rows
 from pipeline.compare.text import masker_for
 from pipeline.compare.thresholds import AlignedThreshold, align_thresholds
@@ -51,7 +51,7 @@ class Comparison:
     action_matches: list[Match]
     thresholds: list[AlignedThreshold]
     roles: list[RoleRow]
-    passages: list[Passage]  # notice indices; index len(records) is the template
+    passages: Passages  # notice indices; index len(records) is the template
     template: dict | None = None
     template_label: str | None = None
     files: list[Path] = field(default_factory=list)

@@ -21,12 +21,13 @@ LSH), so the work grows with N × neighbours, not N².
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import cache
 
 import numpy as np
-from scipy import sparse
 
 from pipeline.compare.text import Masked, Masker, sentence_spans
 
@@ -40,6 +41,8 @@ MIN_RUN = 6
 # A differing stretch counts as rewritten when the shorter side has this share of the longer;
 # otherwise one side inserted text the other does not have (new, not rewritten).
 REWRITE_BALANCE = 0.3
+# Masked sentence pairs whose common runs are remembered before the memo starts again.
+MATCH_MEMO_MAX = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,13 +50,6 @@ class Sentence:
     start: int
     end: int
     masked: Masked
-
-
-def bigrams(sentence: Sentence) -> frozenset:
-    """The masked character bigrams of a sentence (made when needed: held for every sentence of
-    a thousand notices they took most of a gigabyte)."""
-    text = sentence.masked.text
-    return frozenset(text[i:i + 2] for i in range(len(text) - 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,69 +81,167 @@ def classify(text_a: str, text_b: str, masker: Masker) -> str | None:
     return None
 
 
-def sentences(text: str, masker: Masker, document: Masked | None = None) -> list[Sentence]:
-    """The sentences of a normalised text, masked; a sentence with fewer than MIN_RUN letters
-    besides its placeholders (2023年10月30日, 闻政办发〔2023〕33号) is left out: every notice has
-    one, and matching them says nothing about reuse."""
-    found = []
-    for start, end in sentence_spans(text):
-        masked = document.slice(start, end) if document is not None else masker.mask(text[start:end], offset=start)
-        if sum(unicodedata.category(ch)[0] == "L" for ch in masked.text) >= MIN_RUN:
-            found.append(Sentence(start, end, masked))
+def _letters(text: str) -> np.ndarray:
+    """1 where a character of ``text`` is a letter (Unicode category L*), else 0."""
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    table = _letter_table()
+    found = table[np.minimum(points, len(table) - 1)]
+    for index in np.flatnonzero(points >= len(table) - 1).tolist():  # beyond the BMP: ask unicodedata
+        found[index] = unicodedata.category(text[index])[0] == "L"
     return found
 
 
-class BigramIndex:
-    """Binary masked-bigram matrices of every notice's sentences over one vocabulary, so the Dice
-    of all sentence pairs of two notices is one sparse product."""
+@cache
+def _letter_table() -> np.ndarray:
+    return np.array([unicodedata.category(chr(point))[0] == "L" for point in range(0x10000)], dtype=np.int64)
 
-    def __init__(self, all_sentences: Sequence[Sequence[Sentence]]) -> None:
-        vocabulary: dict[str, int] = {}
-        matrices = []
-        self.sizes = []
-        for sents in all_sentences:  # one notice's bigrams at a time
-            grams = [bigrams(sentence) for sentence in sents]
-            for found in grams:
-                for gram in sorted(found):
-                    vocabulary.setdefault(gram, len(vocabulary))
-            rows = [r for r, found in enumerate(grams) for _ in found]
-            cols = [vocabulary[g] for found in grams for g in found]
-            matrices.append(sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
-                                              shape=(len(sents), len(vocabulary))))
-            self.sizes.append(np.array([len(found) for found in grams]))
-        # Every matrix over the final vocabulary (the columns a notice has keep their numbers).
-        self.matrices = [sparse.csr_matrix((m.data, m.indices, m.indptr), shape=(m.shape[0], len(vocabulary)))
-                         for m in matrices]
 
-    def sentence_pairs(self, i: int, j: int) -> list[tuple[int, int, float]]:
-        """One-to-one sentence pairs of notices i and j (index in i, index in j, Dice), most similar
-        first, Dice >= SENTENCE_MATCH_MIN."""
-        if not self.matrices[i].shape[0] or not self.matrices[j].shape[0]:
-            return []
-        shared = (self.matrices[i] @ self.matrices[j].T).tocoo()
-        dice = 2 * shared.data / (self.sizes[i][shared.row] + self.sizes[j][shared.col])
-        keep = dice >= SENTENCE_MATCH_MIN
-        scored = sorted(zip((-dice[keep]).tolist(), shared.row[keep].tolist(), shared.col[keep].tolist()))
-        used_a, used_b, pairs = set(), set(), []
-        for negative, a, b in scored:
-            if a not in used_a and b not in used_b:
-                used_a.add(a)
-                used_b.add(b)
-                pairs.append((a, b, -negative))
-        return sorted(pairs)
+def _mix(values: np.ndarray) -> np.ndarray:
+    """A 64-bit mix of each value (splitmix64's finaliser), so that a sum of them hashes a set."""
+    values = values.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+    values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    values = (values ^ (values >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return values ^ (values >> np.uint64(31))
+
+
+class NoticeSentences:
+    """The sentences of one notice as arrays: raw [start, end), masked [first, last), the number of
+    distinct masked bigrams, a hash of that bigram set, and hashes of the raw and masked texts.
+
+    A sentence with fewer than MIN_RUN letters besides its placeholders (2023年10月30日,
+    闻政办发〔2023〕33号) is left out: every notice has one, and matching them says nothing about reuse.
+    """
+
+    def __init__(self, text: str, document: Masked) -> None:
+        self.text, self.document = text, document
+        spans = np.array(sentence_spans(text), dtype=np.int64).reshape(-1, 2)
+        first = np.searchsorted(document.starts, spans[:, 0], side="left")
+        last = np.searchsorted(document.starts, spans[:, 1], side="left")
+        letters = np.concatenate(([0], np.cumsum(_letters(document.text))))
+        keep = letters[last] - letters[first] >= MIN_RUN
+        self.starts, self.ends = spans[keep, 0], spans[keep, 1]
+        self.first, self.last = first[keep], last[keep]
+        rows, keys = self.bigrams(np.arange(len(self.first)))
+        self.sizes = np.bincount(rows, minlength=len(self.first))
+        self.set_hashes = np.zeros(len(self.first), dtype=np.uint64)
+        np.add.at(self.set_hashes, rows, _mix(keys))
+        self.raw_hashes = [hash(text[start:end]) for start, end in zip(self.starts.tolist(), self.ends.tolist())]
+        masked = document.text
+        self.masked_hashes = [hash(masked[start:end]) for start, end in zip(self.first.tolist(), self.last.tolist())]
+
+    def __len__(self) -> int:
+        return len(self.first)
+
+    def bigrams(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(row, bigram) of the distinct masked character bigrams of the given sentences, by row."""
+        points = np.frombuffer(self.document.text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        pairs = (points[:-1] << 21) | points[1:] if len(points) > 1 else np.zeros(0, dtype=np.int64)
+        first, last = self.first[rows], self.last[rows]
+        counts = np.maximum(last - first - 1, 0)
+        owner = np.repeat(np.arange(len(rows)), counts)
+        position = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(first, counts)
+        combined = np.sort((owner << 42) | pairs[position])
+        combined = combined[np.concatenate(([True], combined[1:] != combined[:-1]))] if len(combined) else combined
+        return combined >> 42, combined & ((1 << 42) - 1)
+
+    def masked_text(self, row: int) -> str:
+        return self.document.text[self.first[row]:self.last[row]]
+
+    def raw_text(self, row: int) -> str:
+        return self.text[self.starts[row]:self.ends[row]]
+
+    def sentence(self, row: int) -> Sentence:
+        start, end = int(self.starts[row]), int(self.ends[row])
+        return Sentence(start, end, self.document.slice(start, end))
+
+
+def sentences(text: str, masker: Masker, document: Masked | None = None) -> list[Sentence]:
+    """The sentences of a normalised text, masked (see NoticeSentences for which are left out)."""
+    found = NoticeSentences(text, document if document is not None else masker.mask(text))
+    return [found.sentence(row) for row in range(len(found))]
+
+
+def sentence_pairs(a: NoticeSentences, b: NoticeSentences) -> list[tuple[int, int, float]]:
+    """One-to-one sentence pairs of two notices (row in a, row in b, Dice), taken greedily most
+    similar first (ties: lower rows first), Dice of masked bigram sets >= SENTENCE_MATCH_MIN; sorted.
+
+    Pairs with equal bigram sets (Dice 1, most of a notice rewritten from one template) come first
+    and pair by set hash; only the sentences left then meet each other in a small matrix product.
+    """
+    if not len(a) or not len(b):
+        return []
+    same_set: dict[int, list[int]] = {}
+    for row, key in enumerate(b.set_hashes.tolist()):
+        same_set.setdefault(key, []).append(row)
+    taken: dict[int, int] = {}
+    pairs, used_a, used_b = [], set(), set()
+    for row, key in enumerate(a.set_hashes.tolist()):
+        partners = same_set.get(key)
+        if partners is None or taken.get(key, 0) == len(partners):
+            continue
+        partner = partners[taken.get(key, 0)]
+        # Equal set hashes are checked against the sets themselves unless the masked sentences
+        # hash alike too (then both 64-bit hashes would have to collide at once).
+        if (a.masked_hashes[row] != b.masked_hashes[partner] or a.sizes[row] != b.sizes[partner]) \
+                and not _same_bigrams(a, row, b, partner):
+            return _sentence_pairs_by_product(a, b, np.arange(len(a)), np.arange(len(b)), [])  # a hash collision
+        taken[key] = taken.get(key, 0) + 1
+        pairs.append((row, partner, 1.0))
+        used_a.add(row)
+        used_b.add(partner)
+    rows_a = np.array([row for row in range(len(a)) if row not in used_a], dtype=np.int64)
+    rows_b = np.array([row for row in range(len(b)) if row not in used_b], dtype=np.int64)
+    return _sentence_pairs_by_product(a, b, rows_a, rows_b, pairs)
+
+
+def _same_bigrams(a: NoticeSentences, row_a: int, b: NoticeSentences, row_b: int) -> bool:
+    """Whether two sentences' masked bigram sets are equal (other words: a list of units one longer)."""
+    text_a, text_b = a.masked_text(row_a), b.masked_text(row_b)
+    return {text_a[i:i + 2] for i in range(len(text_a) - 1)} == {text_b[i:i + 2] for i in range(len(text_b) - 1)}
+
+
+def _sentence_pairs_by_product(a: NoticeSentences, b: NoticeSentences, rows_a: np.ndarray, rows_b: np.ndarray,
+                               pairs: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """``pairs`` and the greedy pairs among the given rows by the Dice of their bigram sets."""
+    if len(rows_a) and len(rows_b):
+        owner_a, keys_a = a.bigrams(rows_a)
+        owner_b, keys_b = b.bigrams(rows_b)
+        vocabulary, columns = np.unique(np.concatenate([keys_a, keys_b]), return_inverse=True)
+        matrix_a = np.zeros((len(rows_a), len(vocabulary)), dtype=np.float32)
+        matrix_b = np.zeros((len(rows_b), len(vocabulary)), dtype=np.float32)
+        matrix_a[owner_a, columns[:len(keys_a)]] = 1
+        matrix_b[owner_b, columns[len(keys_a):]] = 1
+        shared = (matrix_a @ matrix_b.T).astype(np.float64)  # counts: exact in float32
+        dice = 2 * shared / (a.sizes[rows_a][:, None] + b.sizes[rows_b][None, :])
+        found_a, found_b = np.nonzero((dice >= SENTENCE_MATCH_MIN) & (shared > 0))
+        scored = sorted(zip((-dice[found_a, found_b]).tolist(), rows_a[found_a].tolist(), rows_b[found_b].tolist()))
+        used_a, used_b = set(), set()
+        for negative, row_a, row_b in scored:
+            if row_a not in used_a and row_b not in used_b:
+                used_a.add(row_a)
+                used_b.add(row_b)
+                pairs.append((row_a, row_b, -negative))
+    return sorted(pairs)
 
 
 def sentence_passages(text_a: str, text_b: str, sent_a: Sentence, sent_b: Sentence,
-                      masker: Masker) -> list[tuple[int, int, int, int, str]]:
-    """Passages (start_a, end_a, start_b, end_b, kind) inside one aligned sentence pair."""
+                      masker: Masker, blocks: dict | None = None) -> list[tuple[int, int, int, int, str]]:
+    """Passages (start_a, end_a, start_b, end_b, kind) inside one aligned sentence pair; ``blocks``
+    remembers the common runs of masked sentence pairs (they recur across a corpus)."""
     ma, mb = sent_a.masked, sent_b.masked
     if ma.text == mb.text:
         # The common case in a corpus rewritten from one template: no diff needed, and the
         # sentences were masked on their own, exactly as classify() would mask them.
         kind = COPIED if text_a[sent_a.start:sent_a.end] == text_b[sent_b.start:sent_b.end] else LOCALISED
         return [(sent_a.start, sent_a.end, sent_b.start, sent_b.end, kind)]
-    matcher = SequenceMatcher(None, ma.text, mb.text, autojunk=False)
-    runs = [block for block in matcher.get_matching_blocks() if block.size >= MIN_RUN]
+    runs = blocks.get((ma.text, mb.text)) if blocks is not None else None
+    if runs is None:
+        matcher = SequenceMatcher(None, ma.text, mb.text, autojunk=False)
+        runs = [block for block in matcher.get_matching_blocks() if block.size >= MIN_RUN]
+        if blocks is not None:
+            if len(blocks) >= MATCH_MEMO_MAX:
+                blocks.clear()
+            blocks[(ma.text, mb.text)] = runs
     found = []
     previous_a = previous_b = 0
     for block in runs + [None]:
@@ -186,21 +280,91 @@ def _merge_neighbours(found, text_a: str, text_b: str, masker: Masker):
 
 
 def align_reuse(texts: Sequence[str], masker: Masker, pairs: Sequence[tuple[int, int]] | None = None,
-                documents: Sequence[Masked] | None = None) -> list[Passage]:
+                documents: Sequence[Masked] | None = None) -> Passages:
     """Reuse passages between the given pairs of texts (i < j; default every pair); ``documents``
     are the texts already masked."""
-    all_sentences = [sentences(text, masker, documents[n] if documents is not None else None)
-                     for n, text in enumerate(texts)]
-    index = BigramIndex(all_sentences)
+    notices = [NoticeSentences(text, documents[n] if documents is not None else masker.mask(text))
+               for n, text in enumerate(texts)]
     count = len(texts)
     wanted = pairs if pairs is not None else [(i, j) for i in range(count) for j in range(i + 1, count)]
-    found = []
+    found = PassageColumns()
+    blocks: dict[tuple[str, str], list] = {}  # matching blocks of masked sentence pairs seen before
     for i, j in wanted:
-        for k, m, dice in index.sentence_pairs(i, j):
+        a, b = notices[i], notices[j]
+        for k, m, dice in sentence_pairs(a, b):
+            similarity = round(dice, 4)
+            if a.masked_hashes[k] == b.masked_hashes[m] and a.masked_text(k) == b.masked_text(m):
+                # The common case in a corpus rewritten from one template: no diff needed.
+                same = a.raw_hashes[k] == b.raw_hashes[m] and a.raw_text(k) == b.raw_text(m)
+                found.add(i, int(a.starts[k]), int(a.ends[k]), j, int(b.starts[m]), int(b.ends[m]),
+                          COPIED if same else LOCALISED, similarity)
+                continue
             for start_a, end_a, start_b, end_b, kind in sentence_passages(
-                    texts[i], texts[j], all_sentences[i][k], all_sentences[j][m], masker):
-                found.append(Passage(i, start_a, end_a, j, start_b, end_b, kind, round(dice, 4)))
-    return sorted(found, key=lambda p: (p.a, p.b, p.start_a, p.start_b))
+                    texts[i], texts[j], a.sentence(k), b.sentence(m), masker, blocks):
+                found.add(i, start_a, end_a, j, start_b, end_b, kind, similarity)
+    return found.sorted()
+
+
+class PassageColumns:
+    """Passages kept as columns (a thousand notices reuse ~600,000 passages: as objects, hundreds of MB)."""
+
+    def __init__(self) -> None:
+        self.columns = [array(code) for _, code in PASSAGE_COLUMNS]
+        self.appends = [column.append for column in self.columns]
+
+    def add(self, a: int, start_a: int, end_a: int, b: int, start_b: int, end_b: int, kind: str,
+            similarity: float) -> None:
+        add_a, add_start_a, add_end_a, add_b, add_start_b, add_end_b, add_kind, add_similarity = self.appends
+        add_a(a)
+        add_start_a(start_a)
+        add_end_a(end_a)
+        add_b(b)
+        add_start_b(start_b)
+        add_end_b(end_b)
+        add_kind(KINDS.index(kind))
+        add_similarity(similarity)
+
+    def sorted(self) -> Passages:
+        """The passages by notice a, notice b, start in a, start in b (ties keep their order)."""
+        columns = {name: np.frombuffer(values, dtype=values.typecode) if len(values) else
+                   np.zeros(0, dtype=values.typecode) for (name, _), values in zip(PASSAGE_COLUMNS, self.columns)}
+        order = np.lexsort((columns["start_b"], columns["start_a"], columns["b"], columns["a"]))
+        return Passages({name: values[order] for name, values in columns.items()})
+
+
+PASSAGE_COLUMNS = (("a", "l"), ("start_a", "l"), ("end_a", "l"), ("b", "l"), ("start_b", "l"), ("end_b", "l"),
+                   ("kind", "b"), ("similarity", "d"))
+
+
+class Passages(Sequence):
+    """The passages found, column by column (``columns["start_a"]`` …); indexing or iterating
+    gives Passage records."""
+
+    def __init__(self, columns: dict[str, np.ndarray]) -> None:
+        self.columns = columns
+
+    def __len__(self) -> int:
+        return len(self.columns["a"])
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[n] for n in range(*index.indices(len(self)))]
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        index %= len(self)
+        return next(self.rows(index, index + 1))
+
+    def __iter__(self):
+        return self.rows()
+
+    def rows(self, start: int = 0, stop: int | None = None, chunk: int = 65536) -> Iterator[Passage]:
+        stop = len(self) if stop is None else stop
+        for first in range(start, stop, chunk):
+            part = {name: values[first:min(first + chunk, stop)].tolist() for name, values in self.columns.items()}
+            for a, start_a, end_a, b, start_b, end_b, kind, similarity in zip(
+                    part["a"], part["start_a"], part["end_a"], part["b"], part["start_b"], part["end_b"],
+                    part["kind"], part["similarity"]):
+                yield Passage(a, start_a, end_a, b, start_b, end_b, KINDS[kind], similarity)
 
 
 def shares(text: str, spans: Iterable[tuple[int, int, str]]) -> dict[str, float | int]:
