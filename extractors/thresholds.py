@@ -66,7 +66,7 @@ QUANTITY = re.compile(
 # regex engine skip the rest of the text at C speed (a finditer tries QUANTITY at every position).
 QUANTITY_START = re.compile(r"[\d零〇○一二两三四五六七八九十百千翻]")
 # Counts of the notice's own parts: 明确133项具体任务，涉及34个牵头单位.
-OWN_PARTS_AFTER = re.compile(r"^(?:具体|重点|主要|工作)?(?:建设)?(?:任务|牵头单位|责任单位|配合单位|成员单位|方面|部分|条措施|项措施|项政策|项举措)"
+OWN_PARTS_AFTER = re.compile(r"^(?:具体|重点|主要|工作)?(?:建设)?(?:民生实事|实事|任务|牵头单位|责任单位|配合单位|成员单位|方面|部分|条措施|项措施|项政策|项举措)"
                              # 为确保3.99万亩这一目标完成: a target named again, not a new one
                              r"|^(?P<restated>(?:这一|这个|的)(?:目标|任务)(?:任务)?(?:完成|实现|落实))")
 # 和8个重点行业主管部门: a count of the departments a rule covers, no bar.
@@ -210,6 +210,53 @@ def _goal_section_year(text: str, paragraph_start: int) -> int | None:
     return None
 
 
+# The last column of a task table that reports what was done (落实情况) rather than what is due.
+REPORT_HEADER = re.compile(r"^(?:落实|完成|进展|推进|进度)情况$")
+
+
+def _report_cells(text: str) -> list[tuple[int, int]]:
+    """Spans of the cells of a flattened task table's progress column (序号 / … / 落实情况, one
+    cell per line, each row from its number to the next): what was done sets no bar.
+
+    Only a progress column printed last is known: its cell is the last line of each row.
+    """
+    spans: list[tuple[int, int]] = []
+    for header in TABLE_NUMBER_HEADER.finditer(text):
+        lines = _lines_from(text, header.end() + 1)
+        columns = []
+        for line, _ in lines[:10]:
+            if line.strip() == "1":
+                break
+            columns.append(line.strip())
+        if not columns or not REPORT_HEADER.match(columns[-1]):
+            continue
+        expected, row = 1, []
+        for line, start in lines[len(columns):]:
+            if line.strip() == str(expected):
+                if len(row) >= len(columns):
+                    spans.append(row[len(columns) - 1])
+                row, expected = [], expected + 1
+            elif expected > 1:
+                row.append((start, start + len(line)))
+                if len(row) > 3 * len(columns):
+                    break  # past the table
+        if len(row) >= len(columns):
+            spans.append(row[len(columns) - 1])
+    return spans
+
+
+TABLE_NUMBER_HEADER = re.compile(r"(?m)^序号$")
+
+
+def _lines_from(text: str, position: int) -> list[tuple[str, int]]:
+    """The lines of ``text`` from ``position`` on, each with the offset it starts at."""
+    lines = []
+    for line in text[position:].split("\n"):
+        lines.append((line, position))
+        position += len(line) + 1
+    return lines
+
+
 def _metric_subject(clause: str, after: str, unit: str, previous: Threshold | None) -> tuple[str | None, str | None]:
     """Best-effort attribution: what is measured, and what it applies to."""
     phrase = TRAILING_WORDS.sub("", LEADING_WORDS.sub("", clause))
@@ -240,9 +287,10 @@ def extract_thresholds(text: str) -> list[Threshold]:
     """
     found: list[Threshold] = []
     skip_until = 0  # the end of a （不含6亩） already read with the bound before it
+    reports = _report_cells(text)
     for match in _quantities(text):
         start, end = match.span()
-        if start < skip_until:
+        if start < skip_until or any(a <= start < b for a, b in reports):
             continue
         paragraph_start = text.rfind("\n", 0, start) + 1
         clause_start = max(text.rfind(ch, 0, start) for ch in CLAUSE_BREAK) + 1
@@ -251,7 +299,7 @@ def extract_thresholds(text: str) -> list[Threshold]:
             continue
         own_parts = OWN_PARTS_AFTER.match(text[end:])
         # 明确133项具体任务 counts the notice's parts; 完成7家建设任务 counts firms (a bar)
-        own_parts = own_parts and (match.group("unit") in ("项", "个", "条", "大", None) or own_parts.group("restated"))
+        own_parts = own_parts and (match.group("unit") in ("项", "个", "条", "件", "大", None) or own_parts.group("restated"))
         if own_parts or DEPARTMENTS_AFTER.match(text[end:]) or POPULATION_BEFORE.search(left) or OWN_PARTS_BEFORE.search(left) or (
                 text[start - 1:start] == "（" and text[end:end + 1] == "）" and match.group("unit") in ("项", "条", "个")):
             continue

@@ -133,6 +133,11 @@ def test_thresholds_read_comparators_as_the_civil_code_does(sentence, op):
     # a count of departments is no bar; 7家建设任务 is (云南省, 临安区)
     ("省人民政府对各州、市人民政府和8个重点行业主管部门投资目标任务实施年度目标责任管理", []),
     ("9月底前完成7家建设任务", [("=", Decimal(7), None, "家", None)]),
+    # a task table's progress column reports what was done; its numbers are no bars (吉水县)
+    ("一、10件民生实事任务分解表\n序号 | 具体工作任务和要求 | 责任领导 | 责任单位 | 落实情况 |\n"
+     "1 | 增加义务教育学位5000个。 | 毛晓青 | 县教体局 | 新增义务教育学位5500个。 |\n"
+     "2 | 扩充公办幼儿园学位至1800个。 | 毛晓青 | 县教体局 | 新增学位1290个，占比达32.5%。 |",
+     [("=", Decimal(5000), None, "个", None), ("=", Decimal(1800), None, "个", None)]),
     # 约 before the number is about (黑龙江省); the 约 of 节约 / 签约 is no comparator
     ("建设农村公路约6000公里", [("~", Decimal(6000), None, "公里", None)]),
     ("全年节约10万吨标准煤，签约3个项目", [("=", Decimal(100000), None, "吨", None), ("=", Decimal(3), None, "个", None)]),
