@@ -191,7 +191,6 @@ def test_metadata_read_a_header_whose_page_dropped_characters(knowledge):
     assert (meta.doc_number, meta.issuer, meta.signed_date) == ("应政办发〔2023〕21号", "应县人民政府办公室", "2023-09-25")
 
 
-
 @pytest.mark.parametrize("body, cited", [
     # the county's own plan has the title of the province's and city's it follows (苍南县)
     ("《关于推动经济高质量发展的若干政策》已经县政府常务会议研究同意，现印发给你们。\n关于推动经济高质量发展的若干政策\n"
