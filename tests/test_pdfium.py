@@ -94,18 +94,25 @@ def test_pdfium_puts_every_action_on_the_page_that_prints_it():
 def test_pdfium_reads_pages_with_ruling_through_pdfplumber(caplog):
     with caplog.at_level(logging.INFO, logger="pipeline.readers.pdfium"):
         document = read(FIXTURES / "tables" / "task_table.pdf", pdf_engine="pypdfium2")
-    assert "page(s) 1 have ruling (tables?) or are turned: read with pdfplumber" in caplog.text
+    assert "page(s) 1 have ruling (tables?) or turned text: read with pdfplumber" in caplog.text
     assert "1.实施专业镇市场主体倍增行动。牵头单位：县工信局、县乡村振兴局" in document.text
 
 
 def _one_page_pdf(stream: bytes) -> bytes:
+    """A page whose fonts are F1 Helvetica, F2 Times and F3, a font without descent (as pdfminer sees CID fonts)."""
+    widths = b"[" + b" ".join([b"500"] * 95) + b"]"
     return _pdf([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"/Resources << /Font << /F1 5 0 R /F2 6 0 R /F3 7 0 R >> >> >>",
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Plain /FirstChar 32 /LastChar 126 /Widths " + widths
+        + b" /FontDescriptor 8 0 R >>",
+        b"<< /Type /FontDescriptor /FontName /Plain /Descent 0 /Ascent 800 /Flags 32 /FontBBox [0 0 1000 1000] "
+        b"/ItalicAngle 0 /CapHeight 700 /StemV 80 >>",
     ])
 
 
@@ -118,6 +125,9 @@ def _one_page_pdf(stream: bytes) -> bytes:
     (b"BT /F1 1 Tf 12 0 0 12 72 700 Tm (Development zones shall reach fifty per) Tj "
      b"0.4 -1.2 Td (cent of output by 2025 in every county and city.) Tj ET",
      "Development zones shall reach fifty percent of output by 2025 in every county and city."),
+    # digits in Times (descent 0.22 em) amid text in a font without descent: one line, not two
+    (b"BT /F3 16 Tf 72 700 Td (Targets reach ) Tj /F2 16 Tf (2025) Tj /F3 16 Tf ( in every county.) Tj ET",
+     "Targets reach 2025 in every county."),
     # fake bold: every glyph drawn twice, half a point apart
     (b"BT /F1 12 Tf 72 700 Td (Development zones shall reach 50 percent by 2025) Tj ET "
      b"BT /F1 12 Tf 72.5 700 Td (Development zones shall reach 50 percent by 2025) Tj ET",
@@ -127,6 +137,18 @@ def test_pdfium_reads_generated_pages_as_pdfplumber_does(tmp_path, stream, text)
     path = tmp_path / "page.pdf"
     path.write_bytes(_one_page_pdf(stream))
     assert read(path, pdf_engine="pypdfium2").text == read(path, pdf_engine="pdfplumber").text == text
+
+
+def test_pdfium_leaves_skewed_glyphs_to_pdfplumber(tmp_path, caplog):
+    """Fake italic (a sheared text matrix): pdfminer boxes such glyphs its own way, so pdfplumber reads the page."""
+    path = tmp_path / "italic.pdf"
+    path.write_bytes(_one_page_pdf(b"BT /F1 1 Tf 16 0 4 16 72 700 Tm (Development zones shall reach fifty per) Tj "
+                                   b"0.3 -1.5 Td (cent of output by 2025 in every county.) Tj ET"))
+    with caplog.at_level(logging.INFO, logger="pipeline.readers.pdfium"):
+        pdfium = read(path, pdf_engine="pypdfium2")
+    assert "page(s) 1 have ruling (tables?) or turned text: read with pdfplumber" in caplog.text
+    assert pdfium.text == read(path, pdf_engine="pdfplumber").text == (
+        "Development zones shall reach fifty percent of output by 2025 in every county.")
 
 
 def test_pdfium_reads_a_turned_page_as_pdfplumber_does(tmp_path):

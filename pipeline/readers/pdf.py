@@ -8,6 +8,8 @@ Supports:
     running headers and footers -> removed: page numbers (— 4 —, - 4 -, 第4页 共17页, 4/17)
         and lines repeated at the top or bottom of most pages
     fake bold (each glyph printed twice, slightly shifted) -> one character
+    glyphs grouped into lines on their baselines: 到2025年 with its digits in Times New Roman
+        and the rest in SimSun stays one line (pdfminer hangs only the Times glyphs below it)
     task tables (序号 | 重点任务 | 牵头单位 | 配合单位) -> numbered lines, see tables.py
     a page start offset for every page (Document.page_starts), so any span has a page
     no text layer (a scan) -> ReadError, or Tesseract OCR with ``ocr=True``
@@ -57,6 +59,9 @@ SENTENCE_PUNCTUATION = re.compile(r"[，。；、！？]")
 HALF_TO_FULL = str.maketrans({"(": "（", ")": "）", **{chr(0xFF10 + d): str(d) for d in range(10)}})
 # Fewer visible characters than this per page: the page has no real text layer.
 MIN_CHARS_PER_PAGE = 10
+# Glyphs whose tops (on the baseline, see _on_baselines) lie within this many points share a line
+# (pdfplumber's default y_tolerance).
+LINE_TOLERANCE = 3.0
 
 
 @dataclass(slots=True)
@@ -142,14 +147,9 @@ def _page_lines(page, state: dict) -> list[Line]:
     if page.rects or page.lines or page.curves:  # ruled tables need ruling; skip the cost otherwise
         tables = page.find_tables()
     boxes = [table.bbox for table in tables]
-    lines: list[Line] = []
-    for raw in page.extract_text_lines(strip=True, return_chars=True):
-        middle = (raw["top"] + raw["bottom"]) / 2
-        if any(x0 <= (raw["x0"] + raw["x1"]) / 2 <= x1 and top <= middle <= bottom for x0, top, x1, bottom in boxes):
-            continue
-        line = text_line(raw["chars"], raw["x0"], raw["x1"], raw["top"], raw["bottom"])
-        if line is not None:
-            lines.append(line)
+    lines = [line for line in group_lines(_on_baselines(page.chars))
+             if not any(x0 <= (line.x0 + line.x1) / 2 <= x1 and top <= (line.top + line.bottom) / 2 <= bottom
+                        for x0, top, x1, bottom in boxes)]
     for table in tables:
         rendered, state["table"], revised = render_table(table.extract(), state.get("table"))
         if revised is not None and state.get("last_line") is not None:
@@ -161,6 +161,49 @@ def _page_lines(page, state: dict) -> list[Line]:
     if not tables and lines:
         end_table(state)
     return sorted(lines, key=lambda line: line.top)
+
+
+def _on_baselines(chars: list[dict]) -> list[dict]:
+    """pdfplumber's visible glyphs, each box moved to stand on its baseline.
+
+    pdfminer hangs a glyph of a simple font its font's descent below the baseline (Times:
+    0.22 em) but a glyph of a CID font none, so at 16 points the digits of 到2025年 in
+    Times New Roman sit 3.5 points lower than the Chinese around them in SimSun, more
+    than the 3 points within which glyphs share a line: the line came out split in two.
+    Turned or skewed glyphs keep their boxes.
+    """
+    moved = []
+    for char in chars:
+        if not char["text"].strip():
+            continue
+        matrix = char.get("matrix")
+        if matrix and matrix[1] == 0 and matrix[2] == 0 and matrix[0] > 0 and matrix[3] > 0:
+            shift = char["y0"] - matrix[5]  # the descent (and rise) below the baseline, in points
+            char = {**char, "top": char["top"] + shift, "bottom": char["bottom"] + shift}
+        moved.append(char)
+    return moved
+
+
+def group_lines(chars: list[dict]) -> list[Line]:
+    """Text lines of a page's visible glyphs, top to bottom: glyphs whose tops lie within
+    LINE_TOLERANCE points of the previous one share a line (pdfplumber's clustering)."""
+    lines: list[Line] = []
+    group: list[dict] = []
+    last_top = None
+    for char in sorted(chars, key=lambda c: c["top"]):
+        if last_top is not None and char["top"] > last_top + LINE_TOLERANCE:
+            lines.append(_group_line(group))
+            group = []
+        group.append(char)
+        last_top = char["top"]
+    if group:
+        lines.append(_group_line(group))
+    return [line for line in lines if line is not None]
+
+
+def _group_line(chars: list[dict]) -> Line | None:
+    return text_line(chars, min(c["x0"] for c in chars), max(c["x1"] for c in chars),
+                     min(c["top"] for c in chars), max(c["bottom"] for c in chars))
 
 
 def text_line(chars: list[dict], x0: float, x1: float, top: float, bottom: float) -> Line | None:

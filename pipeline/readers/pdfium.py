@@ -8,12 +8,13 @@ reader's own line, running-head and joining code (pipeline/readers/pdf.py), so b
 engines give the same text and page starts.
 
 Supports:
-    glyphs grouped into lines as pdfplumber groups them (tops within 3 points), then
-        everything pdf.py does with lines: running heads and page numbers removed, wrapped
+    glyphs grouped into lines on their baselines by pdf.py's group_lines, then everything
+        pdf.py does with lines: running heads and page numbers removed, wrapped
         lines rejoined, a page start offset for every page
     fake bold (each glyph printed twice, slightly shifted) -> one character
     pages with ruling that could form a table (a box, or two horizontal and two vertical
-        strokes), and turned pages (/Rotate) -> that page read by pdfplumber, whose table
+        strokes), turned pages (/Rotate) and pages with turned or skewed glyphs (fake
+        italic) -> that page read by pdfplumber, whose table
         finder turns task tables into numbered lines; logged (-v), and the notice gets no
         warning: nothing is lost, the page is only read more slowly
 Avoids:
@@ -27,18 +28,15 @@ from __future__ import annotations
 
 import ctypes
 import logging
-import math
 from pathlib import Path
 
 from pipeline.readers import Document, ReadError
 from pipeline.readers.pdf import Line, _check_complete, _may_have_doubled_glyphs, assemble, end_table, \
-    plumber_page_lines, text_line
+    group_lines, plumber_page_lines
 
 log = logging.getLogger(__name__)
 
-# pdfplumber's defaults: glyphs whose tops lie within this many points share a line,
-# and ruling shorter than this is no table edge (table_settings edge_min_length).
-LINE_TOLERANCE = 3.0
+# pdfplumber's default: ruling shorter than this is no table edge (table_settings edge_min_length).
 MIN_EDGE = 3.0
 # Two copies of a glyph closer than this (points) are fake bold (pdfplumber dedupe_chars tolerance).
 DOUBLED_TOLERANCE = 1.0
@@ -48,11 +46,13 @@ MAX_FORM_DEPTH = 15
 SOFT_HYPHEN = 0x02
 
 
-def _page_chars(raw, textpage, page_height: float) -> list[dict]:
+def _page_chars(raw, textpage, page_height: float) -> list[dict] | None:
     """Visible glyphs of a text page as pdfplumber char dicts (``raw`` is pypdfium2.raw).
 
-    Coordinates as pdfplumber gives them: x as in the PDF, top and bottom measured down
-    from the page height (pdfplumber.page.Page.process_object).
+    Coordinates as pdf.py gives pdfplumber's: x as in the PDF, top and bottom measured down
+    from the page height (pdfplumber.page.Page.process_object), bottom on the baseline
+    (pdf._on_baselines). None when a glyph is turned or skewed (fake italic): pdfminer
+    boxes those otherwise, so pdfplumber reads the page.
 
     Six PDFium calls per glyph, so the functions and the handle are bound once: the
     ctypes lookups otherwise cost as much as the calls.
@@ -78,9 +78,11 @@ def _page_chars(raw, textpage, page_height: float) -> list[dict]:
         get_box(handle, index, box_ref)  # left: the origin, right: the origin plus the advance
         get_origin(handle, index, x_ref, y_ref)
         get_matrix(handle, index, matrix_ref)
+        if matrix.b or matrix.c or matrix.a <= 0 or matrix.d <= 0:
+            return None
         # pdfminer's size: the font size scaled by the text and page matrices (12 for 1 Tf in a 12x Tm).
-        size = get_size(handle, index) * math.hypot(matrix.c, matrix.d)
-        bottom = page_height - y.value  # pdfminer puts a glyph's bottom on its baseline
+        size = get_size(handle, index) * matrix.d
+        bottom = page_height - y.value
         chars.append({"text": text, "x0": box.left, "x1": box.right, "top": bottom - size, "bottom": bottom,
                       "size": size})
     return chars
@@ -99,27 +101,6 @@ def _dedupe(chars: list[dict]) -> list[dict]:
         cells.setdefault((char["text"], x, y), []).append(char)
         kept.append(char)
     return kept
-
-
-def _lines(chars: list[dict]) -> list[Line]:
-    """Text lines of a page's glyphs, top to bottom, grouped as pdfplumber's extract_text_lines groups them."""
-    lines: list[Line] = []
-    group: list[dict] = []
-    last_top = None
-    for char in sorted(chars, key=lambda c: c["top"]):
-        if last_top is not None and char["top"] > last_top + LINE_TOLERANCE:
-            lines.append(_line(group))
-            group = []
-        group.append(char)
-        last_top = char["top"]
-    if group:
-        lines.append(_line(group))
-    return [line for line in lines if line is not None]
-
-
-def _line(chars: list[dict]) -> Line | None:
-    return text_line(chars, min(c["x0"] for c in chars), max(c["x1"] for c in chars),
-                     min(c["top"] for c in chars), max(c["bottom"] for c in chars))
 
 
 def _has_ruling(raw, page) -> bool:
@@ -173,8 +154,16 @@ def read_pdf_pdfium(path: Path, ocr: bool = False) -> Document:
         for number in range(len(pdf)):
             page = pdf[number]
             try:
-                if page.get_rotation() or _has_ruling(raw, page):
-                    # A table (or a turned page, whose glyph boxes PDFium leaves unturned): pdfplumber reads it.
+                page_left, page_bottom, page_right, page_top = page.get_mediabox()
+                chars = None
+                if not page.get_rotation() and not _has_ruling(raw, page):
+                    textpage = page.get_textpage()
+                    try:
+                        chars = _page_chars(raw, textpage, page_top - page_bottom)
+                    finally:
+                        textpage.close()
+                if chars is None:
+                    # A table, a turned page (PDFium leaves its glyph boxes unturned) or turned glyphs.
                     if plumber is None:
                         import pdfplumber
 
@@ -186,18 +175,12 @@ def read_pdf_pdfium(path: Path, ocr: bool = False) -> Document:
                     visible += sum(1 for c in plumber_page.chars if c["text"].strip())
                     by_plumber.append(str(number + 1))
                     continue
-                page_left, page_bottom, page_right, page_top = page.get_mediabox()
                 heights.append(page_top - page_bottom)
                 widths.append(page_right - page_left)
-                textpage = page.get_textpage()
-                try:
-                    chars = _page_chars(raw, textpage, page_top - page_bottom)
-                finally:
-                    textpage.close()
                 visible += len(chars)
                 if _may_have_doubled_glyphs(chars):
                     chars = _dedupe(chars)
-                lines = _lines(chars)
+                lines = group_lines(chars)
                 if lines:
                     end_table(state)
                 pages.append(lines)
@@ -212,6 +195,6 @@ def read_pdf_pdfium(path: Path, ocr: bool = False) -> Document:
         if plumber is not None:
             plumber.close()
     if by_plumber:
-        log.info("%s: page(s) %s have ruling (tables?) or are turned: read with pdfplumber", path,
+        log.info("%s: page(s) %s have ruling (tables?) or turned text: read with pdfplumber", path,
                  ", ".join(by_plumber))
     return assemble(path, pages, heights, widths, visible, ocr)
