@@ -45,6 +45,7 @@ from dataclasses import dataclass, replace
 from extractors.amounts import chinese_to_int
 from extractors.knowledge import UnitTable
 from extractors.records import Action, Section, Span, Unit
+from extractors.tables import flat_tables
 from extractors.units import looks_like_unit, make_units
 
 
@@ -308,99 +309,58 @@ def _join_continued_lists(sections: Sequence[Section], lists: dict[tuple[int | N
     return joined
 
 
-# Header cells of a task table printed one cell per line; the first of each role wins.
-TABLE_HEADER_CELLS = (("number", re.compile(r"^(?:序号|编号)$")),
-                      ("task", re.compile(r"^(?:重点|主要|具体|年度)?(?:任务|事项|工作任务|工作内容|工作事项|目标任务|重点工作|举措"
+# Header cells of a task table (extractors/tables.py) that name the task and the unit columns;
+# the first of each role wins, any other column holds neither.
+TABLE_HEADER_CELLS = (("task", re.compile(r"^(?:重点|主要|具体|年度)?(?:任务|事项|工作任务|工作内容|工作事项|目标任务|重点工作|举措"
                                           r"|民生实事|实事项目|实事|项目名称|项目|建设项目|实事名称)"
                                           r"(?:内容|名称)?(?:和要求|及要求|和目标)?$")),
                       ("lead", re.compile(r"^牵头(?:单位|部门)$")),
                       ("cooperating", re.compile(r"^(?:配合|协办|参与)(?:单位|部门)$")),
                       ("responsible", re.compile(r"^(?:责任|负责|实施|主责)(?:单位|部门)$")))
-# Any other header cell (a category, a deadline, the leader in charge, the progress so far, a
-# project sheet's place, time, contents and money) holds no units: short, no sentence in it.
-TABLE_OTHER_CELL = re.compile(r"^[^。，；：:,]{1,14}$")
-# A header row ends at the first row number; it has at most this many cells.
-TABLE_MAX_COLUMNS = 10
-
-
-def _line_cells(text: str) -> list[tuple[str, int]]:
-    """Every line of ``text`` with the offset it starts at."""
-    cells, position = [], 0
-    for line in text.split("\n"):
-        cells.append((line, position))
-        position += len(line) + 1
-    return cells
-
-
-def _table_header(lines: list[tuple[str, int]], index: int) -> tuple[list[str], int] | None:
-    """The column roles of a header that starts at ``lines[index]`` (序号 / 编号), and the line after it."""
-    if not TABLE_HEADER_CELLS[0][1].match(lines[index][0].strip()):
-        return None
-    roles = ["number"]
-    cursor = index + 1
-    while cursor < len(lines) and len(roles) < TABLE_MAX_COLUMNS:
-        cell = lines[cursor][0].strip()
-        if cell == "1" or not TABLE_OTHER_CELL.match(cell):
-            break
-        role = next((name for name, pattern in TABLE_HEADER_CELLS if pattern.match(cell)), None)
-        roles.append(role if role not in roles else "other")
-        cursor += 1
-    if not ({"task"} <= set(roles) and {"lead", "responsible"} & set(roles)):
-        return None
-    return roles[1:], cursor
-
-
-def table_actions(text: str, table: UnitTable) -> list[Action]:
-    """Actions of a task table whose cells stand one per line (a page's flattened table).
-
-    The header is a run of short lines from 序号 to the first row number, naming the task and
-    at least one unit column; each row starts with a line that is only its number and runs to
-    the next one. A unit cell may take several lines (one unit per line), so a row may be
-    longer than the header. Where both 牵头单位 and 责任单位 are given, the 责任单位 other than
-    the lead cooperate.
-    """
-    lines = _line_cells(text)
-    actions: list[Action] = []
-    index = 0
-    while index < len(lines):
-        header = _table_header(lines, index)
-        if header is None:
-            index += 1
-            continue
-        columns, cursor = header
-        expected = 1
-        while cursor < len(lines) and lines[cursor][0].strip() == str(expected):
-            marker, offset = lines[cursor][0].strip(), lines[cursor][1]
-            # The row runs to the next row number, or (the last row) to as many lines as its cells can take.
-            following = next((i for i in range(cursor + 1, min(len(lines), cursor + 1 + 3 * len(columns)))
-                              if lines[i][0].strip() == str(expected + 1)), None)
-            row = lines[cursor + 1:following if following is not None else cursor + 1 + 3 * len(columns)]
-            cells = _row_cells(columns, row, table)
-            if "task" not in cells:
-                break
-            actions.append(_table_row(expected, marker, offset, cells, table))
-            expected += 1
-            cursor = following if following is not None else cursor + 1 + len(columns)
-        index = max(cursor, index + 1)
-    return actions
-
-
 UNIT_COLUMNS = ("lead", "cooperating", "responsible")
 
 
-def _row_cells(columns: list[str], row: list[tuple[str, int]], table: UnitTable) -> dict[str, tuple[str, int]]:
+def _column_roles(columns: Sequence[str]) -> list[str]:
+    roles: list[str] = []
+    for cell in columns:
+        role = next((name for name, pattern in TABLE_HEADER_CELLS if pattern.match(cell)), "other")
+        roles.append(role if role not in roles else "other")
+    return roles
+
+
+def table_actions(text: str, table: UnitTable) -> list[Action]:
+    """Actions of the task tables a page flattened one cell per line (:mod:`extractors.tables`).
+
+    A table counts when its header names the task and at least one unit column. A unit cell
+    may take several lines (one unit per line). Where both 牵头单位 and 责任单位 are given, the
+    责任单位 other than the lead cooperate.
+    """
+    actions: list[Action] = []
+    for flat in flat_tables(text):
+        roles = _column_roles(flat.columns)
+        if "task" not in roles or not set(UNIT_COLUMNS) & set(roles):
+            continue
+        for number, ((marker, offset), row) in enumerate(flat.rows, start=1):
+            cells = _row_cells(roles, list(row), table)
+            if "task" not in cells:
+                break
+            actions.append(_table_row(number, marker.strip(), offset, cells, table))
+    return actions
+
+
+def _row_cells(roles: list[str], row: list[tuple[str, int]], table: UnitTable) -> dict[str, tuple[str, int]]:
     """The cells of one row by column role; a unit column takes every unit-like line in a row
-    (县水务局 / 县住建局 / 县护城河指挥部), joined with 、 so the list splits as printed."""
+    (县水务局 / 县住建局 / 县护城河指挥部) while the later columns still have lines to fill."""
     cells: dict[str, tuple[str, int]] = {}
     position = 0
-    for column_index, role in enumerate(columns):
+    for column_index, role in enumerate(roles):
         if position >= len(row):
             break
         line, start = row[position]
         position += 1
         if role in UNIT_COLUMNS:
             parts = [(line, start)]
-            later_columns = len(columns) - column_index - 1
+            later_columns = len(roles) - column_index - 1
             while (position < len(row) and len(row) - position > later_columns and row[position][0].strip()
                    and looks_like_unit(row[position][0].strip(), table)):
                 parts.append(row[position])

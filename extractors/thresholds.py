@@ -41,6 +41,7 @@ from decimal import Decimal
 from extractors.amounts import (ARABIC_NUMBER, CHINESE_NUMBER, COUNT_UNITS, SAME_UNIT, chinese_to_int, normalise_decimal, parse_amount,
                                 parse_number, scale)
 from extractors.records import Threshold
+from extractors.tables import flat_tables
 
 UNIT = "|".join(sorted(COUNT_UNITS, key=len, reverse=True))
 NUMBER = rf"(?:{ARABIC_NUMBER}|{CHINESE_NUMBER})"
@@ -215,46 +216,22 @@ REPORT_HEADER = re.compile(r"^(?:落实|完成|进展|推进|进度)情况$")
 
 
 def _report_cells(text: str) -> list[tuple[int, int]]:
-    """Spans of the cells of a flattened task table's progress column (序号 / … / 落实情况, one
-    cell per line, each row from its number to the next): what was done sets no bar.
+    """Spans of the cells of a flattened task table's progress column (序号 / … / 落实情况, see
+    :mod:`extractors.tables`): what was done sets no bar.
 
-    Only a progress column printed last is known: its cell is the last line of each row.
+    Only a progress column printed last is known: its cell is a row's last line (the last row,
+    which may run on past the table, gives the line in the column's position).
     """
-    spans: list[tuple[int, int]] = []
-    for header in TABLE_NUMBER_HEADER.finditer(text):
-        lines = _lines_from(text, header.end() + 1)
-        columns = []
-        for line, _ in lines[:10]:
-            if line.strip() == "1":
-                break
-            columns.append(line.strip())
-        if not columns or not REPORT_HEADER.match(columns[-1]):
+    spans = []
+    for table in flat_tables(text):
+        if not (table.columns and REPORT_HEADER.match(table.columns[-1])):
             continue
-        expected, row = 1, []
-        for line, start in lines[len(columns):]:
-            if line.strip() == str(expected):
-                if len(row) >= len(columns):
-                    spans.append(row[len(columns) - 1])
-                row, expected = [], expected + 1
-            elif expected > 1:
-                row.append((start, start + len(line)))
-                if len(row) > 3 * len(columns):
-                    break  # past the table
-        if len(row) >= len(columns):
-            spans.append(row[len(columns) - 1])
+        for number, (_, row) in enumerate(table.rows, start=1):
+            last = number == len(table.rows)
+            cell = (row[len(table.columns) - 1] if len(row) >= len(table.columns) else None) if last else (row[-1] if row else None)
+            if cell is not None:
+                spans.append((cell[1], cell[1] + len(cell[0])))
     return spans
-
-
-TABLE_NUMBER_HEADER = re.compile(r"(?m)^序号$")
-
-
-def _lines_from(text: str, position: int) -> list[tuple[str, int]]:
-    """The lines of ``text`` from ``position`` on, each with the offset it starts at."""
-    lines = []
-    for line in text[position:].split("\n"):
-        lines.append((line, position))
-        position += len(line) + 1
-    return lines
 
 
 def _metric_subject(clause: str, after: str, unit: str, previous: Threshold | None) -> tuple[str | None, str | None]:
