@@ -99,7 +99,7 @@ def test_pdfium_reads_pages_with_ruling_through_pdfplumber(caplog):
 
 
 def _one_page_pdf(stream: bytes) -> bytes:
-    """A page whose fonts are F1 Helvetica, F2 Times and F3, a font without descent (as pdfminer sees CID fonts)."""
+    """A page whose fonts are F1 Helvetica, F2 Times and F3, with /Descent 0 (as LibreOffice writes its CJK fonts)."""
     widths = b"[" + b" ".join([b"500"] * 95) + b"]"
     return _pdf([
         b"<< /Type /Catalog /Pages 2 0 R >>",

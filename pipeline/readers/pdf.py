@@ -8,8 +8,8 @@ Supports:
     running headers and footers -> removed: page numbers (— 4 —, - 4 -, 第4页 共17页, 4/17)
         and lines repeated at the top or bottom of most pages
     fake bold (each glyph printed twice, slightly shifted) -> one character
-    glyphs grouped into lines on their baselines: 到2025年 with its digits in Times New Roman
-        and the rest in SimSun stays one line (pdfminer hangs only the Times glyphs below it)
+    glyphs grouped into lines on their baselines: 到2025年 with its digits in a font whose
+        /Descent is deep (Times, 0.22 em) and the rest in one with none stays one line
     task tables (序号 | 重点任务 | 牵头单位 | 配合单位) -> numbered lines, see tables.py
     a page start offset for every page (Document.page_starts), so any span has a page
     no text layer (a scan) -> ReadError, or Tesseract OCR with ``ocr=True``
@@ -166,11 +166,11 @@ def _page_lines(page, state: dict) -> list[Line]:
 def _on_baselines(chars: list[dict]) -> list[dict]:
     """pdfplumber's visible glyphs, each box moved to stand on its baseline.
 
-    pdfminer hangs a glyph of a simple font its font's descent below the baseline (Times:
-    0.22 em) but a glyph of a CID font none, so at 16 points the digits of 到2025年 in
-    Times New Roman sit 3.5 points lower than the Chinese around them in SimSun, more
-    than the 3 points within which glyphs share a line: the line came out split in two.
-    Turned or skewed glyphs keep their boxes.
+    pdfminer hangs a glyph its font descriptor's /Descent below the baseline, and fonts
+    differ: LibreOffice writes 0 for the CJK fonts it embeds, Times has 0.22 em. At 16
+    points, digits in Times sat 3.5 points lower than the Chinese around them, more than
+    the 3 points within which glyphs share a line, and 到2025年 came out split in two
+    (tests/test_pdfium.py builds such a page). Turned or skewed glyphs keep their boxes.
     """
     moved = []
     for char in chars:
