@@ -51,8 +51,8 @@ QUANTITY = re.compile(
     # (3个月内, 14个工作日内 are time limits, 三年内 a period).
     rf"(?<![\d.,])(?P<span>\d{{1,2}}|[一二两三四五六七八九十]{{1,2}})(?P<span_unit>个月|年)(?=(?:（含）)?(?:以上|以下))"
     rf"|(?<![\d.,])(?P<number>{NUMBER})"
-    rf"(?:(?P<magnitude_min>千万|百万|十万|万|亿)?(?P<unit_min>{UNIT})?(?:（含）)?(?P<dash>[-—–－~～至到])(?P<number_max>{NUMBER}))?"
-    rf"(?P<magnitude>千万|百万|十万|万|亿)?(?P<unit>{UNIT})"
+    rf"(?:(?P<magnitude_min>万亿|千万|百万|十万|万|亿)?(?P<unit_min>{UNIT})?(?:（含）)?(?P<dash>[-—–－~～至到])(?P<number_max>{NUMBER}))?"
+    rf"(?P<magnitude>万亿|千万|百万|十万|万|亿)?(?P<unit>{UNIT})"
     rf"|百分之(?P<percent>{NUMBER})"
     # 增一成 / 提高两成: tenths, read as percent; only after a verb of change (一成不变 is an idiom).
     rf"|(?<=[增长高升降少减])(?P<tenths>[一二两三四五六七八九])成(?!不变)"
@@ -67,9 +67,14 @@ QUANTITY = re.compile(
 # regex engine skip the rest of the text at C speed (a finditer tries QUANTITY at every position).
 QUANTITY_START = re.compile(r"[\d零〇○一二两三四五六七八九十百千翻]")
 # Counts of the notice's own parts: 明确133项具体任务，涉及34个牵头单位.
-OWN_PARTS_AFTER = re.compile(r"^(?:具体|重点|主要|工作)?(?:建设)?(?:民生实事|实事|任务|牵头单位|责任单位|配合单位|成员单位|方面|部分|条措施|项措施|项政策|项举措)"
+OWN_PARTS_AFTER = re.compile(r"^(?:具体|重点|主要|工作)?(?:建设)?(?:民生实事|实事|任务|牵头单位|责任单位|配合单位|成员单位|方面|部分|条措施|项措施|项政策|项举措"
+                             r"|措施|举措|政策措施)"
                              # 为确保3.99万亩这一目标完成: a target named again, not a new one
                              r"|^(?P<restated>(?:这一|这个|的)(?:目标|任务)(?:任务)?(?:完成|实现|落实))")
+# （共118项）, 一批重点跟踪任务98项, 九届59次: counts of a plan's items and a meeting's number.
+ITEM_COUNT_BEFORE = re.compile(r"(?:共|共计|任务|事项|工作|措施|举措)$")
+ITEM_UNITS = ("项", "条", "件")
+SESSION_BEFORE = re.compile(r"[届次]$")
 # 和8个重点行业主管部门: a count of the departments a rule covers, no bar.
 DEPARTMENTS_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,6}?(?:主管|有关|相关|职能)?部门")
 # 《方案》确定的146项工作任务, 《规划》中明确提出的9项…和7项…: what a plan itself contains.
@@ -98,7 +103,8 @@ PREFIX_OPS = (
 ORDINAL_RUN_BEFORE = re.compile(r"第[\d一二三四五六七八九十百]+[次届期批条项号](?:[、和及至][\d一二三四五六七八九十百]+[次届期批条项号])*[、和及至]$")
 # 企业达30家, 纳税过1亿元: one-character comparators, never the end of another word (下达, 通过, 经过).
 ONE_CHARACTER_OPS = ((re.compile(r"(?<![下传表到送抵转])达$"), ">=", "达"),
-                     (re.compile(r"(?<![超通经越度错不跨])过$"), ">", "过"))
+                     (re.compile(r"(?<![超通经越度错不跨])过$"), ">", "过"),
+                     (re.compile(r"(?<![高赶])超$"), ">", "超"))
 # 约6000公里, 大约5万平方米: about; never the 约 of a word (节约10万吨, 签约3个项目, 集约).
 APPROX_BEFORE = re.compile(r"(?<![节合签预制简集履违特条公契邀相婉])约$")
 # Comparators printed after the quantity; （含） only restates that the bound is inclusive.
@@ -122,6 +128,8 @@ TARGET_YEAR = re.compile(
     r"|(?P<f>\d{4})年\d{1,2}月(?:底|末|份)?(?:前|以前|之前)"
     # 2023年完成2家…, 县财政2023年统筹安排资金37.4亿元: a year right before the verb that sets the target.
     r"|(?<![\d至到])(?P<e>(?:19|20)\d{2})年(?=完成|实现|力争|争取|确保|计划|统筹安排|安排|新增|培育|建成|新建|创建|打造)"
+    # 力争2023年全国重点实验室达到25家以上: the year a 力争 / 确保 sets.
+    r"|(?<=力争|争取|确保)(?P<g>(?:19|20)\d{2})年(?![\d月])"
 )
 # Leading words of a clause that are not part of what is measured.
 LEADING_WORDS = re.compile(r"^(?:原则上|但|其中|并且?|且|力争|确保|争取|同时|以及|和|或)+")
@@ -178,9 +186,14 @@ def _target_verb_before(left: str) -> bool:
     return any(left.endswith(verb) for verb in TARGET_VERBS) or _prefix_op(left)[0] is not None
 
 
+# 政策延续至2027年底, 有效期至2025年: how long a policy lasts, not when a bar is due.
+PERIOD_BEFORE = re.compile(r"(?:延续|延长|有效期|执行|施行|期限)(?:至|到|为)?$")
+
+
 def _year_before(text: str, paragraph_start: int, position: int) -> int | None:
-    years = [int(m.group("a") or m.group("b") or m.group("c") or m.group("d") or m.group("e") or m.group("f"))
-             for m in TARGET_YEAR.finditer(text, paragraph_start, position)]
+    years = [int(m.group("a") or m.group("b") or m.group("c") or m.group("d") or m.group("e") or m.group("f") or m.group("g"))
+             for m in TARGET_YEAR.finditer(text, paragraph_start, position)
+             if not PERIOD_BEFORE.search(text, max(0, m.start() - 6), m.start())]
     return years[-1] if years else None
 
 
@@ -277,6 +290,8 @@ def extract_thresholds(text: str) -> list[Threshold]:
         own_parts = OWN_PARTS_AFTER.match(text[end:])
         # 明确133项具体任务 counts the notice's parts; 完成7家建设任务 counts firms (a bar)
         own_parts = own_parts and (match.group("unit") in ("项", "个", "条", "件", "大", None) or own_parts.group("restated"))
+        own_parts = own_parts or (match.group("unit") in ITEM_UNITS and ITEM_COUNT_BEFORE.search(left)) \
+            or (match.group("unit") == "次" and SESSION_BEFORE.search(left))
         if own_parts or DEPARTMENTS_AFTER.match(text[end:]) or POPULATION_BEFORE.search(left) or OWN_PARTS_BEFORE.search(left) or (
                 text[start - 1:start] == "（" and text[end:end + 1] == "）" and match.group("unit") in ("项", "条", "个")):
             continue

@@ -138,6 +138,17 @@ def test_thresholds_read_comparators_as_the_civil_code_does(sentence, op):
      "1 | 增加义务教育学位5000个。 | 毛晓青 | 县教体局 | 新增义务教育学位5500个。 |\n"
      "2 | 扩充公办幼儿园学位至1800个。 | 毛晓青 | 县教体局 | 新增学位1290个，占比达32.5%。 |",
      [("=", Decimal(5000), None, "个", None), ("=", Decimal(1800), None, "个", None)]),
+    # counts of a plan's own items, a meeting's number, another package's size (吴江区, 源城区, 河南省); 超 is a comparator (湖北省)
+    ("区政府2024年重点工作目标任务分解落实方案（共118项）", []),
+    ("已经九届59次区政府常务会议通过，一批重点跟踪任务98项（详见附件2)", []),
+    ("落实好提振市场信心90条措施", []),
+    ("建成一批百亿集群，其中年营业收入超1000亿元的1个、超500亿元的3个",
+     [(">", Decimal(100_000_000_000), None, "元", None), ("=", Decimal(1), None, "个", None),
+      (">", Decimal(50_000_000_000), None, "元", None), ("=", Decimal(3), None, "个", None)]),
+    ("全省数字经济规模达到5.5万亿元", [(">=", Decimal("5.5") * 10**12, None, "元", None)]),
+    # 力争2023年 gives the year; how long a policy lasts does not (山东省)
+    ("力争2023年全国重点实验室达到25家以上", [(">=", Decimal(25), None, "家", 2023)]),
+    ("政策延续至2027年底，对年营业收入超过1亿元的企业给予奖励", [(">", Decimal(100_000_000), None, "元", None)]),
     # 约 before the number is about (黑龙江省); the 约 of 节约 / 签约 is no comparator
     ("建设农村公路约6000公里", [("~", Decimal(6000), None, "公里", None)]),
     ("全年节约10万吨标准煤，签约3个项目", [("=", Decimal(100000), None, "吨", None), ("=", Decimal(3), None, "个", None)]),
