@@ -125,9 +125,21 @@ class NoticeSentences:
         self.sizes = np.bincount(rows, minlength=len(self.first))
         self.set_hashes = np.zeros(len(self.first), dtype=np.uint64)
         np.add.at(self.set_hashes, rows, _mix(keys))
-        self.raw_hashes = [hash(text[start:end]) for start, end in zip(self.starts.tolist(), self.ends.tolist())]
+        self.raw_hashes = np.array([hash(text[start:end]) for start, end in zip(self.starts.tolist(), self.ends.tolist())],
+                                   dtype=np.int64)
         masked = document.text
-        self.masked_hashes = [hash(masked[start:end]) for start, end in zip(self.first.tolist(), self.last.tolist())]
+        self.masked_hashes = np.array([hash(masked[start:end]) for start, end in zip(self.first.tolist(),
+                                                                                     self.last.tolist())], dtype=np.int64)
+        # Each set hash with its occurrence number among equal ones (the k-th sentence of a set in one
+        # notice pairs with the k-th of that set in the other), mixed into one key per sentence.
+        order = np.argsort(self.set_hashes, kind="stable")
+        ordered = self.set_hashes[order]
+        group_start = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1]))) if len(order) else order
+        occurrence = np.empty(len(order), dtype=np.int64)
+        occurrence[order] = np.arange(len(order)) - np.repeat(group_start, np.diff(np.append(group_start, len(order))))
+        self.occurrences = occurrence
+        self.pair_keys = self.set_hashes ^ _mix(occurrence * 2 + 1)
+        self.keys_unique = len(np.unique(self.pair_keys)) == len(self.pair_keys)
 
     def __len__(self) -> int:
         return len(self.first)
@@ -165,44 +177,62 @@ def sentence_pairs(a: NoticeSentences, b: NoticeSentences) -> list[tuple[int, in
     """One-to-one sentence pairs of two notices (row in a, row in b, Dice), taken greedily most
     similar first (ties: lower rows first), Dice of masked bigram sets >= SENTENCE_MATCH_MIN; sorted.
 
+    >>> m = Masker(places=["壶关县", "闻喜县"])
+    >>> a = NoticeSentences("壶关县加快建设平台。带动群众就业增收。", m.mask("壶关县加快建设平台。带动群众就业增收。"))
+    >>> b = NoticeSentences("带动全县群众就业增收。闻喜县加快建设平台。", m.mask("带动全县群众就业增收。闻喜县加快建设平台。"))
+    >>> sentence_pairs(a, b)
+    [(0, 1, 1.0), (1, 0, 0.8235294117647058)]
+    """
+    rows_a, rows_b, dice = sentence_pair_arrays(a, b)
+    return list(zip(rows_a.tolist(), rows_b.tolist(), dice.tolist()))
+
+
+def sentence_pair_arrays(a: NoticeSentences, b: NoticeSentences) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``sentence_pairs`` as three arrays (rows in a, rows in b, Dice), sorted by row in a.
+
     Pairs with equal bigram sets (Dice 1, most of a notice rewritten from one template) come first
-    and pair by set hash; only the sentences left then meet each other in a small matrix product.
+    in the greedy order and pair by set hash (the k-th sentence of a set in a with the k-th in b);
+    only the sentences left then meet each other in a small matrix product.
     """
     if not len(a) or not len(b):
-        return []
-    same_set: dict[int, list[int]] = {}
-    for row, key in enumerate(b.set_hashes.tolist()):
-        same_set.setdefault(key, []).append(row)
-    taken: dict[int, int] = {}
-    pairs, used_a, used_b = [], set(), set()
-    for row, key in enumerate(a.set_hashes.tolist()):
-        partners = same_set.get(key)
-        if partners is None or taken.get(key, 0) == len(partners):
-            continue
-        partner = partners[taken.get(key, 0)]
-        # Equal set hashes are checked against the sets themselves unless the masked sentences
-        # hash alike too (then both 64-bit hashes would have to collide at once).
-        if (a.masked_hashes[row] != b.masked_hashes[partner] or a.sizes[row] != b.sizes[partner]) \
-                and not _same_bigrams(a, row, b, partner):
-            return _sentence_pairs_by_product(a, b, np.arange(len(a)), np.arange(len(b)), [])  # a hash collision
-        taken[key] = taken.get(key, 0) + 1
-        pairs.append((row, partner, 1.0))
-        used_a.add(row)
-        used_b.add(partner)
-    rows_a = np.array([row for row in range(len(a)) if row not in used_a], dtype=np.int64)
-    rows_b = np.array([row for row in range(len(b)) if row not in used_b], dtype=np.int64)
-    return _sentence_pairs_by_product(a, b, rows_a, rows_b, pairs)
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
+    if not (a.keys_unique and b.keys_unique):  # two keys of one notice collide: no shortcut
+        return _pairs_by_product(a, b, np.arange(len(a)), np.arange(len(b)))
+    _, same_a, same_b = np.intersect1d(a.pair_keys, b.pair_keys, assume_unique=True, return_indices=True)
+    if not (np.array_equal(a.set_hashes[same_a], b.set_hashes[same_b])
+            and np.array_equal(a.occurrences[same_a], b.occurrences[same_b])
+            and np.array_equal(a.sizes[same_a], b.sizes[same_b])):
+        return _pairs_by_product(a, b, np.arange(len(a)), np.arange(len(b)))  # a key collision
+    # Equal set hashes are checked against the sets themselves unless the masked sentences hash
+    # alike too (both 64-bit hashes would have to collide at once).
+    check = np.flatnonzero(a.masked_hashes[same_a] != b.masked_hashes[same_b])
+    if len(check) and not _same_bigram_sets(a, same_a[check], b, same_b[check]):
+        return _pairs_by_product(a, b, np.arange(len(a)), np.arange(len(b)))
+    left_a = np.ones(len(a), dtype=bool)
+    left_a[same_a] = False
+    left_b = np.ones(len(b), dtype=bool)
+    left_b[same_b] = False
+    rows_a, rows_b, dice = _pairs_by_product(a, b, np.flatnonzero(left_a), np.flatnonzero(left_b))
+    rows_a = np.concatenate([same_a, rows_a])
+    rows_b = np.concatenate([same_b, rows_b])
+    dice = np.concatenate([np.ones(len(same_a)), dice])
+    order = np.argsort(rows_a, kind="stable")
+    return rows_a[order], rows_b[order], dice[order]
 
 
-def _same_bigrams(a: NoticeSentences, row_a: int, b: NoticeSentences, row_b: int) -> bool:
-    """Whether two sentences' masked bigram sets are equal (other words: a list of units one longer)."""
-    text_a, text_b = a.masked_text(row_a), b.masked_text(row_b)
-    return {text_a[i:i + 2] for i in range(len(text_a) - 1)} == {text_b[i:i + 2] for i in range(len(text_b) - 1)}
+def _same_bigram_sets(a: NoticeSentences, rows_a: np.ndarray, b: NoticeSentences, rows_b: np.ndarray) -> bool:
+    """Whether each sentence of rows_a has the bigram set of its sentence in rows_b (sizes are equal)."""
+    order = np.argsort(rows_b, kind="stable")  # bigrams() returns rows in the order asked
+    keys_a = a.bigrams(rows_a[order])[1]
+    keys_b = b.bigrams(rows_b[order])[1]
+    return len(keys_a) == len(keys_b) and bool(np.array_equal(keys_a, keys_b))
 
 
-def _sentence_pairs_by_product(a: NoticeSentences, b: NoticeSentences, rows_a: np.ndarray, rows_b: np.ndarray,
-                               pairs: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
-    """``pairs`` and the greedy pairs among the given rows by the Dice of their bigram sets."""
+def _pairs_by_product(a: NoticeSentences, b: NoticeSentences, rows_a: np.ndarray,
+                      rows_b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Greedy pairs among the given rows by the Dice of their bigram sets (rows in a, rows in b, Dice)."""
+    pairs = []
     if len(rows_a) and len(rows_b):
         owner_a, keys_a = a.bigrams(rows_a)
         owner_b, keys_b = b.bigrams(rows_b)
@@ -221,7 +251,9 @@ def _sentence_pairs_by_product(a: NoticeSentences, b: NoticeSentences, rows_a: n
                 used_a.add(row_a)
                 used_b.add(row_b)
                 pairs.append((row_a, row_b, -negative))
-    return sorted(pairs)
+    pairs.sort()
+    return (np.array([p[0] for p in pairs], dtype=np.int64), np.array([p[1] for p in pairs], dtype=np.int64),
+            np.array([p[2] for p in pairs], dtype=np.float64))
 
 
 def sentence_passages(text_a: str, text_b: str, sent_a: Sentence, sent_b: Sentence,
@@ -291,17 +323,29 @@ def align_reuse(texts: Sequence[str], masker: Masker, pairs: Sequence[tuple[int,
     blocks: dict[tuple[str, str], list] = {}  # matching blocks of masked sentence pairs seen before
     for i, j in wanted:
         a, b = notices[i], notices[j]
-        for k, m, dice in sentence_pairs(a, b):
-            similarity = round(dice, 4)
-            if a.masked_hashes[k] == b.masked_hashes[m] and a.masked_text(k) == b.masked_text(m):
-                # The common case in a corpus rewritten from one template: no diff needed.
-                same = a.raw_hashes[k] == b.raw_hashes[m] and a.raw_text(k) == b.raw_text(m)
-                found.add(i, int(a.starts[k]), int(a.ends[k]), j, int(b.starts[m]), int(b.ends[m]),
-                          COPIED if same else LOCALISED, similarity)
-                continue
+        rows_a, rows_b, dice = sentence_pair_arrays(a, b)
+        if not len(rows_a):
+            continue
+        similarity = np.array([value if value == 1.0 else round(value, 4) for value in dice.tolist()])
+        # The common case in a corpus rewritten from one template: the masked sentences are equal, no
+        # diff needed; copied when the raw sentences are equal too, else localised.
+        masked_a, masked_b = a.document.text, b.document.text
+        same = [masked_a[fa:la] == masked_b[fb:lb] if alike else False for alike, fa, la, fb, lb in zip(
+            (a.masked_hashes[rows_a] == b.masked_hashes[rows_b]).tolist(), a.first[rows_a].tolist(),
+            a.last[rows_a].tolist(), b.first[rows_b].tolist(), b.last[rows_b].tolist())]
+        same = np.array(same, dtype=bool)
+        fast_a, fast_b = rows_a[same], rows_b[same]
+        text_a, text_b = texts[i], texts[j]
+        copied = [text_a[sa:ea] == text_b[sb:eb] if alike else False for alike, sa, ea, sb, eb in zip(
+            (a.raw_hashes[fast_a] == b.raw_hashes[fast_b]).tolist(), a.starts[fast_a].tolist(),
+            a.ends[fast_a].tolist(), b.starts[fast_b].tolist(), b.ends[fast_b].tolist())]
+        found.add_arrays(i, a.starts[fast_a], a.ends[fast_a], j, b.starts[fast_b], b.ends[fast_b],
+                         np.where(np.array(copied, dtype=bool), KINDS.index(COPIED), KINDS.index(LOCALISED)),
+                         similarity[same])
+        for k, m, value in zip(rows_a[~same].tolist(), rows_b[~same].tolist(), similarity[~same].tolist()):
             for start_a, end_a, start_b, end_b, kind in sentence_passages(
-                    texts[i], texts[j], a.sentence(k), b.sentence(m), masker, blocks):
-                found.add(i, start_a, end_a, j, start_b, end_b, kind, similarity)
+                    text_a, text_b, a.sentence(k), b.sentence(m), masker, blocks):
+                found.add(i, start_a, end_a, j, start_b, end_b, kind, value)
     return found.sorted()
 
 
@@ -311,6 +355,7 @@ class PassageColumns:
     def __init__(self) -> None:
         self.columns = [array(code) for _, code in PASSAGE_COLUMNS]
         self.appends = [column.append for column in self.columns]
+        self.chunks: list[list[np.ndarray]] = []
 
     def add(self, a: int, start_a: int, end_a: int, b: int, start_b: int, end_b: int, kind: str,
             similarity: float) -> None:
@@ -324,10 +369,19 @@ class PassageColumns:
         add_kind(KINDS.index(kind))
         add_similarity(similarity)
 
+    def add_arrays(self, a: int, start_a: np.ndarray, end_a: np.ndarray, b: int, start_b: np.ndarray,
+                   end_b: np.ndarray, kind: np.ndarray, similarity: np.ndarray) -> None:
+        """Passages of notices a and b given as arrays (``kind`` as indices into KINDS)."""
+        if len(start_a):
+            self.chunks.append([np.full(len(start_a), a), start_a, end_a, np.full(len(start_a), b), start_b, end_b,
+                                kind, similarity])
+
     def sorted(self) -> Passages:
-        """The passages by notice a, notice b, start in a, start in b (ties keep their order)."""
-        columns = {name: np.frombuffer(values, dtype=values.typecode) if len(values) else
-                   np.zeros(0, dtype=values.typecode) for (name, _), values in zip(PASSAGE_COLUMNS, self.columns)}
+        """The passages by notice a, notice b, start in a, start in b (no two share all four)."""
+        columns = {}
+        for number, ((name, code), values) in enumerate(zip(PASSAGE_COLUMNS, self.columns)):
+            single = np.frombuffer(values, dtype=values.typecode) if len(values) else np.zeros(0, dtype=code)
+            columns[name] = np.concatenate([chunk[number].astype(single.dtype) for chunk in self.chunks] + [single])
         order = np.lexsort((columns["start_b"], columns["start_a"], columns["b"], columns["a"]))
         return Passages({name: values[order] for name, values in columns.items()})
 

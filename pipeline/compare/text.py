@@ -34,6 +34,8 @@ NUMBER = re.compile(r"\d+(?:\.\d+)?(?:[-—~～至]\d+(?:\.\d+)?)?[万亿]*%?"
 # Characters a NUMBER can start with besides decimal digits (str.isdecimal is what \d matches).
 NUMERALS = frozenset("一二三四五六七八九十两百千万亿")
 NUMBER_START = re.compile(r"[\d一二三四五六七八九十两百千万亿]")
+# Texts shorter than this are masked trying every position rather than the ones arrays pick.
+SHORT_TEXT = 200
 
 # A sentence ends at 。！？； or a line break; headings sit on their own line after normalise.
 SENTENCE_END = re.compile(r"[。！？；\n]")
@@ -164,21 +166,24 @@ class Masker:
         length_of_text = len(text)
         tokens = []
         if length_of_text:
-            points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-            pairs = (points[:-1] << 21) | points[1:]
-            at = np.searchsorted(self.prefixes, pairs)
-            at[at == len(self.prefixes)] = 0
-            word_starts = np.flatnonzero(self.prefixes[at] == pairs) if len(self.prefixes) else np.zeros(0, dtype=np.int64)
-            number_starts = [match.start() for match in NUMBER_START.finditer(text)]
-            single = [index for index, char in enumerate(text) if char in self.single] if self.single else []
-            starts = np.union1d(word_starts, np.array(number_starts + single, dtype=np.int64)).tolist()
-            numeric = set(number_starts)
+            number_starts = {match.start() for match in NUMBER_START.finditer(text)}
+            if length_of_text < SHORT_TEXT:  # a passage: every position (arrays cost more than they save)
+                starts = range(length_of_text)
+            else:
+                points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+                pairs = (points[:-1] << 21) | points[1:]
+                at = np.searchsorted(self.prefixes, pairs)
+                at[at == len(self.prefixes)] = 0
+                word_starts = (np.flatnonzero(self.prefixes[at] == pairs) if len(self.prefixes)
+                               else np.zeros(0, dtype=np.int64))
+                single = [index for index, char in enumerate(text) if char in self.single] if self.single else []
+                starts = np.union1d(word_starts, np.array(sorted(number_starts) + single, dtype=np.int64)).tolist()
             cursor = 0
             for index in starts:
                 if index < cursor:
                     continue
                 end, kind = None, "number"
-                if index in numeric:
+                if index in number_starts:
                     found = NUMBER.match(text, index)
                     end = found.end() if found else None
                 if end is None:
