@@ -46,7 +46,7 @@ from extractors.amounts import chinese_to_int
 from extractors.knowledge import UnitTable
 from extractors.records import Action, Section, Span, Unit
 from extractors.tables import flat_tables
-from extractors.units import looks_like_unit, make_units
+from extractors.units import looks_like_unit, make_units, split_units
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,23 +173,46 @@ def _labelled(body: str, offset: int, table: UnitTable) -> tuple[tuple[Unit, ...
     return tuple(lead), tuple(cooperating), span, warnings
 
 
+def _before_note(inner: str) -> str:
+    """A clause without the convention note it may carry: （X、Y，列第一位的为牵头单位，下同。…） -> X、Y."""
+    note = FIRST_LEADS.search(inner)
+    if note is None:
+        return inner
+    cut = max(inner.rfind(mark, 0, note.start()) for mark in "，,；;（(")
+    return inner[:cut].rstrip("，,、；; ") if cut > 0 else ""
+
+
 def responsibility_of(text: str, section: Section, table: UnitTable) -> tuple[tuple[Unit, ...], tuple[Unit, ...], Span | None, str, list[str]]:
     """Lead and cooperating units of one action section, with the clause's span and rule."""
     start, end = section.span
     body = text[start:end]
     # （牵头） alone marks one unit of a labelled list; a clause names units too.
-    # A note on the convention (列第一位的为牵头单位，下同) names no unit, though it says 牵头.
+    # A note on the convention (列第一位的为牵头单位，下同) names no unit, though it says 牵头: the
+    # clause is what stands before it (a bracket holding only the note is no clause).
     paren_matches = [m for m in RESPONSIBILITY_PAREN.regex.finditer(body)
-                     if len(m.group("inner")) > 4 and not FIRST_LEADS.search(m.group("inner"))]
+                     if len(m.group("inner")) > 4 and _before_note(m.group("inner"))]
     if paren_matches and not LABELLED.regex.search(paren_matches[-1].group("inner")):
         match = paren_matches[-1]
-        lead, cooperating, rule, warnings = parse_responsibility(match.group("inner"), start + match.start("inner"), table)
+        inner = _before_note(match.group("inner"))
+        lead, cooperating, rule, warnings = parse_responsibility(inner, start + match.start("inner"), table)
         return lead, cooperating, (start + match.start(), start + match.end()), rule, warnings
     labelled = _labelled(body, start, table)
     if labelled:
         lead, cooperating, span, warnings = labelled
         return lead, cooperating, span, "responsibility.labelled", warnings
+    if FIRST_LEADS.search(text):
+        # Where the notice said 列第一位的为牵头单位，下同, a closing bracket that holds only units
+        # is the item's list: （市自然资源和规划局、市发展改革委）.
+        bare = BARE_UNIT_LIST.search(body.rstrip())
+        if bare and all(looks_like_unit(name, table) for name, _ in split_units(bare.group("inner"), 0, table)):
+            inner_start = start + bare.start("inner")
+            lead, cooperating, rule, warnings = parse_responsibility(bare.group("inner"), inner_start, table)
+            return lead, cooperating, (start + bare.start(), start + bare.end()), "responsibility.bare_list", warnings
     return (), (), None, "responsibility.none", ["no responsibility clause found"]
+
+
+# A bracket closing an item that holds nothing but a list of units.
+BARE_UNIT_LIST = re.compile(r"（(?P<inner>[^（）。；]{2,200})）[。；]?$")
 
 
 def _inherited_lead(text: str, sections: Sequence[Section], index: int,
@@ -396,7 +419,6 @@ def _table_row(number: int, marker: str, offset: int, cells: dict[str, tuple[str
 # of every list leads; lists that name no lead then split into the first unit and the rest.
 # Also (列第一位的为工作牵头单位或汇总单位，下同), printed in brackets right after the list (湖州市).
 FIRST_LEADS = re.compile(r"(?:排在首位|排在第一位|排名第一|排名首位|列第一位|列在首位|列首位|第一个)的?(?:单位|部门)?为(?:工作)?牵头(?:单位|部门)")
-NO_LEAD_RULES = ("responsibility.no_lead", "responsibility.labelled", "responsibility.table")
 
 
 def _first_unit_leads(action: Action) -> Action:

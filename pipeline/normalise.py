@@ -244,7 +244,7 @@ def _split_lost_breaks(line: Line, end: int) -> list[tuple[Line, int]]:
     text, offsets = line
     if len(text) < LOST_BREAKS_LINE:
         return [(line, end)]
-    if len(SKELETON_BREAK.findall(text)) < 2:
+    if not SKELETON_BREAK.search(text):
         return [(line, end)]
     cuts = {m.start() for m in LOST_BREAK.finditer(text)}
     # 二、重点任务（一）实施…: a short heading runs straight into its first sub-heading.

@@ -193,6 +193,20 @@ def test_actions_articles_under_a_heading_are_one_list(units_table):
         ("强化招商引资", ["昆明呈贡信息产业园区管委会", "区商务和投资促进局"]), ("加快推进重大项目", [])]
 
 
+def test_actions_note_inside_the_clause_and_a_page_that_lost_its_breaks(units_table):
+    # 嘉兴市: the whole page on one line; the first clause carries the note 列第一位的为牵头单位，下同
+    text = normalise("嘉兴市贯彻落实浙江省促进民营经济高质量发展若干措施实施方案为深入贯彻中共中央、国务院关于促进民营经济发展壮大的"
+                     "决策部署,全面落实浙江省促进民营经济高质量发展若干措施,激发民营经济发展活力,提振民营经济发展信心,结合嘉兴实际,"
+                     "制定本实施方案。一、加强民营经济资源要素支持(一)强化财税政策保障。贯彻落实党中央、国务院关于延续优化完善实施"
+                     "阶段性税费优惠政策的决策部署,依规加大减税降费力度。增值税小规模纳税人减免增值税,"
+                     "小微企业减按25%计入应纳税所得额，并延续至2027年底。(市税务局、市财政局、市科技局,各县市、区政府,列第一位的为牵头单位,"
+                     "下同。以下均需各县市、区政府落实,不再列出)(二)优化要素保障。加大用地保障力度。(市自然资源和规划局、市发展改革委)").text
+    actions = extract_actions(text, outline(text), units_table)
+    assert [(a.title, names(a.lead), names(a.cooperating)) for a in actions] == [
+        ("强化财税政策保障", ["市税务局"], ["市财政局", "市科技局", "各县市、区政府"]),
+        ("优化要素保障", ["市自然资源和规划局"], ["市发展改革委"])]
+
+
 def test_actions_items_numbered_on_across_sub_headings_are_one_list(units_table):
     # 天津市: (一) / 1. / (二) / 2.; item 2's clause is cut by the page, its heading is no action
     text = normalise("一、任务分工\n(一)总体要求\n1.全面贯彻党的十九大精神，扎实做好各项工作。(市政府各部门分别负责,年内持续推进)\n"
