@@ -139,6 +139,31 @@ def test_pdfium_reads_generated_pages_as_pdfplumber_does(tmp_path, stream, text)
     assert read(path, pdf_engine="pypdfium2").text == read(path, pdf_engine="pdfplumber").text == text
 
 
+@pytest.mark.parametrize("fonttype", [3, 42], ids=["type3", "truetype"])
+def test_pdfium_reads_a_page_matplotlib_printed_as_pdfplumber_does(tmp_path, fonttype):
+    """Another producer and other font kinds than LibreOffice's: Type 3 glyph procedures, embedded TrueType."""
+    import matplotlib
+    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties, findfont
+
+    font = FontProperties(family="Noto Sans CJK SC", size=12)
+    if "CJK" not in findfont(font, fallback_to_default=True):
+        pytest.skip("no Noto Sans CJK font (apt-get install fonts-noto-cjk)")
+    lines = [line.strip() for line in WENXI.read_text(encoding="utf-8").splitlines() if line.strip()][:12]
+    path = tmp_path / "printed.pdf"
+    with matplotlib.rc_context({"pdf.fonttype": fonttype}), PdfPages(path) as pdf:
+        figure = Figure(figsize=(8.27, 11.69))
+        for number, line in enumerate(lines):
+            figure.text(0.1, 0.95 - number * 0.022, line[:36], fontproperties=font)
+        figure.text(0.5, 0.03, "— 1 —", fontproperties=font, ha="center")
+        pdf.savefig(figure)
+    plumber = read(path, pdf_engine="pdfplumber")
+    pdfium = read(path, pdf_engine="pypdfium2")
+    assert "闻政办发〔2023〕33号" in pdfium.text and "— 1 —" not in pdfium.text
+    assert (pdfium.text, pdfium.page_starts) == (plumber.text, plumber.page_starts)
+
+
 def test_pdfium_leaves_skewed_glyphs_to_pdfplumber(tmp_path, caplog):
     """Fake italic (a sheared text matrix): pdfminer boxes such glyphs its own way, so pdfplumber reads the page."""
     path = tmp_path / "italic.pdf"
