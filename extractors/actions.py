@@ -15,6 +15,7 @@ Supports (responsibility phrasings):
     （县工信局会同县财政局负责）   -> lead 县工信局; cooperating 县财政局
     （市政府各部门分别负责，年内持续推进）   -> lead 市政府各部门 (the timing note names no unit)
     由县农业局负责 / 县农业局负责   -> lead 县农业局 (no 牵头: a warning)
+    部门分工：省发展改革委牵头，各地、各部门配合。 (its own line, under 分管省领导：…)
     （责任单位：市税务局、市财政局，排在首位的为牵头单位，下同）   -> lead 市税务局; cooperating 市财政局,
         and every later list that names no lead splits the same way; also
         责任单位：市政府办公室、各区县政府（列第一位的为工作牵头单位或汇总单位，下同）
@@ -73,6 +74,18 @@ LABELLED = Pattern(
                r"|（[^（）]{1,12}）|〔[^〔〕]{1,12}〕)+)"),
     0.9,
 )
+# A unit cell on the item's last line in which ★ (or ▲) marks the lead unit: ★区发改委、统计局.
+LEAD_MARKS = "★▲"
+LEAD_MARKED_LINE = re.compile(r"(?:^|\n)(?P<units>[^\n。；：:，,]*[★▲][^\n。；：:]*)$")
+
+
+def _marks_as_spaces(units: str) -> str:
+    """★区发改委 -> " 区发改委": one character for one, so the units' offsets stay."""
+    return units.translate(str.maketrans({mark: " " for mark in LEAD_MARKS}))
+
+
+# 部门分工：X牵头，Y配合。 — the clause under a label of its own, on a line of its own.
+DIVISION_CLAUSE = re.compile(r"(?:^|\n)(?:部门分工|责任分工|职责分工|任务分工|分工)[：:](?P<clause>[^。\n]{2,300})")
 # A heading that states who leads everything under it: 县示范区管委会牵头工作（8项）, 以下任务由县发改局牵头.
 SECTION_LEAD = Pattern(
     "responsibility.section",
@@ -196,6 +209,20 @@ def responsibility_of(text: str, section: Section, table: UnitTable) -> tuple[tu
         inner = _before_note(match.group("inner"))
         lead, cooperating, rule, warnings = parse_responsibility(inner, start + match.start("inner"), table)
         return lead, cooperating, (start + match.start(), start + match.end()), rule, warnings
+    marked = LEAD_MARKED_LINE.search(body.rstrip())
+    if marked:
+        # ★区发改委、统计局: a task table's unit cell in which ★ marks the lead (吴江区 分解表).
+        units_start = start + marked.start("units")
+        units = make_units(_marks_as_spaces(marked.group("units")), units_start, table)
+        lead = tuple(u for u in units if text[u.span[0] - 1:u.span[0]] in LEAD_MARKS)
+        cooperating = tuple(u for u in units if u not in lead)
+        return lead, cooperating, (units_start, start + marked.end("units")), "responsibility.marked", []
+    division = DIVISION_CLAUSE.search(body)
+    if division and (LEAD_WORD in division.group("clause") or not LABELLED.regex.search(body)):
+        # 部门分工：省发展改革委牵头，各地、各部门配合。 (a province's 重点任务分工, after 分管省领导：…)
+        clause_start = start + division.start("clause")
+        lead, cooperating, rule, warnings = parse_responsibility(division.group("clause"), clause_start, table)
+        return lead, cooperating, (start + division.start(), start + division.end()), rule, warnings
     labelled = _labelled(body, start, table)
     if labelled:
         lead, cooperating, span, warnings = labelled
@@ -248,13 +275,11 @@ def _clause_items(text: str, sections: Sequence[Section], group: Sequence[int]) 
 
 def _has_responsibility_in(body: str) -> bool:
     return bool(any(len(m.group("inner")) > 4 for m in RESPONSIBILITY_PAREN.regex.finditer(body))
-                or LABELLED.regex.search(body))
+                or LABELLED.regex.search(body) or DIVISION_CLAUSE.search(body) or LEAD_MARKED_LINE.search(body.rstrip()))
 
 
 def _has_responsibility(text: str, section: Section) -> bool:
-    body = text[section.span[0]:section.span[1]]
-    return bool(any(len(m.group("inner")) > 4 for m in RESPONSIBILITY_PAREN.regex.finditer(body))
-                or LABELLED.regex.search(body))
+    return _has_responsibility_in(text[section.span[0]:section.span[1]])
 
 
 def section_lead(text: str, sections: Sequence[Section], index: int,

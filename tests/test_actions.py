@@ -207,6 +207,25 @@ def test_actions_note_inside_the_clause_and_a_page_that_lost_its_breaks(units_ta
         ("优化要素保障", ["市自然资源和规划局"], ["市发展改革委"])]
 
 
+@pytest.mark.parametrize("notice, expected", [
+    # 广东省: the clause on a line of its own under a 部门分工 label, after the leader in charge
+    ("一、2021年经济社会发展主要预期目标\n1.地区生产总值增长6%以上。\n分管省领导:林克庆\n部门分工:省发展改革委牵头,各地、各部门配合。\n"
+     "2.地方一般公共预算收入增长5%左右。\n分管省领导:林克庆\n部门分工:省财政厅牵头,各地、各部门配合。",
+     [("地区生产总值增长6%以上", ["省发展改革委"], ["各地", "各部门"]), ("地方一般公共预算收入增长5%左右", ["省财政厅"], ["各地", "各部门"])]),
+    # 吴江区: a table's unit cell after each item, ★ marks the lead; the leader's name is no unit
+    ("一、2024年全区经济社会发展主要预期目标\n|\n1.地区生产总值增长5%以上。\n|\n钱 宇\n|\n★区发改委、统计局\n|\n"
+     "2.一般公共预算收入同口径增长6%以上。\n|\n★区财政局、税务局\n|",
+     [("地区生产总值增长5%以上", ["区发改委"], ["统计局"]), ("一般公共预算收入同口径增长6%以上", ["区财政局"], ["税务局"])]),
+])
+def test_actions_read_division_labels_and_lead_marks(notice, expected, units_table):
+    text = normalise(notice).text
+    actions = extract_actions(text, outline(text), units_table)
+    assert [(a.title, names(a.lead), names(a.cooperating)) for a in actions] == expected
+    for action in actions:
+        for unit in action.lead + action.cooperating:
+            assert text[unit.span[0]:unit.span[1]] == unit.name
+
+
 def test_actions_items_numbered_on_across_sub_headings_are_one_list(units_table):
     # 天津市: (一) / 1. / (二) / 2.; item 2's clause is cut by the page, its heading is no action
     text = normalise("一、任务分工\n(一)总体要求\n1.全面贯彻党的十九大精神，扎实做好各项工作。(市政府各部门分别负责,年内持续推进)\n"
