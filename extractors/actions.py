@@ -163,7 +163,8 @@ def _labelled(body: str, offset: int, table: UnitTable) -> tuple[tuple[Unit, ...
     has_lead_label = any(m.group("label").startswith("牵头") for m in matches)
     for match in matches:
         # a remark after the list (，排在首位的为牵头单位，下同 / ，具体任务均涉及…) names no unit
-        units_text = re.split(r"[，,](?=排在|排名|列第|下同|具体|以下|其中|不再)", match.group("units"))[0].rstrip("，,、 ")
+        units_text = re.split(r"[，,](?=排在|排名|列第|下同|具体|以下|其中|不再)", match.group("units"))[0]
+        units_text = TIMING_TAIL.sub("", units_text).rstrip("，,、 ")  # …湘西经开区管委会，6月底完成
         tail = COOPERATE_TAIL.search(units_text)
         if tail:
             units_text = units_text[:tail.start()]

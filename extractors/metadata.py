@@ -74,6 +74,8 @@ REPOST_LINE = re.compile(r"来源[：:][^\n]{0,40}?时间[：:]\s*(?P<date>(?:19
 # Dates and doc numbers whose page lost the characters it drew outside the text: 2023925日, 应政办发〔202321.
 LOST_DATE_LINE = re.compile(r"(?:19|20)\d{2}\d{2,4}日")
 LOST_DOC_NUMBER_LINE = re.compile(r"(?P<prefix>[\u4e00-\u9fff]{1,12})〔(?P<year>(?:19|20)\d{2})(?P<serial>\d{1,4})")
+# A repost's line that starts with its time: 时间 : 2021-05-14 22:01:43 来源 : 本网原创稿.
+TIME_LINE = re.compile(r"时间[：:]\s*(?P<date>(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2})")
 PAGE_TIME_LINE = re.compile(r"(?:19|20)\d{2}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}(?::\d{2})?")
 # 《方案》, 《规划》: a short name for a document the notice named in full before (以下简称《方案》).
 ABBREVIATED_TITLE = re.compile(r"(?:本|该)?(?:方案|规划|意见|办法|通知|细则|决定|条例|纲要|计划|措施|规定|报告|要点)")
@@ -84,7 +86,7 @@ CITING_BEFORE = re.compile(r"(?:根据|按照|依据|参照|贯彻|落实|国务
 CITED = re.compile(r"《(?P<title>[^《》\n]{2,120})》(?:（(?P<number>[^（）\n]{0,40}?号)）)?")
 ISSUER_LINE = re.compile(r"^[\u4e00-\u9fff（）]{1,40}(?:人民政府|办公室|办公厅|委员会|局|厅|委|部|中心|领导小组)$")
 # A plan printed without its notice opens with its own title: short, no sentence punctuation, a plan word last.
-PLAN_HEADING = re.compile(r"^[\u4e00-\u9fff“”\"+（）()\d-]{6,60}?(?:方案|计划|意见|办法|规定|细则|规划|纲要|措施|政策|标准|规则|条例|要点)"
+PLAN_HEADING = re.compile(r"^[\u4e00-\u9fff“”\"+（）()《》〈〉\d-]{6,60}?(?:方案|计划|意见|办法|规定|细则|规划|纲要|措施|政策|标准|规则|条例|要点)"
                           r"(?:（[^（）]{2,12}）)?$")
 REGION_SUFFIXES = ("省", "自治区", "市", "自治州", "地区", "盟", "县", "自治县", "旗", "区")
 # A short form followed by one of these names another place (朝阳 of 朝阳区 in 朝阳县).
@@ -282,7 +284,7 @@ def _published_date(fields: dict[str, str], lines: Sequence[str] = ()) -> str | 
         # 2019-12-25 16:39, or with the page's source after it: 2023-01-05 10:00区人民政府办公室
         if page_time and len(line.strip()) - page_time.end() <= 20 and "。" not in line:
             return parse_date(line)
-        repost = REPOST_LINE.search(line)
+        repost = REPOST_LINE.search(line) or TIME_LINE.match(line.strip())
         if repost:
             return parse_date(repost.group("date"))
     return None

@@ -57,7 +57,7 @@ SIGNATURE_LINE = re.compile(
 )
 # A plan's title on a line of its own: no comma or stop, a plan word last (prose has commas
 # every dozen characters, so a long line without any is a title, not a wrapped sentence).
-TITLE_LINE = re.compile(r"^[^，、。；,;！？]{6,80}(?:措施|政策|要点|清单|分解|方案|意见|办法|细则|规划|计划)$")
+TITLE_LINE = re.compile(r"^[^，、。；,;！？]{6,80}(?:措施|政策|要点|清单|分解|方案|意见|办法|细则|规划|计划|通知)》?$")
 # Commas and enumeration marks inside a line show running prose, not a heading.
 PROSE = re.compile(r"[^\s]{2}[，、；]")
 # A physical line shorter than this is a heading, title or signature, not a wrapped line.
@@ -81,8 +81,12 @@ LOST_BREAK = re.compile(
     r"|(?<=号)(?=各[\u4e00-\u9fff（）、，]{2,60}：)"
     r"|(?:(?<=人民政府)|(?<=办公室)|(?<=办公厅))(?=(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)"
     r"|(?<=[。：])(?=[\u4e00-\u9fff]{2,30}(?:人民政府|办公室|办公厅)(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)"
-    r"|(?<=\d日)(?=（此件|[\u4e00-\u9fff])"
+    r"|(?<=\d日)(?=（此件|(?![前后起至止内以之])[\u4e00-\u9fff])"
+    # 嘉兴市…实施方案为深入贯彻…: a plan's title run into its preamble
+    r"|(?:(?<=方案)|(?<=意见)|(?<=措施)|(?<=办法)|(?<=计划)|(?<=细则))(?=为(?:深入|贯彻|进一步|加快|全面|认真|切实|推动|促进)|根据)"
 )
+# …的通知豫政〔2023〕5号现将…: the doc number between a title and the text, on a page that lost its breaks.
+TITLE_NUMBER_RUN = re.compile(r"的通知(?P<number>[\u4e00-\u9fff]{1,12}〔(?:19|20)\d{2}〕\d{1,4}号)(?=[\u4e00-\u9fff《])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +253,7 @@ def _split_lost_breaks(line: Line, end: int) -> list[tuple[Line, int]]:
     cuts = {m.start() for m in LOST_BREAK.finditer(text)}
     # 二、重点任务（一）实施…: a short heading runs straight into its first sub-heading.
     cuts |= {m.start("cut") for m in FIRST_SUBHEADING.finditer(text)}
+    cuts |= {position for m in TITLE_NUMBER_RUN.finditer(text) for position in m.span("number")}
     cuts = sorted(cut for cut in cuts if 0 < cut < len(text))
     pieces = []
     for start, stop in zip([0] + cuts, cuts + [len(text)]):

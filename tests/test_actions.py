@@ -121,6 +121,10 @@ def test_actions_ignore_descriptive_numbered_lists(units_table):
     ("二、重点任务\n1.全面放宽全省城镇落户限制。加快推进农业转移人口落户城镇。（牵头单位:省公安厅;责任单位:省人力资源社会保障厅、"
      "省教育厅,各市〔州〕人民政府、贵安新区管委会）",
      [("全面放宽全省城镇落户限制", ["省公安厅"], ["省人力资源社会保障厅", "省教育厅", "各市〔州〕人民政府", "贵安新区管委会"])]),
+    # the deadline closing a labelled list is no unit (湘西州)
+    ("二、重点任务\n1.加大简政放权力度。做到“应放尽放”“应接尽接”。(牵头单位:州行政审批服务局;责任单位:州司法局、州委编办,"
+     "各县市人民政府、湘西经开区管委会,6月底完成)",
+     [("加大简政放权力度", ["州行政审批服务局"], ["州司法局", "州委编办", "各县市人民政府", "湘西经开区管委会"])]),
     # 不是任务：要求 without units, and a responsibility stated in prose of a non-task section (盘山县)
     ("一、奖励原则\n以公平、公正、公开为原则。\n二、评选办法\n由县农业局牵头，县委县政府督查室、县财政局配合，成立评选工作小组。\n"
      "三、奖励标准\n对评选出的3个先进镇政府分别给予10万元的奖励。", []),
@@ -147,6 +151,7 @@ def test_actions_read_every_responsibility_phrasing(notice, expected, units_tabl
     # a timing note after the units names none (天津市); 分别负责 closes the list
     ("市政府各部门分别负责,年内持续推进", ["市政府各部门"], []),
     ("市商务局牵头,市财政局配合,2024年6月底前完成", ["市商务局"], ["市财政局"]),
+
     # places sharing one body word are one unit, as printed (黑龙江省, 云南省)
     ("省发改委、铁路办、哈尔滨铁路局、相关市、县政府负责", ["省发改委", "铁路办", "哈尔滨铁路局", "相关市、县政府"], []),
     ("省发展改革委牵头,省财政厅,各州、市人民政府配合", ["省发展改革委"], ["省财政厅", "各州、市人民政府"]),
