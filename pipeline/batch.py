@@ -86,8 +86,8 @@ class Summary:
         self.unknown_units.update(outcome.unknown_units)
 
 
-class _FileTimeout(Exception):
-    pass
+class _FileTimeout(BaseException):
+    """Not an Exception: a reader's ``except Exception`` (the PDF readers' "corrupt PDF") must not swallow it."""
 
 
 def file_sha256(path: Path) -> str:

@@ -220,6 +220,22 @@ def test_pdfium_prints_fake_bold_once(offsets, expected):
     assert len(_dedupe(chars)) == expected
 
 
+@pytest.mark.parametrize("engine, slow_step", [
+    ("pypdfium2", "pipeline.readers.pdfium._page_chars"),
+    ("pdfplumber", "pipeline.readers.pdf.plumber_page_lines"),
+])
+def test_pdfium_time_limit_inside_a_pdf_reader_is_no_corrupt_pdf(monkeypatch, engine, slow_step):
+    """The readers turn any Exception into "corrupt PDF"; the per-file time limit must pass through them."""
+    import time
+
+    from pipeline.batch import Options, extract_one
+
+    monkeypatch.setattr(slow_step, lambda *args: time.sleep(5))
+    job = (str(FIXTURES / "pdf" / f"{WENXI.stem}.pdf"), "wenxi")
+    outcome = extract_one(job, Options(timeout=0.2, pdf_engine=engine))
+    assert outcome.error == "took longer than 0.2 s; skipped (see --timeout)"
+
+
 def test_pdfium_cli_offers_the_engines_the_reader_knows():
     from pipeline.cli import PDF_ENGINES
     from pipeline.readers.pdf import ENGINES
