@@ -21,6 +21,7 @@ Supports:
     对首次认定的高新技术企业给予最高50万元奖励 -> <= 500000 元, metric 奖励
     辖区范围内6亩以下（不含6亩） -> < 6 亩;  平均生存周期达到5年 -> >= 5 年
     缴纳社保6个月（含）以上, 签订一年以上劳动合同 -> >= 6 个月, >= 1 年 (never 3个月内, 三年内)
+    实现18万贫困人口脱贫退出 -> = 180000 人
     全市8大重点产业集群总量超过五千亿规模 -> > 500000000000 元
     2025年，力争全社会研发投入强度达到2.95% / 2024年底前 -> year 2025 / 2024
     2023年完成2家市级专业镇评定 / 县财政2023年统筹安排资金37.4亿元 -> year 2023
@@ -50,6 +51,8 @@ QUANTITY = re.compile(
     # 缴纳社保6个月（含）以上, 签订一年以上劳动合同: a length of time is a bar only with 以上 / 以下 after it
     # (3个月内, 14个工作日内 are time limits, 三年内 a period).
     rf"(?<![\d.,])(?P<span>\d{{1,2}}|[一二两三四五六七八九十]{{1,2}})(?P<span_unit>个月|年)(?=(?:（含）)?(?:以上|以下))"
+    # 18万贫困人口, 5万农村人口: a number of people counted in 万 before the word 人口 (never 2023人口普查).
+    rf"|(?<![\d.,])(?P<people>{NUMBER})(?P<people_magnitude>万|亿)(?=[\u4e00-\u9fff]{{0,4}}人口)"
     rf"|(?<![\d.,])(?P<number>{NUMBER})"
     rf"(?:(?P<magnitude_min>万亿|千万|百万|十万|万|亿)?(?P<unit_min>{UNIT})?(?:（含）)?(?P<dash>[-—–－~～至到])(?P<number_max>{NUMBER}))?"
     rf"(?P<magnitude>万亿|千万|百万|十万|万|亿)?(?P<unit>{UNIT})"
@@ -193,7 +196,9 @@ PERIOD_BEFORE = re.compile(r"(?:延续|延长|有效期|执行|施行|期限)(?:
 def _year_before(text: str, paragraph_start: int, position: int) -> int | None:
     years = [int(m.group("a") or m.group("b") or m.group("c") or m.group("d") or m.group("e") or m.group("f") or m.group("g"))
              for m in TARGET_YEAR.finditer(text, paragraph_start, position)
-             if not PERIOD_BEFORE.search(text, max(0, m.start() - 6), m.start())]
+             if not PERIOD_BEFORE.search(text, max(0, m.start() - 6), m.start())
+             # 2023年完成… and 力争2023年… date their own sentence only
+             and not ((m.group("e") or m.group("g")) and "。" in text[m.end():position])]
     return years[-1] if years else None
 
 
@@ -315,6 +320,9 @@ def extract_thresholds(text: str) -> list[Threshold]:
             unit, is_chinese = "元", True  # counts only after a comparator: 超过五千亿规模
         elif match.group("years") is not None:
             value, unit, is_chinese = Decimal(match.group("years")), "年", False
+        elif match.group("people") is not None:
+            value = normalise_decimal(scale(parse_number(match.group("people")), match.group("people_magnitude")))
+            unit, is_chinese = "人", not re.fullmatch(ARABIC_NUMBER, match.group("people"))
         elif match.group("span") is not None:
             span_number = match.group("span")
             value = Decimal(span_number) if span_number.isdigit() else Decimal(chinese_to_int(span_number))

@@ -147,8 +147,12 @@ def test_thresholds_read_comparators_as_the_civil_code_does(sentence, op):
       (">", Decimal(50_000_000_000), None, "元", None), ("=", Decimal(3), None, "个", None)]),
     ("全省数字经济规模达到5.5万亿元", [(">=", Decimal("5.5") * 10**12, None, "元", None)]),
     # 力争2023年 gives the year; how long a policy lasts does not (山东省)
-    ("力争2023年全国重点实验室达到25家以上", [(">=", Decimal(25), None, "家", 2023)]),
+    ("力争2023年全国重点实验室达到25家以上。实施山东省实验室项目,高标准建设10家左右山东省实验室。",
+     [(">=", Decimal(25), None, "家", 2023), ("~", Decimal(10), None, "家", None)]),
     ("政策延续至2027年底，对年营业收入超过1亿元的企业给予奖励", [(">", Decimal(100_000_000), None, "元", None)]),
+    # people counted in 万 before 人口 (安康市); a census is no count
+    ("实现镇坪县脱贫摘帽和403个贫困村18万贫困人口脱贫退出", [("=", Decimal(403), None, "个", None), ("=", Decimal(180000), None, "人", None)]),
+    ("开展第七次全国人口普查", []),
     # 约 before the number is about (黑龙江省); the 约 of 节约 / 签约 is no comparator
     ("建设农村公路约6000公里", [("~", Decimal(6000), None, "公里", None)]),
     ("全年节约10万吨标准煤，签约3个项目", [("=", Decimal(100000), None, "吨", None), ("=", Decimal(3), None, "个", None)]),
