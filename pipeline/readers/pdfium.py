@@ -93,11 +93,11 @@ def _dedupe(chars: list[dict]) -> list[dict]:
     kept: list[dict] = []
     cells: dict[tuple[str, int, int], list[dict]] = {}
     for char in chars:
-        x, y = int(char["x0"] // 2), int(char["top"] // 2)
-        twins = (other for dx in (-1, 0, 1) for dy in (-1, 0, 1) for other in cells.get((char["text"], x + dx, y + dy), ()))
-        if any(abs(other["x0"] - char["x0"]) <= DOUBLED_TOLERANCE and abs(other["top"] - char["top"]) <= DOUBLED_TOLERANCE
-               and other["size"] == char["size"] for other in twins):
-            continue
+        text, x, y = char["text"], int(char["x0"] // 2), int(char["top"] // 2)
+        near = [other for dx in (-1, 0, 1) for dy in (-1, 0, 1) for other in cells.get((text, x + dx, y + dy), ())]
+        if any(abs(other["x0"] - char["x0"]) <= DOUBLED_TOLERANCE and other["size"] == char["size"]
+               and abs(other["top"] - char["top"]) <= DOUBLED_TOLERANCE for other in near):
+            continue  # a second print of a glyph already kept
         cells.setdefault((char["text"], x, y), []).append(char)
         kept.append(char)
     return kept
