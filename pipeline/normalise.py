@@ -268,6 +268,7 @@ TAB_GAP = re.compile(r"[ \u3000]*\t[\t \u3000]*")
 # only a row that starts with 序号/编号 or a row number, so a portal's metadata line
 # (索引号 | … | 发布机构 | … |) stays one line for the header reader.
 PIPE_ROW = re.compile(r"^[ \u3000]*(?:序号|编号|\d{1,3})[ \u3000]*[|｜]")
+BORDER_LINE = re.compile(r"^[ \u3000]*[|｜][ \u3000|｜]*$")
 PIPE_GAP = re.compile(r"[ \u3000]*[|｜][ \u3000]*")
 
 
@@ -310,7 +311,10 @@ def normalise(original: str) -> NormalisedText:
     cell_ends: set[int] = set()  # breaks after the cells of a tab-separated row: never joined
     start = 0
     for newline in LINE_END.finditer(original):
-        cleaned.extend(_clean_cells(original[start:newline.start()], start, newline.start(), cell_ends))
+        raw = original[start:newline.start()]
+        if cleaned and BORDER_LINE.match(raw):
+            cell_ends.add(cleaned[-1][1])  # a table border after a cell: the cell never runs on
+        cleaned.extend(_clean_cells(raw, start, newline.start(), cell_ends))
         start = newline.end()
     cleaned.extend(_clean_cells(original[start:], start, len(original), cell_ends))
     paragraphs = [piece for line, end in cleaned if line[0] for piece in _split_lost_breaks(line, end)]

@@ -101,6 +101,9 @@ def test_normalise_offsets_map_back_to_the_original(sample):
      "序号\n具体工作任务和要求\n责任领导\n责任单位\n落实情况\n1\n推动义务教育优质均衡发展。\n毛晓青\n县教体局各相关乡镇政府\n已完成。"),
     # cells on lines of their own with their border after them, rows apart by a border alone (洋县)
     ("|\n序号 |\n项目名称 |\n||||||\n1 |\n城北小学门前道路建设项目 |", "序号\n项目名称\n1\n城北小学门前道路建设项目"),
+    # a border line between two cells keeps them apart, though the first ends mid-sentence (吴江区)
+    ("7.实现高新技术产业产值占规上工业产值比重达54%，全社会研发投入占地区生产总值比重达4.15%\n|\n|\n★区科技局、统计局\n||",
+     "7.实现高新技术产业产值占规上工业产值比重达54%，全社会研发投入占地区生产总值比重达4.15%\n★区科技局、统计局"),
     # a portal's metadata line with bars is no table row
     ("索引号 | 327549014/2021-00125 | 发布机构 | 县政府办公室 |", "索引号|327549014/2021-00125|发布机构|县政府办公室|"),
 ])
