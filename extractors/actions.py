@@ -210,7 +210,7 @@ def responsibility_of(text: str, section: Section, table: UnitTable) -> tuple[tu
         inner = _before_note(match.group("inner"))
         lead, cooperating, rule, warnings = parse_responsibility(inner, start + match.start("inner"), table)
         return lead, cooperating, (start + match.start(), start + match.end()), rule, warnings
-    marked = LEAD_MARKED_LINE.search(body.rstrip())
+    marked = LEAD_MARKED_LINE.search(body.rstrip()) if ("★" in body or "▲" in body) else None
     if marked:
         # ★区发改委、统计局: a task table's unit cell in which ★ marks the lead (吴江区 分解表).
         units_start = start + marked.start("units")
@@ -218,7 +218,7 @@ def responsibility_of(text: str, section: Section, table: UnitTable) -> tuple[tu
         lead = tuple(u for u in units if text[u.span[0] - 1:u.span[0]] in LEAD_MARKS)
         cooperating = tuple(u for u in units if u not in lead)
         return lead, cooperating, (units_start, start + marked.end("units")), "responsibility.marked", []
-    division = DIVISION_CLAUSE.search(body)
+    division = DIVISION_CLAUSE.search(body) if "分工" in body else None
     if division and (LEAD_WORD in division.group("clause") or not LABELLED.regex.search(body)):
         # 部门分工：省发展改革委牵头，各地、各部门配合。 (a province's 重点任务分工, after 分管省领导：…)
         clause_start = start + division.start("clause")
@@ -276,7 +276,8 @@ def _clause_items(text: str, sections: Sequence[Section], group: Sequence[int]) 
 
 def _has_responsibility_in(body: str) -> bool:
     return bool(any(len(m.group("inner")) > 4 for m in RESPONSIBILITY_PAREN.regex.finditer(body))
-                or LABELLED.regex.search(body) or DIVISION_CLAUSE.search(body) or LEAD_MARKED_LINE.search(body.rstrip()))
+                or LABELLED.regex.search(body) or ("分工" in body and DIVISION_CLAUSE.search(body))
+                or (("★" in body or "▲" in body) and LEAD_MARKED_LINE.search(body.rstrip())))
 
 
 def _has_responsibility(text: str, section: Section) -> bool:

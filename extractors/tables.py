@@ -61,6 +61,8 @@ def flat_tables(text: str) -> list[FlatTable]:
     >>> [table.columns for table in flat_tables("序号\\n任务\\n责任单位\\n1\\n新建2座人行天桥。\\n县住建局")]
     [('任务', '责任单位')]
     """
+    if "序号" not in text and "编号" not in text:
+        return []  # most notices have no table: no need to walk their lines
     lines = lines_with_offsets(text)
     tables: list[FlatTable] = []
     index = 0

@@ -193,12 +193,32 @@ def _target_verb_before(left: str) -> bool:
 PERIOD_BEFORE = re.compile(r"(?:延续|延长|有效期|执行|施行|期限)(?:至|到|为)?$")
 
 
-def _year_before(text: str, paragraph_start: int, position: int) -> int | None:
-    years = [int(m.group("a") or m.group("b") or m.group("c") or m.group("d") or m.group("e") or m.group("f") or m.group("g"))
-             for m in TARGET_YEAR.finditer(text, paragraph_start, position)
-             if not PERIOD_BEFORE.search(text, max(0, m.start() - 6), m.start())
-             # 2023年完成… and 力争2023年… date their own sentence only
-             and not ((m.group("e") or m.group("g")) and "。" in text[m.end():position])]
+YearMark = tuple[int, int, int, bool]  # start, end, year, whether it dates its own sentence only
+
+
+def _year_marks(text: str, start: int, end: int) -> list[YearMark]:
+    """The target years stated in ``text[start:end]`` (one paragraph), in order."""
+    marks = []
+    for m in TARGET_YEAR.finditer(text, start, end):
+        if PERIOD_BEFORE.search(text, max(0, m.start() - 6), m.start()):
+            continue
+        year = int(m.group("a") or m.group("b") or m.group("c") or m.group("d") or m.group("e") or m.group("f") or m.group("g"))
+        # 2023年完成… and 力争2023年… date their own sentence only
+        marks.append((m.start(), m.end(), year, bool(m.group("e") or m.group("g"))))
+    return marks
+
+
+def _year_before(text: str, paragraph_start: int, position: int,
+                 cache: dict[int, list[YearMark]] | None = None) -> int | None:
+    """The last target year stated in the paragraph before ``position`` (marks kept per paragraph in ``cache``)."""
+    if cache is None or paragraph_start not in cache:
+        paragraph_end = text.find("\n", paragraph_start)
+        marks = _year_marks(text, paragraph_start, paragraph_end if paragraph_end != -1 else len(text))
+        if cache is None:
+            cache = {}
+        cache[paragraph_start] = marks
+    years = [year for start, end, year, own_sentence in cache[paragraph_start]
+             if end <= position and not (own_sentence and "。" in text[end:position])]
     return years[-1] if years else None
 
 
@@ -225,7 +245,8 @@ def _goal_section_year(text: str, paragraph_start: int) -> int | None:
                 return None
             opening_end = text.find("\n", heading_start + len(line) + 1)
             opening_end = opening_end if opening_end != -1 and opening_end < paragraph_start else paragraph_start
-            return _year_before(text, heading_start, opening_end)
+            years = [year for _, _, year, _ in _year_marks(text, heading_start, opening_end)]
+            return years[-1] if years else None
     return None
 
 
@@ -283,6 +304,7 @@ def extract_thresholds(text: str) -> list[Threshold]:
     found: list[Threshold] = []
     skip_until = 0  # the end of a （不含6亩） already read with the bound before it
     reports = _report_cells(text)
+    year_marks: dict[int, list[YearMark]] = {}  # per paragraph start
     for match in _quantities(text):
         start, end = match.span()
         if start < skip_until or any(a <= start < b for a, b in reports):
@@ -386,7 +408,7 @@ def extract_thresholds(text: str) -> list[Threshold]:
         found.append(Threshold(
             text=text[clause_start:span_end], metric=metric, subject=subject, op=op,
             value=value, value_max=value_max, unit=unit,
-            year=_year_before(text, paragraph_start, start) or _goal_section_year(text, paragraph_start),
+            year=_year_before(text, paragraph_start, start, year_marks) or _goal_section_year(text, paragraph_start),
             span=(clause_start, span_end), rule=rule,
         ))
     return found
