@@ -236,6 +236,33 @@ def test_compare_masking_equals_a_scan_of_every_position(records):
         assert masked.spans == [(start + 7, end + 7) for _, start, end in expected]
 
 
+@pytest.mark.parametrize("descending", [False, True])
+def test_compare_pair_products_equal_scipy_bit_for_bit(records, descending):
+    # A notice against all its partners in one cut-down product must give scipy's per-pair values.
+    import numpy as np
+
+    from pipeline.compare.align import pair_products
+    from pipeline.compare.text import tfidf
+
+    rng = random.Random(5)
+    texts = [records["huguan"]["text"], records["wenxi"]["text"]]
+    documents = [text[start:start + rng.randint(0, 300)] for text in texts for start in range(0, 5000, 97)]
+    matrix = tfidf(documents)
+    if descending:  # scipy's products may leave every row's columns in descending order
+        matrix = matrix.copy()
+        for row in range(matrix.shape[0]):
+            part = slice(matrix.indptr[row], matrix.indptr[row + 1])
+            matrix.indices[part], matrix.data[part] = matrix.indices[part][::-1].copy(), matrix.data[part][::-1].copy()
+        matrix.has_sorted_indices = False
+    offsets = list(range(0, len(documents) - 1, 7)) + [len(documents)]
+    notices = len(offsets) - 1
+    pairs = [(i, j) for i in range(notices) for j in range(i + 1, notices) if (i + j) % 3]
+    product = pair_products(matrix, offsets, pairs)
+    for i, j in pairs:
+        expected = (matrix[offsets[i]:offsets[i + 1]] @ matrix[offsets[j]:offsets[j + 1]].T.tocsc()).toarray()
+        assert np.array_equal(product(i, j), expected)
+
+
 def test_compare_group_ids_do_not_depend_on_input_order(records):
     forward = compare([records["huguan"], records["wenxi"]])
     backward = compare([records["wenxi"], records["huguan"]])

@@ -21,11 +21,12 @@ import hashlib
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 from scipy import sparse
 
-from pipeline.compare.align import Item, Match, assign, best_partner_similarity, group_items
+from pipeline.compare.align import Item, Match, assign, best_partner_similarity, group_items, pair_products
 from pipeline.compare.candidates import all_pairs
 from pipeline.compare.text import Masked, Masker, normalise_rows, tfidf
 
@@ -74,8 +75,26 @@ def action_ranges(record: dict) -> list[tuple[tuple[int, int], list[tuple[int, i
 
 
 def _words(text: str) -> str:
-    """Letters, digits and placeholders only: two bodies that are only "。" do not look alike."""
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN" or unicodedata.category(ch) == "Co")
+    """Letters, digits and placeholders only: two bodies that are only "。" do not look alike.
+
+    >>> _words("（四）实施专业镇\ue001攻坚行动。2023年")
+    '四实施专业镇\ue001攻坚行动2023年'
+    """
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    table = _word_table()
+    keep = table[np.minimum(points, len(table) - 1)]
+    for index in np.flatnonzero(points >= len(table) - 1).tolist():  # beyond the BMP: ask unicodedata
+        keep[index] = _is_word_character(text[index])
+    return points[keep].tobytes().decode("utf-32-le")
+
+
+def _is_word_character(char: str) -> bool:
+    return unicodedata.category(char)[0] in "LN" or unicodedata.category(char) == "Co"
+
+
+@cache
+def _word_table() -> np.ndarray:
+    return np.array([_is_word_character(chr(point)) for point in range(0x10000)], dtype=bool)
 
 
 def action_vectors(records: Sequence[dict], masker: Masker,
@@ -113,13 +132,11 @@ def align_actions(records: Sequence[dict], masker: Masker, pairs: Sequence[tuple
     """
     vectors, offsets = action_vectors(records, masker, documents)
 
-    blocks = [vectors[offsets[i]:offsets[i + 1]] for i in range(len(records))]
-    transposed = [block.T.tocsc() for block in blocks]
+    pairs = all_pairs(len(records)) if pairs is None else pairs
+    cosine = pair_products(vectors, offsets, pairs)
 
     def similarity_of(i: int, j: int) -> np.ndarray:
-        return (blocks[i] @ transposed[j]).toarray().round(6)
-
-    pairs = all_pairs(len(records)) if pairs is None else pairs
+        return cosine(i, j).round(6)
     matches: list[Match] = []
     related: list[tuple[Item, Item]] = []
     for i, j in pairs:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
 Item = tuple[int, int]  # (notice index, item index within the notice)
@@ -61,6 +62,79 @@ def pair_matches(pairs: Iterable[tuple[int, int]], similarity_of: Callable[[int,
         for row, col, score in assign(similarity_of(i, j), threshold, floor):
             matches.append(Match((i, row), (j, col), score))
     return matches
+
+
+def pair_products(vectors, offsets: Sequence[int], pairs: Sequence[tuple[int, int]]) -> Callable[[int, int], np.ndarray]:
+    """A function (i, j) -> dense product of notice i's rows of the sparse ``vectors`` with notice
+    j's (rows ``offsets[i]:offsets[i + 1]``), for the given pairs (asked for in their order).
+
+    One sparse product per notice i against the rows of all its partners j at once (a product
+    per pair cost more in scipy's set-up than in arithmetic); each entry sums the same terms in
+    the same order as a product of the two notices alone.
+    """
+    monotone = _stored_in_one_direction(vectors)
+    local_column = np.full(vectors.shape[1], -1, dtype=np.int64)  # a column's number in one product
+    partners: dict[int, list[int]] = {}
+    for i, j in pairs:
+        partners.setdefault(i, []).append(j)
+    current: dict[int, dict[int, np.ndarray]] = {}
+
+    def similarity_of(i: int, j: int) -> np.ndarray:
+        if i not in current:
+            current.clear()
+            others = partners.get(i, [j]) if j in partners.get(i, []) else [j]
+            rows = np.concatenate([np.arange(offsets[o], offsets[o + 1]) for o in others])
+            product = _rows_product(vectors, offsets[i], offsets[i + 1], rows, monotone, local_column)
+            found, cursor = {}, 0
+            for other in others:
+                width = offsets[other + 1] - offsets[other]
+                found[other] = product[:, cursor:cursor + width]
+                cursor += width
+            current[i] = found
+        found = current[i]
+        if j not in found:  # a pair not announced in ``pairs``
+            return (vectors[offsets[i]:offsets[i + 1]] @ vectors[offsets[j]:offsets[j + 1]].T).toarray()
+        return found[j]
+
+    return similarity_of
+
+
+def _stored_in_one_direction(matrix) -> bool:
+    """Whether every row of a CSR matrix stores its columns ascending, or every row descending
+    (scipy's products leave them in either order)."""
+    if not sparse.isspmatrix_csr(matrix):
+        return False
+    steps = np.diff(matrix.indices)
+    within = np.ones(len(steps), dtype=bool)
+    boundaries = matrix.indptr[1:-1] - 1
+    within[boundaries[(boundaries >= 0) & (boundaries < len(steps))]] = False
+    steps = steps[within]
+    return bool(np.all(steps > 0) or np.all(steps < 0))
+
+
+def _rows_product(vectors, start: int, end: int, rows: np.ndarray, monotone: bool,
+                  local_column: np.ndarray) -> np.ndarray:
+    """``(vectors[start:end] @ vectors[rows].T).toarray()``, bit for bit, without the cost of the
+    whole vocabulary: only the columns of rows start:end can add to a product, so the partners'
+    rows are cut to those columns and multiplied the other way round. scipy sums each entry in the
+    stored column order of the left operand's row; when every row of ``vectors`` stores its columns
+    in one direction (``monotone``), the partners' rows hold the shared columns in that same order,
+    so every entry sums the same products in the same order. ``local_column`` is all -1 (scratch)."""
+    block = vectors[start:end]
+    if not monotone:
+        return (block @ vectors[rows].T).toarray()
+    features = np.unique(block.indices)
+    local = sparse.csr_matrix((block.data, (np.searchsorted(features, block.indices),
+                                            np.repeat(np.arange(end - start), np.diff(block.indptr)))),
+                              shape=(len(features), end - start))
+    partners = vectors[rows]
+    local_column[features] = np.arange(len(features))  # -1 elsewhere
+    at = local_column[partners.indices]
+    local_column[features] = -1
+    kept = at >= 0
+    running = np.concatenate(([0], np.cumsum(kept)))
+    cut = sparse.csr_matrix((partners.data[kept], at[kept], running[partners.indptr]), shape=(len(rows), len(features)))
+    return (cut @ local).toarray().T
 
 
 def group_items(items: Sequence[Item], matches: Sequence[Match]) -> dict[Item, Item]:

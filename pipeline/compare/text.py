@@ -44,6 +44,8 @@ SENTENCE_END = re.compile(r"[。！？；\n]")
 MIN_PLACE_CHARS = 2
 # Masked passages remembered by Masker.masked_text before the memo starts again (a few tens of MB).
 MASK_MEMO_MAX = 200_000
+# Documents whose n-grams are counted at once in ``tfidf`` (memory, not speed).
+TFIDF_CHUNK = 20_000
 PLACE_SUFFIXES = ("自治县", "自治州", "自治旗", "特别行政区", "地区", "新区", "省", "市", "县", "区", "旗", "盟", "州")
 
 
@@ -264,30 +266,82 @@ def char_ngrams(text: str, sizes: Sequence[int] = (2, 3)) -> list[str]:
 
 
 def tfidf(documents: Sequence[str], sizes: Sequence[int] = (2, 3)) -> sparse.csr_matrix:
-    """L2-normalised TF-IDF rows (sublinear tf, smoothed idf) of character n-grams.
+    """L2-normalised TF-IDF rows (sublinear tf, smoothed idf) of character n-grams (n <= 3).
 
     Vocabulary columns are sorted, so the matrix does not depend on dictionary order.
     An empty document is an all-zero row.
     """
-    # One document's n-grams at a time, numbered in order of first sight, then renumbered in sorted
-    # order: the n-gram strings of ten thousand actions held at once took most of a gigabyte.
-    first_seen: dict[str, int] = {}
-    rows, cols, counts = [], [], []
-    for row, doc in enumerate(documents):
-        for gram, count in Counter(char_ngrams(doc, sizes)).items():
-            rows.append(row)
-            cols.append(first_seen.setdefault(gram, len(first_seen)))
-            counts.append(count)
-    renumber = np.empty(len(first_seen), dtype=np.int64)
-    renumber[list(first_seen.values())] = np.argsort(np.argsort(np.array(list(first_seen), dtype=object)))
+    # N-grams as integers that sort as the strings do (each character + 1 in 21 bits, 0 past the
+    # end: 专业 < 专业镇), counted with arrays a chunk of documents at a time.
+    rows, keys, counts = [], [], []
+    chunks = [(first, documents[first:first + TFIDF_CHUNK]) for first in range(0, len(documents), TFIDF_CHUNK)]
+    while chunks:
+        first, chunk = chunks.pop(0)
+        try:
+            chunk_rows, chunk_keys, chunk_counts = _gram_counts(chunk, sizes)
+        except TooManyCharacters:
+            if len(chunk) == 1:
+                raise
+            half = len(chunk) // 2
+            chunks[:0] = [(first, chunk[:half]), (first + half, chunk[half:])]
+            continue
+        rows.append(chunk_rows + first)
+        keys.append(chunk_keys)
+        counts.append(chunk_counts)
+    rows, keys, counts = (np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+                          for parts in (rows, keys, counts))
+    vocabulary = np.unique(keys)
+    columns = np.searchsorted(vocabulary, keys)
     values = 1.0 + np.log(np.asarray(counts, dtype=np.float64))
-    matrix = sparse.csr_matrix((values, (np.asarray(rows, dtype=np.int64), renumber[np.asarray(cols, dtype=np.int64)])),
-                               shape=(len(documents), len(first_seen)), dtype=np.float64)
-    matrix.sort_indices()  # the same column order on every run, so sums add up in the same order
-    document_frequency = np.bincount(matrix.indices, minlength=len(first_seen))
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=len(documents)))))
+    # Entries come sorted by row, then column: the same column order on every run, so sums add up
+    # in the same order.
+    matrix = sparse.csr_matrix((values, columns, indptr), shape=(len(documents), len(vocabulary)), dtype=np.float64)
+    matrix.sort_indices()
+    document_frequency = np.bincount(matrix.indices, minlength=len(vocabulary))
     idf = np.log((1 + len(documents)) / (1 + document_frequency)) + 1.0
     matrix = matrix @ sparse.diags(idf)
     return normalise_rows(matrix)
+
+
+class TooManyCharacters(ValueError):
+    """A chunk of documents whose characters do not fit 14 bits each (then it is split)."""
+
+
+def _gram_counts(documents: Sequence[str], sizes: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(document, n-gram key, count) of every distinct n-gram of each document, sorted."""
+    if max(sizes, default=0) > 3:
+        raise ValueError(f"n-grams up to 3 characters, not {max(sizes)}")
+    cleaned = ["".join(doc.split()) for doc in documents]
+    lengths = np.array([len(doc) for doc in cleaned], dtype=np.int64)
+    points = np.frombuffer("".join(cleaned).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    # Characters renumbered 1, 2, … in code point order (0: past the end), so that a document number
+    # and an n-gram fit one integer and one sort counts them.
+    present = np.bincount(points, minlength=1) > 0
+    rank = np.cumsum(present)
+    point_of_rank = np.concatenate(([0], np.flatnonzero(present) + 1))  # rank -> code point + 1
+    if len(point_of_rank) >= 1 << 14 or len(cleaned) >= 1 << 21:
+        raise TooManyCharacters(f"{len(point_of_rank)} distinct characters in {len(cleaned)} documents")
+    ranked = np.concatenate([rank[points], np.zeros(2, dtype=np.int64)]) if len(points) else np.zeros(2, np.int64)
+    owner = np.repeat(np.arange(len(cleaned)), lengths)
+    room = np.repeat(np.cumsum(lengths), lengths) - np.arange(len(points))  # characters left in the document
+    found = []
+    for size in sizes:
+        at = np.flatnonzero(room >= size)
+        key = (owner[at] << 42) | (ranked[at] << 28)
+        if size > 1:
+            key |= ranked[at + 1] << 14
+        if size > 2:
+            key |= ranked[at + 2]
+        found.append(key)
+    combined = np.sort(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], combined[1:] != combined[:-1]))) if len(combined) else combined
+    counts = np.diff(np.append(starts, len(combined)))
+    distinct = combined[starts]
+    # Back to code points (each + 1, 21 bits): keys that sort as the strings across chunks.
+    keys = ((point_of_rank[(distinct >> 28) & 0x3FFF] << 42) | (point_of_rank[(distinct >> 14) & 0x3FFF] << 21)
+            | point_of_rank[distinct & 0x3FFF])
+    return distinct >> 42, keys, counts
 
 
 def normalise_rows(matrix: sparse.spmatrix) -> sparse.csr_matrix:

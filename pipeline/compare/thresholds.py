@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline.compare.align import best_partner_similarity, group_items, pair_matches
+from pipeline.compare.align import best_partner_similarity, group_items, pair_matches, pair_products
 from pipeline.compare.actions import group_id
 from pipeline.compare.candidates import all_pairs
 from pipeline.compare.text import Masked, Masker, read_terms, sentence_spans, tfidf
@@ -87,8 +87,9 @@ def threshold_contexts(record: dict, masker: Masker | None, document: Masked | N
 
 
 def threshold_similarity(records: Sequence[dict], masker: Masker | None = None,
-                         documents: Sequence[Masked] | None = None):
-    """A function (i, j) -> similarity matrix between the thresholds of notices i and j."""
+                         documents: Sequence[Masked] | None = None, pairs: Sequence[tuple[int, int]] = ()):
+    """A function (i, j) -> similarity matrix between the thresholds of notices i and j (``pairs``:
+    the pairs it will be asked for, in order, so that products are made a notice at a time)."""
     families: dict[str, list[str]] = {}
     for term, family in read_terms("exclusive_terms.csv"):
         families.setdefault(family, []).append(term)
@@ -99,25 +100,29 @@ def threshold_similarity(records: Sequence[dict], masker: Masker | None = None,
     contexts = tfidf([c for n, r in enumerate(records)
                       for c in threshold_contexts(r, masker, documents[n] if documents is not None else None)]
                      ) if items else None
-    blocks = {name: [matrix[offsets[n]:offsets[n + 1]] for n in range(len(records))]
-              for name, matrix in (("metric", metrics), ("subject", subjects), ("context", contexts)) if items}
+    products = {name: pair_products(matrix, offsets, pairs)
+                for name, matrix in (("metric", metrics), ("subject", subjects), ("context", contexts)) if items}
     unit_ids = {unit: number for number, unit in enumerate(sorted({str(t.get("unit")) for t in items}))}
     units = np.array([unit_ids[str(t.get("unit"))] for t in items], dtype=int)
     is_open = np.array([t.get("subject") is None for t in items], dtype=bool)
     words = [(t.get("metric") or "") + (t.get("subject") or "") for t in items]
+    excluded: dict[tuple[str, str], bool] = {}
 
     def similarity_of(i: int, j: int) -> np.ndarray:
         rows, cols = slice(offsets[i], offsets[i + 1]), slice(offsets[j], offsets[j + 1])
         if offsets[i] == offsets[i + 1] or offsets[j] == offsets[j + 1]:
             return np.zeros((offsets[i + 1] - offsets[i], offsets[j + 1] - offsets[j]))
-        metric, subject, context = ((blocks[name][i] @ blocks[name][j].T).toarray()
-                                    for name in ("metric", "subject", "context"))
+        metric, subject, context = (products[name](i, j) for name in ("metric", "subject", "context"))
         open_count = is_open[rows][:, None].astype(int) + is_open[cols][None, :].astype(int)
         subject = np.where(open_count == 2, SUBJECT_BOTH_OPEN, np.where(open_count == 1, SUBJECT_ONE_OPEN, subject))
         result = METRIC_WEIGHT * metric + SUBJECT_WEIGHT * subject + CONTEXT_WEIGHT * context
         allowed = (units[rows][:, None] == units[cols][None, :]) & (metric >= METRIC_MIN)
         for r, c in zip(*np.nonzero(allowed)):
-            if exclusive(words[offsets[i] + r], words[offsets[j] + c], families):
+            pair = (words[offsets[i] + r], words[offsets[j] + c])
+            found = excluded.get(pair)
+            if found is None:  # the same metric and subject words recur across a corpus
+                found = excluded[pair] = exclusive(*pair, families)
+            if found:
                 allowed[r, c] = False
         return np.where(allowed, result, 0.0).round(6)
 
@@ -129,7 +134,7 @@ def align_thresholds(records: Sequence[dict], pairs: Sequence[tuple[int, int]] |
     """Every threshold of every record with its group (earliest member's id); ``pairs`` of notices
     to align (candidates.py), default every pair."""
     pairs = all_pairs(len(records)) if pairs is None else pairs
-    matches = pair_matches(pairs, threshold_similarity(records, masker, documents), THRESHOLD_MATCH_MIN,
+    matches = pair_matches(pairs, threshold_similarity(records, masker, documents, pairs), THRESHOLD_MATCH_MIN,
                            THRESHOLD_MATCH_FLOOR)
     items = [(i, k) for i, record in enumerate(records) for k in range(len(record.get("thresholds", [])))]
     groups = group_items(items, matches)
