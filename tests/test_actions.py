@@ -14,6 +14,17 @@ def names(units):
     return [u.name for u in units]
 
 
+def assert_actions(notice: str, expected: list, units_table) -> None:
+    """The notice's actions as (title, lead names, cooperating names); every title and unit span slices back to it."""
+    text = normalise(notice).text
+    actions = extract_actions(text, outline(text), units_table)
+    assert [(a.title, names(a.lead), names(a.cooperating)) for a in actions] == expected
+    for action in actions:
+        assert text[action.title_span[0]:action.title_span[1]] == action.title
+        for unit in action.lead + action.cooperating:
+            assert text[unit.span[0]:unit.span[1]] == unit.name
+
+
 @pytest.mark.parametrize("clause, lead, cooperating", [
     # Huguan: 等部门和各乡镇政府
     ("县工信局、县乡村振兴局、县文旅局牵头，县发改和科技局、县财政局、县自然资源局、市生态环境局壶关分局、县行政审批局、"
@@ -130,13 +141,7 @@ def test_actions_ignore_descriptive_numbered_lists(units_table):
      "三、奖励标准\n对评选出的3个先进镇政府分别给予10万元的奖励。", []),
 ])
 def test_actions_read_every_responsibility_phrasing(notice, expected, units_table):
-    text = normalise(notice).text
-    actions = extract_actions(text, outline(text), units_table)
-    assert [(a.title, names(a.lead), names(a.cooperating)) for a in actions] == expected
-    for action in actions:
-        assert text[action.title_span[0]:action.title_span[1]] == action.title
-        for unit in action.lead + action.cooperating:
-            assert text[unit.span[0]:unit.span[1]] == unit.name
+    assert_actions(notice, expected, units_table)
 
 
 @pytest.mark.parametrize("clause, lead, cooperating", [
@@ -223,12 +228,7 @@ def test_actions_note_inside_the_clause_and_a_page_that_lost_its_breaks(units_ta
      [("地区生产总值增长5%以上", ["区发改委"], ["统计局"]), ("一般公共预算收入同口径增长6%以上", ["区财政局"], ["税务局"])]),
 ])
 def test_actions_read_division_labels_and_lead_marks(notice, expected, units_table):
-    text = normalise(notice).text
-    actions = extract_actions(text, outline(text), units_table)
-    assert [(a.title, names(a.lead), names(a.cooperating)) for a in actions] == expected
-    for action in actions:
-        for unit in action.lead + action.cooperating:
-            assert text[unit.span[0]:unit.span[1]] == unit.name
+    assert_actions(notice, expected, units_table)
 
 
 def test_actions_items_numbered_on_across_sub_headings_are_one_list(units_table):
@@ -257,12 +257,7 @@ def test_actions_items_numbered_on_across_sub_headings_are_one_list(units_table)
      [("新建成公办中小学、幼儿园7所", ["教育局"], ["发改局", "住建局", "财政局", "锦城街道"])]),
 ])
 def test_actions_read_task_tables_of_every_header(notice, expected, units_table):
-    text = normalise(notice).text
-    actions = extract_actions(text, outline(text), units_table)
-    assert [(a.title, names(a.lead), names(a.cooperating)) for a in actions] == expected
-    for action in actions:
-        for unit in action.lead + action.cooperating:
-            assert text[unit.span[0]:unit.span[1]] == unit.name
+    assert_actions(notice, expected, units_table)
 
 
 def test_actions_read_a_task_table_flattened_one_cell_per_line(units_table):
@@ -395,9 +390,4 @@ TABLE_TASKS = "三、重点任务\n（一）实施市场主体倍增行动。培
       ("扎实推进城乡供水一体化建设", ["县住建局", "各相关乡镇政府"], [])]),
 ])
 def test_actions_read_tab_separated_task_tables(notice, expected, units_table):
-    text = normalise(notice).text
-    actions = extract_actions(text, outline(text), units_table)
-    assert [(a.title, names(a.lead), names(a.cooperating)) for a in actions] == expected
-    for action in actions:
-        for unit in action.lead + action.cooperating:
-            assert text[unit.span[0]:unit.span[1]] == unit.name
+    assert_actions(notice, expected, units_table)
