@@ -54,7 +54,7 @@ def _page_chars(raw, textpage, page_height: float) -> list[dict] | None:
     (pdf._on_baselines). None when a glyph is turned or skewed (fake italic): pdfminer
     boxes those otherwise, so pdfplumber reads the page.
 
-    Six PDFium calls per glyph, so the functions and the handle are bound once: the
+    Seven PDFium calls per glyph, so the functions and the handle are bound once: the
     ctypes lookups otherwise cost as much as the calls.
     """
     handle = textpage.raw
@@ -98,7 +98,7 @@ def _dedupe(chars: list[dict]) -> list[dict]:
         if any(abs(other["x0"] - char["x0"]) <= DOUBLED_TOLERANCE and other["size"] == char["size"]
                and abs(other["top"] - char["top"]) <= DOUBLED_TOLERANCE for other in near):
             continue  # a second print of a glyph already kept
-        cells.setdefault((char["text"], x, y), []).append(char)
+        cells.setdefault((text, x, y), []).append(char)
         kept.append(char)
     return kept
 
