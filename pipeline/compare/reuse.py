@@ -427,14 +427,35 @@ def shares(text: str, spans: Iterable[tuple[int, int, str]]) -> dict[str, float 
     >>> shares("abcdefghij", [(0, 5, "rewritten"), (0, 2, "copied")])
     {'chars': 10, 'copied': 0.2, 'localised': 0.0, 'rewritten': 0.3, 'new': 0.5}
     """
+    spans = list(spans)
+    return span_shares(text, np.array([s[0] for s in spans], dtype=np.int64),
+                       np.array([s[1] for s in spans], dtype=np.int64),
+                       np.array([KINDS.index(s[2]) for s in spans], dtype=np.int64))
+
+
+def span_shares(text: str, starts: np.ndarray, ends: np.ndarray, kinds: np.ndarray) -> dict[str, float | int]:
+    """``shares`` of spans given as arrays (``kinds`` as indices into KINDS)."""
     rank = {REWRITTEN: 1, LOCALISED: 2, COPIED: 3}
     best = np.zeros(len(text), dtype=np.int8)
-    for start, end, kind in spans:
-        best[start:end] = np.maximum(best[start:end], rank[kind])
-    counted = np.array([not ch.isspace() for ch in text], dtype=bool)
+    for kind in (REWRITTEN, LOCALISED, COPIED):  # a higher class overwrites a lower one
+        chosen = kinds == KINDS.index(kind)
+        change = np.zeros(len(text) + 1, dtype=np.int64)  # +1 where a span starts, -1 where it ends
+        np.add.at(change, starts[chosen], 1)
+        np.add.at(change, ends[chosen], -1)
+        best[np.cumsum(change)[:-1] > 0] = rank[kind]
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    table = _space_table()
+    counted = ~table[np.minimum(points, len(table) - 1)]
+    for index in np.flatnonzero(points >= len(table) - 1).tolist():  # beyond the BMP: ask str
+        counted[index] = not text[index].isspace()
     total = int(counted.sum())
     result: dict[str, float | int] = {"chars": total}
     for kind in KINDS:
         result[kind] = round(float(((best == rank[kind]) & counted).sum()) / total, 4) if total else 0.0
     result["new"] = round(1 - sum(result[k] for k in KINDS), 4) if total else 0.0
     return result
+
+
+@cache
+def _space_table() -> np.ndarray:
+    return np.array([chr(point).isspace() for point in range(0x10000)], dtype=bool)
