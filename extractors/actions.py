@@ -68,9 +68,9 @@ RESPONSIBILITY_PAREN = Pattern(
 # 牵头单位：X；配合单位：Y / 责任单位：X — labelled lists, often on their own line.
 LABELLED = Pattern(
     "responsibility.labelled",
-    re.compile(r"(?P<label>牵头单位|牵头部门|配合单位|配合部门|协办单位|参与单位|责任单位|责任部门)[：:]"
+    re.compile(r"(?P<label>牵头责任单位|协同责任单位|配合责任单位|牵头单位|牵头部门|配合单位|配合部门|协办单位|协同单位|参与单位|责任单位|责任部门)[：:]"
                # a unit may hold a short parenthesis: 各县（市、区）人民政府, 县行政审批局（牵头）, 各市〔州〕人民政府
-               r"(?P<units>(?:(?!(?:牵头|配合|协办|参与|责任)(?:单位|部门)[：:])[^；;。\n（）〔〕【】［］\[\]]"
+               r"(?P<units>(?:(?!(?:牵头|配合|协办|协同|参与|责任)(?:责任)?(?:单位|部门)[：:])[^；;。\n（）〔〕【】［］\[\]]"
                r"|（[^（）]{1,12}）|〔[^〔〕]{1,12}〕)+)"),
     0.9,
 )
@@ -171,7 +171,7 @@ def _labelled(body: str, offset: int, table: UnitTable) -> tuple[tuple[Unit, ...
         units = make_units(units_text, offset + match.start("units"), table)
         if match.group("label").startswith("牵头"):
             lead.extend(units)
-        elif match.group("label")[:2] in ("配合", "协办", "参与") or has_lead_label:
+        elif match.group("label")[:2] in ("配合", "协办", "协同", "参与") or has_lead_label:
             cooperating.extend(units)
         else:
             # 责任单位：X（牵头）、Y — a unit marked 牵头 leads, the rest cooperate.
@@ -361,11 +361,12 @@ def _join_continued_lists(sections: Sequence[Section], lists: dict[tuple[int | N
 
 # Header cells of a task table (extractors/tables.py) that name the task and the unit columns;
 # the first of each role wins, any other column holds neither.
-TABLE_HEADER_CELLS = (("task", re.compile(r"^(?:重点|主要|具体|年度)?(?:任务|事项|工作任务|工作内容|工作事项|目标任务|重点工作|举措"
+TABLE_HEADER_CELLS = (("task", re.compile(r"^(?:重点|主要|具体|年度)?(?:任务|事项|工作任务|工作内容|工作事项|目标任务|重点工作|举措|工作举措"
+                                          r"|目标与任务|目标和任务|重点工作目标任务"
                                           r"|民生实事|实事项目|实事|项目名称|项目|建设项目|实事名称)"
                                           r"(?:内容|名称)?(?:和要求|及要求|和目标)?$")),
-                      ("lead", re.compile(r"^牵头(?:单位|部门)$")),
-                      ("cooperating", re.compile(r"^(?:配合|协办|参与)(?:单位|部门)$")),
+                      ("lead", re.compile(r"^牵头(?:责任)?(?:单位|部门)$")),
+                      ("cooperating", re.compile(r"^(?:配合|协办|协同|参与)(?:责任)?(?:单位|部门)$")),
                       ("responsible", re.compile(r"^(?:责任|负责|实施|主责)(?:单位|部门)$")))
 UNIT_COLUMNS = ("lead", "cooperating", "responsible")
 

@@ -56,7 +56,7 @@ NOTICE_TITLE = re.compile(
     r"的(?:若干|实施|指导|预|补充|紧急)?(?:通知|意见|决定|批复|通告|公告|函|报告|办法|规定))$"
 )
 # A portal's channel name before the title (政务服务丨…) and a doc number after it (…的通知（岳办发〔2017〕2号）).
-TITLE_PREFIX = re.compile(r"^[^丨|｜《]{1,12}[丨|｜]")
+TITLE_PREFIX = re.compile(r"^(?:[^丨|｜《]{1,12}[丨|｜]|【[^】]{1,12}】)")
 # …的通知黔府办发〔2017〕76号: the same number glued to the title without brackets.
 TITLE_DOC_NUMBER = re.compile(r"[（(](?P<number>[^（）()]{2,20}?〔\d{4}〕\d{1,4}号)[）)]$"
                               r"|(?<=[知见定复告函法])(?P<glued>[\u4e00-\u9fff]{1,12}〔\d{4}〕\d{1,4}号)$")

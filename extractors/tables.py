@@ -74,16 +74,16 @@ def flat_tables(text: str) -> list[FlatTable]:
         cursor = index + 1
         while cursor < len(lines) and len(columns) < MAX_COLUMNS:
             cell = lines[cursor][0].strip()
-            if cell == "1" or not HEADER_CELL.match(cell):
+            if _is_row_number(cell, 1) or not HEADER_CELL.match(cell):
                 break
             columns.append(cell)
             cursor += 1
         rows: list[tuple[Line, tuple[Line, ...]]] = []
         expected = 1
         longest = MAX_LINES_PER_COLUMN * max(len(columns), 1)
-        while columns and cursor < len(lines) and lines[cursor][0].strip() == str(expected):
+        while columns and cursor < len(lines) and _is_row_number(lines[cursor][0], expected):
             following = next((i for i in range(cursor + 1, min(len(lines), cursor + 1 + longest))
-                              if lines[i][0].strip() == str(expected + 1)), None)
+                              if _is_row_number(lines[i][0], expected + 1)), None)
             # The last row may run on into what follows the table: its reader takes what its cells need.
             end = following if following is not None else min(len(lines), cursor + 1 + longest)
             rows.append((lines[cursor], tuple(lines[cursor + 1:end])))
@@ -93,3 +93,15 @@ def flat_tables(text: str) -> list[FlatTable]:
             tables.append(FlatTable(tuple(columns), tuple(rows)))
         index = max(cursor, index + 1)
     return tables
+
+
+def _is_row_number(line: str, number: int) -> bool:
+    """``line`` is row ``number``'s marker: 1, （1）, 1. or 1、 on a line of its own.
+
+    >>> _is_row_number("（2）", 2), _is_row_number("2", 2), _is_row_number("12", 2)
+    (True, True, False)
+    """
+    return ROW_NUMBER.sub(r"\1", line.strip()) == str(number)
+
+
+ROW_NUMBER = re.compile(r"^[（(]?(\d{1,3})[）).．、]?$")

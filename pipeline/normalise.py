@@ -105,10 +105,7 @@ class NormalisedText:
 
 
 def _fold(ch: str) -> str:
-    code = ord(ch)
-    if 0xFF01 <= code <= 0xFF5E:
-        return chr(code - 0xFEE0)
-    return ch
+    return ch.translate(FOLD_TABLE)
 
 
 def _is_ascii_word(ch: str | None) -> bool:
@@ -121,6 +118,8 @@ def _is_ascii_visible(ch: str | None) -> bool:
 
 # Full-width ASCII (！ to ～) folded to half-width, one character for one.
 FOLD_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+# Small form variants, one character each: 1﹒ is 1. (an item marker), ﹐ a comma, ﹙﹚ brackets.
+FOLD_TABLE.update({ord(small): ord(plain) for small, plain in zip("﹐﹑﹒﹔﹕﹖﹗﹙﹚﹛﹜﹝﹞", ",、.;:?!(){}〔〕")})
 WIDEN_AT = re.compile("[" + re.escape("".join(WIDEN)) + "]")
 NEEDS_SLOW_PATH = re.compile("[" + re.escape("".join(SPACES | INVISIBLE)) + "]")
 INVISIBLE_AT = re.compile("[" + re.escape("".join(INVISIBLE)) + "]")
@@ -267,7 +266,7 @@ TAB_GAP = re.compile(r"[ \u3000]*\t[\t \u3000]*")
 # The same table printed one row per line with bars between the cells (序号 | 具体工作任务 | 责任单位 |):
 # only a row that starts with 序号/编号 or a row number, so a portal's metadata line
 # (索引号 | … | 发布机构 | … |) stays one line for the header reader.
-PIPE_ROW = re.compile(r"^[ \u3000]*(?:序号|编号|\d{1,3})[ \u3000]*[|｜]")
+PIPE_ROW = re.compile(r"^[ \u3000]*(?:序号|编号|\d{1,3}|[（(]\d{1,3}[）)])[ \u3000]*[|｜]")
 BORDER_LINE = re.compile(r"^[ \u3000]*[|｜][ \u3000|｜]*$")
 PIPE_GAP = re.compile(r"[ \u3000]*[|｜][ \u3000]*")
 

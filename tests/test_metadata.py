@@ -170,6 +170,9 @@ def test_metadata_read_headers_of_every_shape(header, expected, knowledge):
     ("2023年区《政府工作报告》确定的重点工作任务责任分解方案\n一、2023年全区经济社会发展主要预期目标\n"
      "1.地区生产总值增长8%以上。(责任领导:杜新国;牵头单位:区发改局)",
      (None, None, "2023年区《政府工作报告》确定的重点工作任务责任分解方案")),
+    # a portal's tag in 【】 before the title (滁州市)
+    ("【市政府文件】滁州市人民政府关于印发2020年重点工作及责任分解的通知\n滁政〔2020〕8号",
+     ("滁政〔2020〕8号", "滁州市人民政府", "滁州市人民政府关于印发2020年重点工作及责任分解的通知")),
     # a sentence below the title is never joined into it
     ("关于做好2024年春耕工作。\n各乡镇：\n现将有关事项通知如下", (None, None, None)),
 ])

@@ -153,9 +153,12 @@ def test_thresholds_read_comparators_as_the_civil_code_does(sentence, op):
     # people counted in 万 before 人口 (安康市); a census is no count
     ("实现镇坪县脱贫摘帽和403个贫困村18万贫困人口脱贫退出", [("=", Decimal(403), None, "个", None), ("=", Decimal(180000), None, "人", None)]),
     ("开展第七次全国人口普查", []),
+    # a year before 突破 dates its clause (山东省); energy in 吨标准煤 (浙江省)
+    ("高新技术企业2024年突破3.5万家、2025年突破3.8万家", [(">", Decimal(35000), None, "家", 2024), (">", Decimal(38000), None, "家", 2025)]),
+    ("腾出用能120万吨标准煤", [("=", Decimal(1_200_000), None, "吨标准煤", None)]),
     # 约 before the number is about (黑龙江省); the 约 of 节约 / 签约 is no comparator
     ("建设农村公路约6000公里", [("~", Decimal(6000), None, "公里", None)]),
-    ("全年节约10万吨标准煤，签约3个项目", [("=", Decimal(100000), None, "吨", None), ("=", Decimal(3), None, "个", None)]),
+    ("全年节约10万吨标准煤，签约3个项目", [("=", Decimal(100000), None, "吨标准煤", None), ("=", Decimal(3), None, "个", None)]),
     # 目标年份
     ("2025年，力争全社会研发投入强度达到2.95%。", [(">=", Decimal("2.95"), None, "%", 2025)]),
     ("到2025年底前，全市首批100个嵌入式服务设施建设示范社区全面建成", [("=", Decimal(100), None, "个", 2025)]),

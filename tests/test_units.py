@@ -316,6 +316,8 @@ def test_units_trailing_brackets_are_a_remark(name, expected, units_table):
     # places that share the body word after them stay one unit; a unit before 、 stays apart (黑龙江省)
     ("哈尔滨机场扩建指挥部、哈尔滨、黑河、绥芬河市政府、省农垦总局", ["哈尔滨机场扩建指挥部", "哈尔滨、黑河、绥芬河市政府", "省农垦总局"]),
     ("县财政局、县政府", ["县财政局", "县政府"]),
+    # a body the table does not know (海关, 人行) is no place sharing the next unit's body word (滁州市)
+    ("滁州海关、市人行、滁州经开区管委会", ["滁州海关", "市人行", "滁州经开区管委会"]),
     # tortoise-shell brackets as Guizhou and Sichuan print them (贵州省)
     ("省教育厅,各市〔州〕人民政府、贵安新区管委会", ["省教育厅", "各市〔州〕人民政府", "贵安新区管委会"]),
     ("各县〔市、区〕人民政府、省级有关部门", ["各县〔市、区〕人民政府", "省级有关部门"]),
