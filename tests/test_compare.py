@@ -384,6 +384,23 @@ def test_compare_reuse_sentence_pairs_equal_greedy_dice_of_every_pair(records):
         assert sentence_pairs(left, right) == sorted(expected)
 
 
+def test_compare_reuse_in_worker_processes_equals_one_process(records, monkeypatch):
+    import numpy as np
+
+    import pipeline.compare.reuse as reuse
+
+    masker = masker_for(list(records.values()))
+    texts = [records["huguan"]["text"], records["wenxi"]["text"]] + \
+        [reword_and_shuffle(records[name], seed) for name in ("huguan", "wenxi") for seed in (3, 4)]
+    monkeypatch.setenv("POLICYMAP_COMPARE_JOBS", "1")
+    alone = reuse.align_reuse(texts, masker)
+    monkeypatch.setenv("POLICYMAP_COMPARE_JOBS", "2")
+    monkeypatch.setattr(reuse, "PARALLEL_MIN_PAIRS", 1)
+    shared = reuse.align_reuse(texts, masker)
+    assert len(alone) > 100
+    assert all(np.array_equal(alone.columns[name], shared.columns[name]) for name in alone.columns)
+
+
 def test_compare_reuse_shares_add_up(out_folder):
     rows = read_csv(out_folder / "compare" / "reuse_shares.csv")
     assert {r["label"] for r in rows} == {"壶关县", "闻喜县"}

@@ -20,6 +20,8 @@ LSH), so the work grows with N × neighbours, not N².
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import unicodedata
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
@@ -41,6 +43,8 @@ MIN_RUN = 6
 # A differing stretch counts as rewritten when the shorter side has this share of the longer;
 # otherwise one side inserted text the other does not have (new, not rewritten).
 REWRITE_BALANCE = 0.3
+# Pairs of notices per worker process below which the reuse stage stays in one process.
+PARALLEL_MIN_PAIRS = 500
 # Masked sentence pairs whose common runs are remembered before the memo starts again.
 MATCH_MEMO_MAX = 200_000
 
@@ -318,7 +322,46 @@ def align_reuse(texts: Sequence[str], masker: Masker, pairs: Sequence[tuple[int,
     notices = [NoticeSentences(text, documents[n] if documents is not None else masker.mask(text))
                for n, text in enumerate(texts)]
     count = len(texts)
-    wanted = pairs if pairs is not None else [(i, j) for i in range(count) for j in range(i + 1, count)]
+    wanted = list(pairs) if pairs is not None else [(i, j) for i in range(count) for j in range(i + 1, count)]
+    workers = min(compare_workers(), len(wanted) // PARALLEL_MIN_PAIRS)
+    if workers < 2:
+        return Passages.sorted_from([_pairs_passages(texts, masker, notices, wanted)])
+    # Pairs are independent: forked workers (they share the notices' arrays copy-on-write) take a
+    # share each, and their columns are put in order afterwards (the result does not depend on
+    # how the pairs were split).
+    global _SHARED
+    _SHARED = (texts, masker, notices)
+    shares_of_pairs = [wanted[k::workers * 4] for k in range(workers * 4)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_pairs_passages_shared, shares_of_pairs, chunksize=1)
+    finally:
+        _SHARED = None
+    return Passages.sorted_from(parts)
+
+
+_SHARED: tuple | None = None
+
+
+def _pairs_passages_shared(wanted: list[tuple[int, int]]) -> dict[str, np.ndarray]:
+    texts, masker, notices = _SHARED
+    return _pairs_passages(texts, masker, notices, wanted)
+
+
+def compare_workers() -> int:
+    """Processes for the reuse stage: POLICYMAP_COMPARE_JOBS, else every core this process may use
+    (1 where processes cannot be forked)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    configured = os.environ.get("POLICYMAP_COMPARE_JOBS")
+    if configured:
+        return max(1, int(configured))
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _pairs_passages(texts: Sequence[str], masker: Masker, notices: Sequence[NoticeSentences],
+                    wanted: Sequence[tuple[int, int]]) -> dict[str, np.ndarray]:
+    """The passages of the given pairs of notices, as unsorted columns."""
     found = PassageColumns()
     blocks: dict[tuple[str, str], list] = {}  # matching blocks of masked sentence pairs seen before
     for i, j in wanted:
@@ -346,7 +389,7 @@ def align_reuse(texts: Sequence[str], masker: Masker, pairs: Sequence[tuple[int,
             for start_a, end_a, start_b, end_b, kind in sentence_passages(
                     text_a, text_b, a.sentence(k), b.sentence(m), masker, blocks):
                 found.add(i, start_a, end_a, j, start_b, end_b, kind, value)
-    return found.sorted()
+    return found.unsorted()
 
 
 class PassageColumns:
@@ -376,14 +419,13 @@ class PassageColumns:
             self.chunks.append([np.full(len(start_a), a), start_a, end_a, np.full(len(start_a), b), start_b, end_b,
                                 kind, similarity])
 
-    def sorted(self) -> Passages:
-        """The passages by notice a, notice b, start in a, start in b (no two share all four)."""
+    def unsorted(self) -> dict[str, np.ndarray]:
+        """The passages as columns, in no particular order."""
         columns = {}
         for number, ((name, code), values) in enumerate(zip(PASSAGE_COLUMNS, self.columns)):
             single = np.frombuffer(values, dtype=values.typecode) if len(values) else np.zeros(0, dtype=code)
             columns[name] = np.concatenate([chunk[number].astype(single.dtype) for chunk in self.chunks] + [single])
-        order = np.lexsort((columns["start_b"], columns["start_a"], columns["b"], columns["a"]))
-        return Passages({name: values[order] for name, values in columns.items()})
+        return columns
 
 
 PASSAGE_COLUMNS = (("a", "l"), ("start_a", "l"), ("end_a", "l"), ("b", "l"), ("start_b", "l"), ("end_b", "l"),
@@ -396,6 +438,14 @@ class Passages(Sequence):
 
     def __init__(self, columns: dict[str, np.ndarray]) -> None:
         self.columns = columns
+
+    @classmethod
+    def sorted_from(cls, parts: Sequence[dict[str, np.ndarray]]) -> Passages:
+        """Columns of several parts together, by notice a, notice b, start in a, start in b (no two
+        passages share all four, so the order of the parts does not matter)."""
+        columns = {name: np.concatenate([part[name] for part in parts]) for name, _ in PASSAGE_COLUMNS}
+        order = np.lexsort((columns["start_b"], columns["start_a"], columns["b"], columns["a"]))
+        return cls({name: values[order] for name, values in columns.items()})
 
     def __len__(self) -> int:
         return len(self.columns["a"])
