@@ -79,12 +79,19 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
 class Masked:
     """A masked string and, per masked character, the original [start, end) it covers.
 
-    Offsets are two integer arrays rather than a tuple per character: a thousand masked notices
-    then take megabytes, not hundreds of them.
+    Masked characters cover the original text without gaps, so one character ends where the next
+    starts: the offsets are the starts (one integer array, 32-bit where they fit) and ``stop``, the
+    end of the last one. Ten thousand masked notices then take a few hundred MB, not gigabytes.
     """
     text: str
     starts: np.ndarray
-    ends: np.ndarray
+    stop: int
+
+    @property
+    def ends(self) -> np.ndarray:
+        if not len(self.starts):
+            return self.starts.copy()
+        return np.append(self.starts[1:], self.stop).astype(self.starts.dtype)
 
     @property
     def spans(self) -> list[tuple[int, int]]:
@@ -92,7 +99,7 @@ class Masked:
 
     def original(self, start: int, end: int) -> tuple[int, int]:
         """Original [start, end) of masked [start, end) (end > start)."""
-        return int(self.starts[start]), int(self.ends[end - 1])
+        return int(self.starts[start]), int(self.starts[end]) if end < len(self.starts) else self.stop
 
     def slice(self, start: int, end: int) -> Masked:
         """The part of a masked document whose characters start in original [start, end).
@@ -105,7 +112,13 @@ class Masked:
         True
         """
         first, last = np.searchsorted(self.starts, (start, end), side="left").tolist()
-        return Masked(self.text[first:last], self.starts[first:last], self.ends[first:last])
+        stop = int(self.starts[last]) if last < len(self.starts) else self.stop
+        return Masked(self.text[first:last], self.starts[first:last], stop if last > first else int(start))
+
+
+def _offsets(values: np.ndarray, stop: int) -> np.ndarray:
+    """Offsets in 32 bits where they fit."""
+    return values.astype(np.int32) if stop < 2**31 else values.astype(np.int64)
 
 
 class Masker:
@@ -203,7 +216,7 @@ class Masker:
                     cursor = end
         if not tokens:
             starts_array = np.arange(offset, offset + length_of_text, dtype=np.int64)
-            return Masked(text, starts_array, starts_array + 1)
+            return Masked(text, _offsets(starts_array, offset + length_of_text), offset + length_of_text)
         pieces, keep, previous = [], np.ones(length_of_text, dtype=bool), 0
         for start, end, kind in tokens:
             pieces += [text[previous:start], PLACEHOLDER[kind]]
@@ -211,10 +224,7 @@ class Masker:
             previous = end
         pieces.append(text[previous:])
         starts_array = np.flatnonzero(keep) + offset
-        ends_array = np.empty_like(starts_array)
-        ends_array[:-1] = starts_array[1:]  # a masked character ends where the next one starts
-        ends_array[-1] = offset + length_of_text
-        return Masked("".join(pieces), starts_array, ends_array)
+        return Masked("".join(pieces), _offsets(starts_array, offset + length_of_text), offset + length_of_text)
 
 
 def place_names(regions: Iterable, wanted: set[str] | None = None) -> set[str]:
