@@ -46,7 +46,7 @@ from dataclasses import dataclass, replace
 from extractors.amounts import chinese_to_int
 from extractors.knowledge import UnitTable
 from extractors.records import Action, Section, Span, Unit
-from extractors.tables import flat_tables
+from extractors.tables import flat_tables, lines_with_offsets
 from extractors.units import looks_like_unit, make_units, split_units
 
 
@@ -196,8 +196,13 @@ def _before_note(inner: str) -> str:
     return inner[:cut].rstrip("，,、；; ") if cut > 0 else ""
 
 
-def responsibility_of(text: str, section: Section, table: UnitTable) -> tuple[tuple[Unit, ...], tuple[Unit, ...], Span | None, str, list[str]]:
-    """Lead and cooperating units of one action section, with the clause's span and rule."""
+def responsibility_of(text: str, section: Section, table: UnitTable, columns: tuple[str, ...] | None = None
+                      ) -> tuple[tuple[Unit, ...], tuple[Unit, ...], Span | None, str, list[str]]:
+    """Lead and cooperating units of one action section, with the clause's span and rule.
+
+    ``columns`` are the unit columns of a table whose header the notice prints once above items
+    that carry their cells on lines of their own (:func:`unit_columns`).
+    """
     start, end = section.span
     body = text[start:end]
     # （牵头） alone marks one unit of a labelled list; a clause names units too.
@@ -236,7 +241,78 @@ def responsibility_of(text: str, section: Section, table: UnitTable) -> tuple[tu
             inner_start = start + bare.start("inner")
             lead, cooperating, rule, warnings = parse_responsibility(bare.group("inner"), inner_start, table)
             return lead, cooperating, (start + bare.start(), start + bare.end()), "responsibility.bare_list", warnings
+    if columns:
+        cells = _unit_cell_lines(text, section, table)
+        if cells:
+            return _cells_by_column(cells, columns, table)
     return (), (), None, "responsibility.none", ["no responsibility clause found"]
+
+
+# The header cells that name a task column, on lines of their own, before the unit columns.
+COLUMN_TASK_HEADER = re.compile(r"^(?:主要|重点|具体)?(?:工作)?(?:任务|举措|事项|目标任务|工作任务)(?:内容)?$")
+# A column of people (责任领导 / 牵头领导 / 分管领导): no units in it.
+COLUMN_LEADER_HEADER = re.compile(r"^(?:责任|牵头|分管|包抓|联系)(?:县|市|区)?领导$")
+
+
+def unit_columns(text: str) -> tuple[str, ...] | None:
+    """The unit columns of a table whose header stands once above numbered items, or None.
+
+    沈河区: 主要工作任务 / 牵头单位 / 责任单位, then 1.主动对接国家战略… / 区发改局 / 区工信局、…: each
+    item carries its cells on lines of its own. Roles as in :data:`TABLE_HEADER_CELLS`, plus
+    ``other`` for a column of people.
+    """
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if not COLUMN_TASK_HEADER.match(line.strip()) or (index and lines[index - 1].strip() in ("序号", "编号")):
+            continue  # (a header after 序号 is a flattened table's: extractors/tables.py reads it)
+        roles = []
+        for cell in lines[index + 1:index + 5]:
+            cell = cell.strip()
+            role = next((name for name, pattern in TABLE_HEADER_CELLS[1:] if pattern.match(cell)), None)
+            if role is None and COLUMN_LEADER_HEADER.match(cell):
+                role = "other"
+            if role is None:
+                break
+            roles.append(role)
+        if set(UNIT_COLUMNS) & set(roles):
+            return tuple(roles)
+    return None
+
+
+def _unit_cell_lines(text: str, section: Section, table: UnitTable) -> list[tuple[str, int]]:
+    """The lines after an item's first that are unit lists (区发改局 / 区工信局、各街道办事处),
+    in order; a person's name between them (another column) is passed over."""
+    start, end = section.span
+    lines = lines_with_offsets(text[start:end])[1:]
+    cells = []
+    for line, offset in lines:
+        stripped = line.strip()
+        if not stripped:
+            continue
+        pieces = split_units(stripped, 0, table)
+        if pieces and all(looks_like_unit(name, table) for name, _ in pieces):
+            cells.append((line, start + offset))
+        elif len(stripped) > 4 or cells:
+            return []  # prose after the first line, or text after the unit cells: no cells
+    return cells
+
+
+def _cells_by_column(cells: list[tuple[str, int]], columns: tuple[str, ...], table: UnitTable
+                     ) -> tuple[tuple[Unit, ...], tuple[Unit, ...], Span, str, list[str]]:
+    """Units of an item's cells by column: one cell per unit column, the last column takes the rest."""
+    roles = [role for role in columns if role in UNIT_COLUMNS]
+    lead: list[Unit] = []
+    cooperating: list[Unit] = []
+    for position, (line, offset) in enumerate(cells):
+        role = roles[min(position, len(roles) - 1)]
+        units = make_units(line, offset, table)
+        if role == "lead" or (role == "responsible" and "lead" not in roles):
+            lead.extend(units)
+        else:
+            cooperating.extend(units)
+    warnings = [] if "lead" in roles else ["责任单位 names no 牵头 unit; all units put in lead"]
+    span = (cells[0][1], cells[-1][1] + len(cells[-1][0]))
+    return tuple(lead), tuple(cooperating), span, "responsibility.columns", warnings
 
 
 # A bracket closing an item that holds nothing but a list of units.
@@ -259,13 +335,14 @@ def _inherited_lead(text: str, sections: Sequence[Section], index: int,
 STANDALONE_CLAUSE = re.compile(r"^（[^（）]*(?:（[^（）]*）[^（）]*)*(?:牵头|负责|配合|责任单位|责任部门)[^（）]*(?:（[^（）]*）[^（）]*)*）$")
 
 
-def _clause_items(text: str, sections: Sequence[Section], group: Sequence[int]) -> list[int]:
-    """The items of a list that assign units themselves.
+def _clause_items(text: str, sections: Sequence[Section], group: Sequence[int],
+                  has_cells: Callable[[Section], bool] = lambda section: False) -> list[int]:
+    """The items of a list that assign units themselves (a clause, or unit cells under column headers).
 
     A clause on its own line after the last item, where no other item has one, closes the
     enclosing item (1.完善应急预案体系 / (1)… (4)… / （责任单位：…）), not the last sub-item.
     """
-    with_clause = [i for i in group if _has_responsibility(text, sections[i])]
+    with_clause = [i for i in group if _has_responsibility(text, sections[i]) or has_cells(sections[i])]
     if len(group) > 1 and with_clause == [group[-1]]:
         last = sections[group[-1]]
         lines = [line for line in text[last.span[0]:last.span[1]].split("\n") if line.strip()]
@@ -309,8 +386,12 @@ def section_lead(text: str, sections: Sequence[Section], index: int,
     return None
 
 
-def action_sections(text: str, sections: Sequence[Section], table: UnitTable | None = None) -> list[int]:
-    """Indices of the sections that are actions, in document order."""
+def action_sections(text: str, sections: Sequence[Section], table: UnitTable | None = None,
+                    columns: tuple[str, ...] | None = None) -> list[int]:
+    """Indices of the sections that are actions, in document order (``columns``: see :func:`unit_columns`)."""
+    def has_cells(section: Section) -> bool:
+        return bool(columns and table is not None and _unit_cell_lines(text, section, table))
+
     children: dict[int | None, list[int]] = {}
     for index, section in enumerate(sections):
         children.setdefault(section.parent, []).append(index)
@@ -326,8 +407,8 @@ def action_sections(text: str, sections: Sequence[Section], table: UnitTable | N
                                  or (table is not None and section_lead(text, sections, parent, table) is not None)))
         # A list whose items contain sub-lists that assign units leaves the work to those;
         # such items neither count towards the list's clauses nor become actions themselves.
-        items = [i for i in group if not (children.get(i) and _clause_items(text, sections, children[i]))]
-        with_clause = len(_clause_items(text, sections, items))
+        items = [i for i in group if not (children.get(i) and _clause_items(text, sections, children[i], has_cells))]
+        with_clause = len(_clause_items(text, sections, items, has_cells))
         # A list is a task list when its heading says so or most of its items assign units.
         if under_task_title or (with_clause and with_clause * 2 >= len(items)):
             chosen.update(items)
@@ -665,9 +746,10 @@ def inline_items(text: str) -> list[list[Section]]:
 
 
 def _section_action(text: str, section: Section, table: UnitTable,
-                    inherited: Callable[[], tuple[tuple[Unit, ...], tuple[Unit, ...], Span] | None] = lambda: None) -> Action:
+                    inherited: Callable[[], tuple[tuple[Unit, ...], tuple[Unit, ...], Span] | None] = lambda: None,
+                    columns: tuple[str, ...] | None = None) -> Action:
     """The action a section stands for; ``inherited`` gives the units an enclosing heading assigns."""
-    lead, cooperating, clause_span, rule, warnings = responsibility_of(text, section, table)
+    lead, cooperating, clause_span, rule, warnings = responsibility_of(text, section, table, columns)
     if rule == "responsibility.none":
         found = inherited()
         if found is not None:
@@ -722,8 +804,10 @@ def extract_actions(text: str, sections: Sequence[Section], table: UnitTable) ->
     assignments = division_assignments(text, table)
     # The lines of a 责任分工 list are numbered too, but they assign tasks; they are none themselves.
     assignment_starts = {assignment.span[0] for assignment in assignments}
-    indices = [i for i in action_sections(text, sections, table) if sections[i].span[0] not in assignment_starts]
-    actions = [_section_action(text, sections[index], table, lambda index=index: _inherited_lead(text, sections, index, table))
+    columns = unit_columns(text)
+    indices = [i for i in action_sections(text, sections, table, columns) if sections[i].span[0] not in assignment_starts]
+    actions = [_section_action(text, sections[index], table,
+                               lambda index=index: _inherited_lead(text, sections, index, table), columns)
                for index in indices]
     # 一是…二是… inside a paragraph: the items replace the action that holds them, or stand alone.
     for items in inline_items(text):

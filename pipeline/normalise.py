@@ -57,7 +57,7 @@ SIGNATURE_LINE = re.compile(
 )
 # A plan's title on a line of its own: no comma or stop, a plan word last (prose has commas
 # every dozen characters, so a long line without any is a title, not a wrapped sentence).
-TITLE_LINE = re.compile(r"^[^，、。；,;！？]{6,80}(?:措施|政策|要点|清单|分解|方案|意见|办法|细则|规划|计划|通知)》?$")
+TITLE_LINE = re.compile(r"^[^，、。；,;！？]{6,80}(?:措施|政策|要点|清单|分解|分解表|分工表|任务表|一览表|方案|意见|办法|细则|规划|计划|通知)》?$")
 # Commas and enumeration marks inside a line show running prose, not a heading.
 PROSE = re.compile(r"[^\s]{2}[，、；]")
 # A physical line shorter than this is a heading, title or signature, not a wrapped line.
@@ -213,6 +213,9 @@ def _clean_line_by_character(chars: list[tuple[str, int]]) -> Line:
     return "".join(ch for ch, _ in widened), [idx for _, idx in widened]
 
 
+# A line that ends a unit's name, and a cell too short to continue it (a person's name beside it).
+UNIT_END = re.compile(r"(?:局|委|办|会|院|中心|政府|办事处|分局|公司)）?$")
+SHORT_CELL = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 # A line that is only a row number (a table flattened one cell per line) or only a doc number.
 TABLE_ROW_NUMBER = re.compile(r"^\d{1,3}$")
 # A mirror's title line printed as a citation: 《北京市人民政府办公厅关于印发〈…〉的通知》.
@@ -228,6 +231,10 @@ def _should_join(line: str, following: str, after: str = "") -> bool:
         return False  # a signature above its date, or a table's unit cell above the next row's number
     if DOC_NUMBER_LINE.match(following) or CITED_TITLE_LINE.match(following) or CITED_TITLE_LINE.match(line):
         return False
+    if TABLE_ROW_NUMBER.match(following) or following in ("序号", "编号"):
+        return False  # a table's header or next row number: never the end of the line before it
+    if UNIT_END.search(line) and SHORT_CELL.match(following):
+        return False  # a unit cell, then a short cell (the leader's name: 冯冬昌)
     if line[-1] in TERMINAL:
         return False
     # Short lines are headings, titles and signatures, unless they are running prose (…、运).

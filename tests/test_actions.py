@@ -236,6 +236,16 @@ def test_actions_read_division_labels_and_lead_marks(notice, expected, units_tab
     assert_actions(notice, expected, units_table)
 
 
+def test_actions_items_carry_the_cells_of_a_header_printed_once(units_table):
+    # 沈河区: 主要工作任务 / 牵头单位 / 责任单位 once, then each numbered item with its unit cells on lines of their own
+    assert_actions("2024年政府工作报告主要工作任务分解表\n主要工作任务\n牵头单位\n责任单位\n一、优结构、谋发展\n"
+                   "1.主动对接国家战略，加快形成新质生产力。\n区发改局\n区工信局、区商务局、各街道办事处\n"
+                   "2.大力发展战略性新兴产业。\n区发改局\n区工信局\n3.积极培育未来产业。\n区科技局\n",
+                   [("主动对接国家战略，加快形成新质生产力", ["区发改局"], ["区工信局", "区商务局", "各街道办事处"]),
+                    ("大力发展战略性新兴产业", ["区发改局"], ["区工信局"]), ("积极培育未来产业", ["区科技局"], [])],
+                   units_table)
+
+
 def test_actions_items_numbered_on_across_sub_headings_are_one_list(units_table):
     # 天津市: (一) / 1. / (二) / 2.; item 2's clause is cut by the page, its heading is no action
     text = normalise("一、任务分工\n(一)总体要求\n1.全面贯彻党的十九大精神，扎实做好各项工作。(市政府各部门分别负责,年内持续推进)\n"
@@ -261,6 +271,12 @@ def test_actions_items_numbered_on_across_sub_headings_are_one_list(units_table)
      "(2) | 固定资产投资增长6%左右。 | 市发展改革委 | 各县市区政府、 开发区管委会 |",
      [("地区生产总值增长6%以上", ["市发展改革委"], ["各县市区政府", "开发区管委会"]),
       ("固定资产投资增长6%左右", ["市发展改革委"], ["各县市区政府", "开发区管委会"])]),
+    # 辽中区: a group row between header and rows, a leader column some rows leave empty
+    ("2024年政府工作报告主要工作任务分解表\n序号\n主要工作举措\n牵头单位\n配合单位\n责任领导\n一、做大做强主导产业\n1\n"
+     "加快构建具有辽中特色的现代化产业体系，实现三产融合发展。\n区农业农村局\n区发展改革局、区工业和信息化局、沈阳近海经济区管委会\n"
+     "2\n推动胜达再生塑料等一批项目的签约落地。\n沈阳近海经济区管委会\n自然资源分局、生态环境分局、区发展改革局\n冯冬昌\n",
+     [("加快构建具有辽中特色的现代化产业体系，实现三产融合发展", ["区农业农村局"], ["区发展改革局", "区工业和信息化局", "沈阳近海经济区管委会"]),
+      ("推动胜达再生塑料等一批项目的签约落地", ["沈阳近海经济区管委会"], ["自然资源分局", "生态环境分局", "区发展改革局"])]),
     # 临安区: one row per line with bars, a plan column between the task and the units
     ("序号 | 实事项目 | 工作举措及实施计划 | 责任单位 | 配合单位 |\n"
      "1 | 新建成公办中小学、幼儿园7所。 | 1.4月底前主体完工。2.8月底前竣工交付。 | 教育局 | 发改局、住建局、财政局,锦城街道 |",
