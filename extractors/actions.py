@@ -764,7 +764,7 @@ def _section_action(text: str, section: Section, table: UnitTable,
     else:
         # A numbered paragraph with no heading: its first sentence stands in for a title.
         body_start = section.span[0] + len(section.marker)
-        sentence = re.match(r"[^。；\n]*", text[body_start:section.span[1]]).group(0)
+        sentence = re.match(r"[^。\n]*", text[body_start:section.span[1]]).group(0)
         title, title_span = sentence, (body_start, body_start + len(sentence))
     return Action(0, section.marker, title, lead, cooperating, section.span,
                   title_span, clause_span, rule, tuple(warnings))

@@ -28,8 +28,13 @@ NUMBER_HEADER = re.compile(r"^(?:序号|编号)$")
 HEADER_CELL = re.compile(r"^[^。，；：:,]{1,14}$")
 # A header row ends at the first row number; it has at most this many cells after 序号.
 MAX_COLUMNS = 10
+# At most this many group rows (headings of the table's own parts) stand between two rows.
+MAX_GROUP_ROWS = 4
 # A row longer than this many lines per column is no row of the table: the table has ended.
 MAX_LINES_PER_COLUMN = 3
+
+# A heading after a table, or a group row inside it (二、重点做好以下九个方面工作): no row's cell.
+SECTION_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|附件)")
 
 Line = tuple[str, int]  # a line's text and the offset it starts at
 
@@ -81,11 +86,20 @@ def flat_tables(text: str) -> list[FlatTable]:
         rows: list[tuple[Line, tuple[Line, ...]]] = []
         expected = 1
         longest = MAX_LINES_PER_COLUMN * max(len(columns), 1)
-        while columns and cursor < len(lines) and _is_row_number(lines[cursor][0], expected):
+        while columns and cursor < len(lines):
+            if not _is_row_number(lines[cursor][0], expected):
+                # group rows between rows (二、重点做好以下九个方面工作 / （一）…): the numbering goes on after them
+                resumed = next((i for i in range(cursor, min(len(lines), cursor + MAX_GROUP_ROWS + 1))
+                                if _is_row_number(lines[i][0], expected)), None) if rows else None
+                if resumed is None:
+                    break
+                cursor = resumed
             following = next((i for i in range(cursor + 1, min(len(lines), cursor + 1 + longest))
                               if _is_row_number(lines[i][0], expected + 1)), None)
-            # The last row may run on into what follows the table: its reader takes what its cells need.
+            # The last row may run on into what follows the table (up to the next heading): its
+            # reader takes what its cells need.
             end = following if following is not None else min(len(lines), cursor + 1 + longest)
+            end = next((i for i in range(cursor + 1, end) if SECTION_HEADING.match(lines[i][0])), end)
             rows.append((lines[cursor], tuple(lines[cursor + 1:end])))
             expected += 1
             cursor = end
