@@ -24,6 +24,7 @@ import numpy as np
 
 from scipy import sparse
 
+from pipeline.compare.parallel import compare_workers, fork_map
 from pipeline.compare.text import shingles
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,8 @@ SIGNATURE_CHUNK = 1000
 WALK_STEP = 16
 # Notices ranked against every other at once (a block × N × 128 array of bytes).
 RANK_BLOCK = 32
+# Notices per worker process below which the ranking stays in one process.
+PARALLEL_MIN_NOTICES = 1000
 
 
 def all_pairs(count: int) -> list[tuple[int, int]]:
@@ -170,11 +173,14 @@ class RankedCandidates(Sequence):
         bands = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=LSH_PERMUTATIONS).hashranges
         band_keys = np.stack([self._band_key(signatures[:, start:end]) for start, end in bands], axis=1)
         self.bands = self._compact(band_keys)
-        self.first: list[list[int]] = []
-        for start in range(0, self.count, RANK_BLOCK):
-            for ranked in self._rank(range(start, min(start + RANK_BLOCK, self.count)), keep):
-                self.first.append(ranked)
         self.keep = keep
+        # Blocks are independent: shared among forked workers when the corpus is large.
+        blocks = [range(start, min(start + RANK_BLOCK, self.count)) for start in range(0, self.count, RANK_BLOCK)]
+        workers = min(compare_workers(), self.count // PARALLEL_MIN_NOTICES)
+        step = max(1, len(blocks) // (max(workers, 1) * 4))
+        parts = [blocks[first:first + step] for first in range(0, len(blocks), step)]
+        self.first: list[list[int]] = [ranked for part in fork_map(self._rank_blocks, parts, workers)
+                                       for ranked in part]
 
     @staticmethod
     def _band_key(values: np.ndarray) -> np.ndarray:
@@ -190,6 +196,9 @@ class RankedCandidates(Sequence):
             compact[:, column] = np.unique(values[:, column], return_inverse=True)[1].reshape(-1)
         dtype = np.uint8 if compact.max(initial=0) < 256 else np.uint16 if compact.max(initial=0) < 65536 else np.uint32
         return np.ascontiguousarray(compact.astype(dtype))
+
+    def _rank_blocks(self, blocks: Sequence[range]) -> list[list[int]]:
+        return [ranked for block in blocks for ranked in self._rank(block, self.keep)]
 
     def _rank(self, numbers: range, limit: int | None) -> list[list[int]]:
         block = np.array(numbers)

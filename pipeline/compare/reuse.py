@@ -20,8 +20,6 @@ LSH), so the work grows with N × neighbours, not N².
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import unicodedata
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
@@ -31,6 +29,7 @@ from functools import cache
 
 import numpy as np
 
+from pipeline.compare.parallel import compare_workers, fork_map
 from pipeline.compare.text import Masked, Masker, sentence_spans
 
 COPIED, LOCALISED, REWRITTEN = "copied", "localised", "rewritten"
@@ -324,39 +323,12 @@ def align_reuse(texts: Sequence[str], masker: Masker, pairs: Sequence[tuple[int,
     count = len(texts)
     wanted = list(pairs) if pairs is not None else [(i, j) for i in range(count) for j in range(i + 1, count)]
     workers = min(compare_workers(), len(wanted) // PARALLEL_MIN_PAIRS)
-    if workers < 2:
-        return Passages.sorted_from([_pairs_passages(texts, masker, notices, wanted)])
     # Pairs are independent: forked workers (they share the notices' arrays copy-on-write) take a
-    # share each, and their columns are put in order afterwards (the result does not depend on
-    # how the pairs were split).
-    global _SHARED
-    _SHARED = (texts, masker, notices)
-    shares_of_pairs = [wanted[k::workers * 4] for k in range(workers * 4)]
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_pairs_passages_shared, shares_of_pairs, chunksize=1)
-    finally:
-        _SHARED = None
+    # share each, and the columns are put in order afterwards (the result does not depend on how
+    # the pairs were split).
+    shares_of_pairs = [wanted[k::max(workers, 1) * 4] for k in range(max(workers, 1) * 4)] if workers > 1 else [wanted]
+    parts = fork_map(lambda share: _pairs_passages(texts, masker, notices, share), shares_of_pairs, workers)
     return Passages.sorted_from(parts)
-
-
-_SHARED: tuple | None = None
-
-
-def _pairs_passages_shared(wanted: list[tuple[int, int]]) -> dict[str, np.ndarray]:
-    texts, masker, notices = _SHARED
-    return _pairs_passages(texts, masker, notices, wanted)
-
-
-def compare_workers() -> int:
-    """Processes for the reuse stage: POLICYMAP_COMPARE_JOBS, else every core this process may use
-    (1 where processes cannot be forked)."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    configured = os.environ.get("POLICYMAP_COMPARE_JOBS")
-    if configured:
-        return max(1, int(configured))
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def _pairs_passages(texts: Sequence[str], masker: Masker, notices: Sequence[NoticeSentences],

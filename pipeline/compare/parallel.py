@@ -1,0 +1,48 @@
+"""Work shared among forked processes: the comparison's pair loops are independent, and forked
+workers read the parent's arrays copy-on-write instead of receiving them pickled.
+
+>>> fork_map(sum, [[1, 2], [3]], workers=1)
+[3, 3]
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+Part = TypeVar("Part")
+Result = TypeVar("Result")
+
+_TASK: Callable | None = None
+
+
+def compare_workers() -> int:
+    """Processes for the comparison: POLICYMAP_COMPARE_JOBS, else every core this process may use
+    (1 where processes cannot be forked)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    configured = os.environ.get("POLICYMAP_COMPARE_JOBS")
+    if configured:
+        return max(1, int(configured))
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def fork_map(task: Callable[[Part], Result], parts: Sequence[Part], workers: int | None = None) -> list[Result]:
+    """``[task(part) for part in parts]``, the parts shared among ``workers`` forked processes
+    (default compare_workers()); ``task`` may be a closure over the parent's data."""
+    workers = min(compare_workers() if workers is None else workers, len(parts))
+    if workers < 2:
+        return [task(part) for part in parts]
+    global _TASK
+    _TASK = task
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(_run_part, parts, chunksize=1)
+    finally:
+        _TASK = None
+
+
+def _run_part(part):
+    return _TASK(part)
