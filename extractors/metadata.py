@@ -70,7 +70,9 @@ OWN_TITLES = re.compile(
 # The line a portal prints under a page's heading: 发布时间：2023-02-22 09:12 / 来源：县政府办公室.
 PAGE_STAMP_LINE = re.compile(r"^(?:发布时间|发布日期|发文日期|时间|日期|信息来源|来源)[：:]")
 # A repost's line: 来源:海南省人民政府办公厅时间:2021-12-16 (source and time glued together).
-REPOST_LINE = re.compile(r"来源[：:][^\n]{0,40}?时间[：:]\s*(?P<date>(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2})")
+REPOST_LINE = re.compile(r"来源[：:][^\n]{0,40}?(?:时间[：:])?\s*(?P<date>(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2})"
+                         # 2024年03月15日来源:沈河区人民政府办公室: the page's date before its source
+                         r"|^(?P<date_first>(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)\s*来源[：:]")
 # Dates and doc numbers whose page lost the characters it drew outside the text: 2023925日, 应政办发〔202321.
 LOST_DATE_LINE = re.compile(r"(?:19|20)\d{2}\d{2,4}日")
 LOST_DOC_NUMBER_LINE = re.compile(r"(?P<prefix>[\u4e00-\u9fff]{1,12})〔(?P<year>(?:19|20)\d{2})(?P<serial>\d{1,4})")
@@ -284,9 +286,9 @@ def _published_date(fields: dict[str, str], lines: Sequence[str] = ()) -> str | 
         # 2019-12-25 16:39, or with the page's source after it: 2023-01-05 10:00区人民政府办公室
         if page_time and len(line.strip()) - page_time.end() <= 20 and "。" not in line:
             return parse_date(line)
-        repost = REPOST_LINE.search(line) or TIME_LINE.match(line.strip())
+        repost = REPOST_LINE.search(line.strip()) or TIME_LINE.match(line.strip())
         if repost:
-            return parse_date(repost.group("date"))
+            return parse_date(repost.group("date") or repost.group("date_first"))
     return None
 
 
@@ -411,7 +413,15 @@ def _named(text: str, name: str | None) -> bool:
     if not name:
         return False
     if name in text:
-        return True
+        if len(name) > 2:
+            return True
+        # 南县 inside 肃南县, 和县 inside 保和县: a two-character name must start a word too
+        start = text.find(name)
+        while start != -1:
+            before = text[start - 1] if start else ""
+            if not before or not ("\u4e00" <= before <= "\u9fff") or before in OTHER_PLACE_SUFFIX or before in "局委会厅办院处共":
+                return True
+            start = text.find(name, start + 1)
     # 闻喜 for 闻喜县, 运城 for 运城市: the short form must be followed by what it names.
     short = _short_form(name)
     if short == name:

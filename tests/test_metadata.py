@@ -193,6 +193,9 @@ def test_metadata_title_over_several_lines_or_glued_to_its_number(header, expect
     ("区人民政府办公室关于印发方案的通知\n2023-01-05 10:00 区人民政府办公室\n各街道：", None, "2023-01-05"),
     ("海南省人民政府办公厅关于印发措施的通知\n来源:海南省人民政府办公厅时间:2021-12-16\n各市县：", None, "2021-12-16"),
     ("广东省人民政府关于印发分工方案的通知\n时间 : 2021-05-14 22:01:43 来源 : 本网原创稿\n各地级以上市人民政府：", None, "2021-05-14"),
+    # the page's date before its source (沈河区), or after it (湘阴县)
+    ("沈河区人民政府关于印发任务分解表的通知\n2024年03月15日来源:沈河区人民政府办公室\n区政府各部门：", None, "2024-03-15"),
+    ("湘阴县人民政府办公室关于印发规定的通知\n来源:湘阴县人民政府 2021-03-02\n各乡镇人民政府：", None, "2021-03-02"),
     # a date line after a long attachment line stays a date line
     ("附件：\n2.《健康宣城行动实施方案(代拟稿)》(健康宣城行动考核指标框架、健康宣城行动推进委员会主要职责及成员名单)\n2020年10月21日",
      "2020-10-21", None),
@@ -325,6 +328,8 @@ def test_metadata_region_index_agrees_with_the_scan_on_generated_names(knowledge
     (["新建5个乡镇卫生院，推进富民强县"], None),  # 新建区, 富民县
     (["洛阳市老城区人民政府办公室"], "老城区"),  # confirmed by its city
     (["新建区人民政府"], "新建区"),  # the full name is a place
+    (["肃南县人民政府办公室关于印发促消费措施的通知"], None),  # 南县 (湖南) is no place inside 肃南县
+    (["湖南省南县人民政府"], "南县"),
 ])
 def test_metadata_region_short_forms_start_a_word(texts, county, knowledge):
     assert find_region(texts, knowledge.regions).county == county
