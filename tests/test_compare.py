@@ -401,6 +401,18 @@ def test_compare_reuse_in_worker_processes_equals_one_process(records, monkeypat
     assert all(np.array_equal(alone.columns[name], shared.columns[name]) for name in alone.columns)
 
 
+def test_compare_pair_loops_in_worker_processes_equal_one_process(records, monkeypatch):
+    import pipeline.compare.align as align
+
+    notices = [{**records[name], "source": f"{copy}_{name}.txt"} for copy in range(3) for name in ("huguan", "wenxi")]
+    monkeypatch.setenv("POLICYMAP_COMPARE_JOBS", "1")
+    alone = compare(notices).tables()
+    monkeypatch.setenv("POLICYMAP_COMPARE_JOBS", "2")
+    monkeypatch.setattr(align, "PARALLEL_MIN_PAIRS", 1)
+    assert len(align.split_pairs([(0, 1), (0, 2), (1, 2), (1, 3), (2, 3)])) > 1
+    assert compare(notices).tables() == alone
+
+
 def test_compare_reuse_shares_add_up(out_folder):
     rows = read_csv(out_folder / "compare" / "reuse_shares.csv")
     assert {r["label"] for r in rows} == {"壶关县", "闻喜县"}

@@ -26,8 +26,10 @@ from functools import cache
 import numpy as np
 from scipy import sparse
 
-from pipeline.compare.align import Item, Match, assign, best_partner_similarity, group_items, pair_products
+from pipeline.compare.align import (Item, Match, assign, best_partner_similarity, group_items, pair_products,
+                                    split_pairs)
 from pipeline.compare.candidates import all_pairs
+from pipeline.compare.parallel import fork_map
 from pipeline.compare.text import Masked, Masker, normalise_rows, tfidf
 
 # Heading vs body: the body carries most of the meaning and survives a reworded heading,
@@ -135,19 +137,25 @@ def align_actions(records: Sequence[dict], masker: Masker, pairs: Sequence[tuple
     pairs = all_pairs(len(records)) if pairs is None else pairs
     cosine = pair_products(vectors, offsets, pairs)
 
-    def similarity_of(i: int, j: int) -> np.ndarray:
-        return cosine(i, j).round(6)
+    def align_pairs(some: Sequence[tuple[int, int]]) -> tuple[list[Match], list[tuple[Item, Item]]]:
+        matches: list[Match] = []
+        related: list[tuple[Item, Item]] = []
+        for i, j in some:
+            similarity = cosine(i, j).round(6)
+            assigned = assign(similarity, ACTION_MATCH_MIN, ACTION_MATCH_FLOOR)
+            matches += [Match((i, row), (j, col), score) for row, col, score in assigned]
+            # Beyond the one-to-one pairs: a county that merged two actions into one matches one of
+            # them and is related to the other.
+            partners = {(row, col) for row, col, _ in assigned}
+            related += [((i, int(row)), (j, int(col))) for row, col in zip(*np.nonzero(similarity >= RELATED_MIN))
+                        if (row, col) not in partners]
+        return matches, related
+
     matches: list[Match] = []
     related: list[tuple[Item, Item]] = []
-    for i, j in pairs:
-        similarity = similarity_of(i, j)
-        assigned = assign(similarity, ACTION_MATCH_MIN, ACTION_MATCH_FLOOR)
-        matches += [Match((i, row), (j, col), score) for row, col, score in assigned]
-        # Beyond the one-to-one pairs: a county that merged two actions into one matches one of
-        # them and is related to the other.
-        partners = {(row, col) for row, col, _ in assigned}
-        related += [((i, int(row)), (j, int(col))) for row, col in zip(*np.nonzero(similarity >= RELATED_MIN))
-                    if (row, col) not in partners]
+    for found, found_related in fork_map(align_pairs, split_pairs(pairs)):  # in the order of ``pairs``
+        matches += found
+        related += found_related
     items: list[Item] = [(i, k) for i, record in enumerate(records) for k in range(len(record.get("actions", [])))]
     groups = group_items(items, matches)
     best = best_partner_similarity(groups, matches)

@@ -17,7 +17,11 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
+from pipeline.compare.parallel import compare_workers, fork_map
+
 Item = tuple[int, int]  # (notice index, item index within the notice)
+# Pairs of notices per worker process below which the pair loops stay in one process.
+PARALLEL_MIN_PAIRS = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +60,33 @@ def assign(similarity: np.ndarray, threshold: float, floor: float | None = None,
 
 def pair_matches(pairs: Iterable[tuple[int, int]], similarity_of: Callable[[int, int], np.ndarray],
                  threshold: float, floor: float | None = None) -> list[Match]:
-    """Assignments for every given pair of notices (i < j)."""
-    matches = []
-    for i, j in pairs:
-        for row, col, score in assign(similarity_of(i, j), threshold, floor):
-            matches.append(Match((i, row), (j, col), score))
-    return matches
+    """Assignments for every given pair of notices (i < j), in the order of ``pairs``."""
+    def some_matches(some: Sequence[tuple[int, int]]) -> list[Match]:
+        return [Match((i, row), (j, col), score) for i, j in some
+                for row, col, score in assign(similarity_of(i, j), threshold, floor)]
+
+    return [match for found in fork_map(some_matches, split_pairs(list(pairs))) for match in found]
+
+
+def split_pairs(pairs: Sequence[tuple[int, int]]) -> list[Sequence[tuple[int, int]]]:
+    """Consecutive runs of pairs for the worker processes (one run for a small corpus), cut where
+    the first notice changes, so that each notice's products are made in one process.
+
+    >>> split_pairs([(0, 1), (0, 2), (1, 2)])
+    [[(0, 1), (0, 2), (1, 2)]]
+    """
+    workers = min(compare_workers(), len(pairs) // PARALLEL_MIN_PAIRS)
+    if workers < 2:
+        return [pairs]
+    size = -(-len(pairs) // (workers * 4))
+    runs, start = [], 0
+    while start < len(pairs):
+        end = min(start + size, len(pairs))
+        while end < len(pairs) and pairs[end][0] == pairs[end - 1][0]:
+            end += 1
+        runs.append(pairs[start:end])
+        start = end
+    return runs
 
 
 def pair_products(vectors, offsets: Sequence[int], pairs: Sequence[tuple[int, int]]) -> Callable[[int, int], np.ndarray]:
