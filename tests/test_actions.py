@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.actions import extract_actions, parse_responsibility
+from extractors.actions import extract_actions
+from extractors.responsibility import parse_responsibility
 from pipeline.normalise import normalise
 from pipeline.outline import outline
 from tests.conftest import load_gold
