@@ -301,8 +301,10 @@ def tfidf(documents: Sequence[str], sizes: Sequence[int] = (2, 3)) -> sparse.csr
     rows, keys, counts = (np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
                           for parts in (rows, keys, counts))
     vocabulary = np.unique(keys)
-    columns = np.searchsorted(vocabulary, keys)
+    columns = np.searchsorted(vocabulary, keys).astype(np.int32 if len(vocabulary) < 2**31 else np.int64)
+    del keys  # the largest array here: n-gram keys of every entry
     values = 1.0 + np.log(np.asarray(counts, dtype=np.float64))
+    del counts
     indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=len(documents)))))
     # Entries come sorted by row, then column: the same column order on every run, so sums add up
     # in the same order.
@@ -351,7 +353,7 @@ def _gram_counts(documents: Sequence[str], sizes: Sequence[int]) -> tuple[np.nda
     # Back to code points (each + 1, 21 bits): keys that sort as the strings across chunks.
     keys = ((point_of_rank[(distinct >> 28) & 0x3FFF] << 42) | (point_of_rank[(distinct >> 14) & 0x3FFF] << 21)
             | point_of_rank[distinct & 0x3FFF])
-    return distinct >> 42, keys, counts
+    return (distinct >> 42).astype(np.int32), keys, counts.astype(np.int32)
 
 
 def normalise_rows(matrix: sparse.spmatrix) -> sparse.csr_matrix:
