@@ -32,7 +32,7 @@ from pipeline.compare.actions import AlignedAction, align_actions
 from pipeline.compare.align import Match
 from pipeline.compare.reuse import Passages, align_reuse
 from pipeline.compare.roles import RoleRow, role_rows
-from pipeline.compare.text import masker_for
+from pipeline.compare.text import mask_all, masker_for
 from pipeline.compare.thresholds import AlignedThreshold, align_thresholds
 
 __all__ = ["Comparison", "CompareError", "compare", "compare_out", "compare_out_if_several", "load_records"]
@@ -113,7 +113,7 @@ def compare(records: list[dict], template: dict | None = None) -> Comparison:
     records = sorted(records, key=lambda r: r["source"])
     everything = records + ([template] if template else [])
     masker = masker_for(everything)
-    documents = [masker.mask(r.get("text") or "") for r in everything]  # each text is masked once
+    documents = mask_all(masker, [r.get("text") or "" for r in everything])  # each text is masked once
     count = len(records)
     ranked: list[list[int]] = []
 

@@ -44,6 +44,8 @@ SENTENCE_END = re.compile(r"[。！？；\n]")
 MIN_PLACE_CHARS = 2
 # Masked passages remembered by Masker.masked_text before the memo starts again (a few tens of MB).
 MASK_MEMO_MAX = 200_000
+# Texts per worker process below which masking stays in one process.
+PARALLEL_MIN_TEXTS = 1000
 # Documents whose n-grams are counted at once in ``tfidf`` (memory, not speed).
 TFIDF_CHUNK = 20_000
 PLACE_SUFFIXES = ("自治县", "自治州", "自治旗", "特别行政区", "地区", "新区", "省", "市", "县", "区", "旗", "盟", "州")
@@ -225,6 +227,19 @@ class Masker:
         pieces.append(text[previous:])
         starts_array = np.flatnonzero(keep) + offset
         return Masked("".join(pieces), _offsets(starts_array, offset + length_of_text), offset + length_of_text)
+
+
+def mask_all(masker: Masker, texts: Sequence[str]) -> list[Masked]:
+    """``[masker.mask(text) for text in texts]``, shared among forked workers for a large corpus."""
+    from pipeline.compare.parallel import compare_workers, fork_map
+
+    workers = min(compare_workers(), len(texts) // PARALLEL_MIN_TEXTS)
+    if workers < 2:
+        return [masker.mask(text) for text in texts]
+    size = -(-len(texts) // (workers * 4))
+    parts = [texts[first:first + size] for first in range(0, len(texts), size)]
+    return [masked for part in fork_map(lambda part: [masker.mask(text) for text in part], parts, workers)
+            for masked in part]
 
 
 def place_names(regions: Iterable, wanted: set[str] | None = None) -> set[str]:
