@@ -403,12 +403,14 @@ def test_compare_reuse_in_worker_processes_equals_one_process(records, monkeypat
 
 def test_compare_pair_loops_in_worker_processes_equal_one_process(records, monkeypatch):
     import pipeline.compare.align as align
+    import pipeline.compare.text as text
 
     notices = [{**records[name], "source": f"{copy}_{name}.txt"} for copy in range(3) for name in ("huguan", "wenxi")]
     monkeypatch.setenv("POLICYMAP_COMPARE_JOBS", "1")
     alone = compare(notices).tables()
     monkeypatch.setenv("POLICYMAP_COMPARE_JOBS", "2")
     monkeypatch.setattr(align, "PARALLEL_MIN_PAIRS", 1)
+    monkeypatch.setattr(text, "PARALLEL_MIN_TEXTS", 1)  # masking too
     assert len(align.split_pairs([(0, 1), (0, 2), (1, 2), (1, 3), (2, 3)])) > 1
     assert compare(notices).tables() == alone
 
