@@ -38,7 +38,7 @@ from extractors.knowledge import UnitTable
 from extractors.records import Action, Section, Span, Unit
 from extractors.responsibility import (FIRST_LEADS, RESPONSIBILITY_PAREN, TABLE_HEADER_CELLS, TITLE_CLAUSE, UNIT_COLUMNS,
                                        Pattern, has_responsibility, has_responsibility_in, parse_responsibility,
-                                       responsibility_of, unit_cell_lines, unit_columns)
+                                       responsibility_of, trailing_units, unit_cell_lines, unit_columns)
 from extractors.tables import flat_tables
 from extractors.units import looks_like_unit, make_units
 
@@ -122,7 +122,10 @@ def action_sections(text: str, sections: Sequence[Section], table: UnitTable | N
                     columns: tuple[str, ...] | None = None) -> list[int]:
     """Indices of the sections that are actions, in document order (``columns``: see :func:`unit_columns`)."""
     def has_cells(section: Section) -> bool:
-        return bool(columns and table is not None and unit_cell_lines(text, section, table))
+        if table is None:
+            return False
+        return bool((columns and unit_cell_lines(text, section, table))
+                    or trailing_units(text[section.span[0]:section.span[1]], table))
 
     children: dict[int | None, list[int]] = {}
     for index, section in enumerate(sections):
@@ -320,6 +323,11 @@ def _section_action(text: str, section: Section, table: UnitTable,
         body_start = section.span[0] + len(section.marker)
         sentence = re.match(r"[^。\n]*", text[body_start:section.span[1]]).group(0)
         title, title_span = sentence, (body_start, body_start + len(sentence))
+    if clause_span is not None and title_span[0] < clause_span[0] < title_span[1]:
+        # the clause closes the title's own line (…比重47.1%. 发改委): the title stops before it
+        cut = clause_span[0] - title_span[0]
+        title = title[:cut].rstrip(" .。．")
+        title_span = (title_span[0], title_span[0] + len(title))
     return Action(0, section.marker, title, lead, cooperating, section.span,
                   title_span, clause_span, rule, tuple(warnings))
 

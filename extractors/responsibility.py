@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from extractors.knowledge import UnitTable
 from extractors.records import Section, Span, Unit
 from extractors.tables import lines_with_offsets
-from extractors.units import looks_like_unit, make_units, split_units
+from extractors.units import identify, looks_like_unit, make_units, split_units
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +231,30 @@ def responsibility_of(text: str, section: Section, table: UnitTable, columns: tu
         cells = unit_cell_lines(text, section, table)
         if cells:
             return _cells_by_column(cells, columns, table)
+    trailing = trailing_units(body, table)
+    if trailing:
+        # 1 地区生产总值增长7%以上。发改委: a table row flattened onto one line, its unit cell last
+        units = make_units(trailing.group("units"), start + trailing.start("units"), table)
+        return (units, (), (start + trailing.start("units"), start + trailing.end("units")), "responsibility.trailing",
+                ["responsibility names no lead unit (no 牵头); all units put in lead"])
     return (), (), None, "responsibility.none", ["no responsibility clause found"]
+
+
+# A unit list after an item's last full stop, closing the item: …比重47.1%. 发改委
+TRAILING_UNITS = re.compile(r"[。.．]\s*(?P<units>[^。.．；;，,：:\n（）()]{2,40}?)\s*$")
+
+
+def trailing_units(body: str, table: UnitTable) -> re.Match[str] | None:
+    """The unit list closing an item after its last full stop, when every piece of it is a unit
+    and the table knows at least one of them; else None."""
+    match = TRAILING_UNITS.search(body.rstrip())
+    if match is None:
+        return None
+    pieces = split_units(match.group("units"), 0, table)
+    if pieces and all(looks_like_unit(name, table) for name, _ in pieces) \
+            and any(identify(name, table)[0] for name, _ in pieces):
+        return match
+    return None
 
 
 # The header cells that name a task column, on lines of their own, before the unit columns.
@@ -334,4 +357,4 @@ UNIT_COLUMNS = ("lead", "cooperating", "responsible")
 # （责任单位：市税务局、市财政局，排在首位的为牵头单位，下同）: the notice says once that the first unit
 # of every list leads; lists that name no lead then split into the first unit and the rest.
 # Also (列第一位的为工作牵头单位或汇总单位，下同), printed in brackets right after the list (湖州市).
-FIRST_LEADS = re.compile(r"(?:排在首位|排在第一位|排名第一|排名首位|列第一位|列在首位|列首位|第一个)的?(?:单位|部门)?为(?:工作)?牵头(?:单位|部门)")
+FIRST_LEADS = re.compile(r"(?:排在首位|排在第一位|排名第一|排名首位|列第一位|列在首位|列首位|第一个)(?:的|者)?(?:单位|部门)?为(?:工作)?牵头(?:单位|部门)")

@@ -157,6 +157,10 @@ def test_thresholds_read_comparators_as_the_civil_code_does(sentence, op):
     # a year before 突破 dates its clause (山东省); energy in 吨标准煤 (浙江省)
     ("高新技术企业2024年突破3.5万家、2025年突破3.8万家", [(">", Decimal(35000), None, "家", 2024), (">", Decimal(38000), None, "家", 2025)]),
     ("腾出用能120万吨标准煤", [("=", Decimal(1_200_000), None, "吨标准煤", None)]),
+    # money in 美元; a plan's own targets counted (常熟市); a goals heading at the （二） level holds its horizon (新乡市)
+    ("市政府将2018年政府工作分解为11项工作目标和138项工作任务。实际利用外资6亿美元", [("=", Decimal(600_000_000), None, "美元", None)]),
+    ("（二）发展目标。到2025年，初步建成先进制造业强市。\n产业能级更高。规模以上工业企业力争突破2200家。",
+     [(">", Decimal(2200), None, "家", 2025)]),
     # 约 before the number is about (黑龙江省); the 约 of 节约 / 签约 is no comparator
     ("建设农村公路约6000公里", [("~", Decimal(6000), None, "公里", None)]),
     ("全年节约10万吨标准煤，签约3个项目", [("=", Decimal(100000), None, "吨标准煤", None), ("=", Decimal(3), None, "个", None)]),
