@@ -298,21 +298,11 @@ def tfidf(documents: Sequence[str], sizes: Sequence[int] = (2, 3)) -> sparse.csr
     """
     # N-grams as integers that sort as the strings do (each character + 1 in 21 bits, 0 past the
     # end: 专业 < 专业镇), counted with arrays a chunk of documents at a time.
-    rows, keys, counts = [], [], []
+    from pipeline.compare.parallel import fork_map
+
     chunks = [(first, documents[first:first + TFIDF_CHUNK]) for first in range(0, len(documents), TFIDF_CHUNK)]
-    while chunks:
-        first, chunk = chunks.pop(0)
-        try:
-            chunk_rows, chunk_keys, chunk_counts = _gram_counts(chunk, sizes)
-        except TooManyCharacters:
-            if len(chunk) == 1:
-                raise
-            half = len(chunk) // 2
-            chunks[:0] = [(first, chunk[:half]), (first + half, chunk[half:])]
-            continue
-        rows.append(chunk_rows + first)
-        keys.append(chunk_keys)
-        counts.append(chunk_counts)
+    found = [part for parts in fork_map(lambda chunk: _chunk_gram_counts(*chunk, sizes), chunks) for part in parts]
+    rows, keys, counts = [part[0] for part in found], [part[1] for part in found], [part[2] for part in found]
     rows, keys, counts = (np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
                           for parts in (rows, keys, counts))
     vocabulary = np.unique(keys)
@@ -329,6 +319,18 @@ def tfidf(documents: Sequence[str], sizes: Sequence[int] = (2, 3)) -> sparse.csr
     idf = np.log((1 + len(documents)) / (1 + document_frequency)) + 1.0
     matrix = matrix @ sparse.diags(idf)
     return normalise_rows(matrix)
+
+
+def _chunk_gram_counts(first: int, chunk: Sequence[str], sizes: Sequence[int]) -> list[tuple]:
+    """``_gram_counts`` of a chunk of documents starting at row ``first`` (halved until it fits)."""
+    try:
+        rows, keys, counts = _gram_counts(chunk, sizes)
+    except TooManyCharacters:
+        if len(chunk) == 1:
+            raise
+        half = len(chunk) // 2
+        return _chunk_gram_counts(first, chunk[:half], sizes) + _chunk_gram_counts(first + half, chunk[half:], sizes)
+    return [(rows + first, keys, counts)]
 
 
 class TooManyCharacters(ValueError):
