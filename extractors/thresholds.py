@@ -130,9 +130,15 @@ TARGET_YEAR = re.compile(
     # 须于2017年6月底前下达60%以上: a deadline with its month dates the bar.
     r"|(?P<f>\d{4})年\d{1,2}月(?:底|末|份)?(?:前|以前|之前)"
     # 2023年完成2家…, 县财政2023年统筹安排资金37.4亿元: a year right before the verb that sets the target.
-    r"|(?<![\d至到])(?P<e>(?:19|20)\d{2})年(?=完成|实现|力争|争取|确保|计划|统筹安排|安排|新增|培育|建成|新建|创建|打造|突破|达到)"
+    r"|(?<![\d至到])(?P<e>(?:19|20)\d{2})年(?=完成|实现|力争|争取|确保|计划|统筹安排|安排|新增|培育|建成|新建|创建|打造|突破|达到|预算)"
     # 力争2023年全国重点实验室达到25家以上: the year a 力争 / 确保 sets.
     r"|(?<=力争|争取|确保)(?P<g>(?:19|20)\d{2})年(?![\d月])"
+    # …建设行动，2023年全区固定资产投资力争完成381亿元: a year opening a clause dates that sentence.
+    r"|(?<=[，,；;])(?P<h>(?:19|20)\d{2})年(?=[\u4e00-\u9fff])(?![度底末内前起以])"
+    # 2019年任务： / 2024年目标： a label that dates what follows it.
+    r"|(?P<i>(?:19|20)\d{2})年(?:工作)?(?:任务|目标)[：:]"
+    # 到“十四五”末: the last year of a five-year plan.
+    r"|(?:到|至)[“\"]?(?P<plan>十三五|十四五|十五五)[”\"]?(?:末|期末)"
 )
 # Leading words of a clause that are not part of what is measured.
 LEADING_WORDS = re.compile(r"^(?:原则上|但|其中|并且?|且|力争|确保|争取|同时|以及|和|或)+")
@@ -189,11 +195,14 @@ def _target_verb_before(left: str) -> bool:
     return any(left.endswith(verb) for verb in TARGET_VERBS) or _prefix_op(left)[0] is not None
 
 
+FIVE_YEAR_PLAN_ENDS = {"十三五": 2020, "十四五": 2025, "十五五": 2030}
 # 政策延续至2027年底, 有效期至2025年: how long a policy lasts, not when a bar is due.
 PERIOD_BEFORE = re.compile(r"(?:延续|延长|有效期|执行|施行|期限)(?:至|到|为)?$")
 
 
-YearMark = tuple[int, int, int, bool]  # start, end, year, whether it dates its own sentence only
+YearMark = tuple[int, int, int, str]  # start, end, year, what it dates: "paragraph", "sentence" or "clause"
+# Where a year's reach ends: a sentence ends at 。, a clause at any of these.
+SCOPE_ENDS = {"paragraph": "", "sentence": "。", "clause": "。，,；;：:"}
 
 
 def _year_marks(text: str, start: int, end: int) -> list[YearMark]:
@@ -202,9 +211,13 @@ def _year_marks(text: str, start: int, end: int) -> list[YearMark]:
     for m in TARGET_YEAR.finditer(text, start, end):
         if PERIOD_BEFORE.search(text, max(0, m.start() - 6), m.start()):
             continue
-        year = int(m.group("a") or m.group("b") or m.group("c") or m.group("d") or m.group("e") or m.group("f") or m.group("g"))
-        # 2023年完成… and 力争2023年… date their own sentence only
-        marks.append((m.start(), m.end(), year, bool(m.group("e") or m.group("g"))))
+        if m.group("plan"):
+            year = FIVE_YEAR_PLAN_ENDS[m.group("plan")]
+        else:
+            year = int(next(m.group(name) for name in "abcdefghi" if m.group(name)))
+        # a year that opens or sits inside a sentence dates that sentence only; one after a comma, its clause
+        scope = "clause" if m.group("h") else "sentence" if (m.group("e") or m.group("g") or m.group("d")) else "paragraph"
+        marks.append((m.start(), m.end(), year, scope))
     return marks
 
 
@@ -217,8 +230,8 @@ def _year_before(text: str, paragraph_start: int, position: int,
         if cache is None:
             cache = {}
         cache[paragraph_start] = marks
-    years = [year for start, end, year, own_sentence in cache[paragraph_start]
-             if end <= position and not (own_sentence and "。" in text[end:position])]
+    years = [year for start, end, year, scope in cache[paragraph_start]
+             if end <= position and not any(mark in text[end:position] for mark in SCOPE_ENDS[scope])]
     return years[-1] if years else None
 
 

@@ -161,6 +161,16 @@ def test_thresholds_read_comparators_as_the_civil_code_does(sentence, op):
     ("市政府将2018年政府工作分解为11项工作目标和138项工作任务。实际利用外资6亿美元", [("=", Decimal(600_000_000), None, "美元", None)]),
     ("（二）发展目标。到2025年，初步建成先进制造业强市。\n产业能级更高。规模以上工业企业力争突破2200家。",
      [(">", Decimal(2200), None, "家", 2025)]),
+    # a year after a comma dates its clause; a sentence-opening year its sentence; 到“十四五”末 is 2025;
+    # 2019年任务： labels what follows; 区财政2023年预算安排 (滨江区, 马鞍山市, 西安市)
+    ("全面实施扩大有效投资建设行动,2023年全区固定资产投资力争完成381亿元、增速6%,其中工业投资增速力争达20%",
+     [("=", Decimal(38_100_000_000), None, "元", 2023), ("=", Decimal(6), None, "%", 2023), (">=", Decimal(20), None, "%", None)]),
+    ("2023年,计划推进全区183个新建、续建项目。安排58亿元财政资金保障我区政府投资项目建设",
+     [("=", Decimal(183), None, "个", 2023), ("=", Decimal(5_800_000_000), None, "元", None)]),
+    ("到“十四五”末，民营经济实体数量达到25万户", [(">=", Decimal(250000), None, "户", 2025)]),
+    ("科学确定村庄布局和规模。2019年任务：一是完成村庄分类工作；二是新建改建农村公路1000公里", [("=", Decimal(1000), None, "公里", 2019)]),
+    ("区财政2023年预算安排39亿元", [("=", Decimal(3_900_000_000), None, "元", 2023)]),
+    ("全市PM2.5平均浓度控制在35微克/立方米以下", [("<=", Decimal(35), None, "微克/立方米", None)]),
     # 约 before the number is about (黑龙江省); the 约 of 节约 / 签约 is no comparator
     ("建设农村公路约6000公里", [("~", Decimal(6000), None, "公里", None)]),
     ("全年节约10万吨标准煤，签约3个项目", [("=", Decimal(100000), None, "吨标准煤", None), ("=", Decimal(3), None, "个", None)]),
