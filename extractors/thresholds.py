@@ -36,6 +36,7 @@ Avoids:
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
@@ -110,8 +111,9 @@ ONE_CHARACTER_OPS = ((re.compile(r"(?<![下传表到送抵转])达$"), ">=", "�
                      (re.compile(r"(?<![高赶])超$"), ">", "超"))
 # 约6000公里, 大约5万平方米: about; never the 约 of a word (节约10万吨, 签约3个项目, 集约).
 APPROX_BEFORE = re.compile(r"(?<![节合签预制简集履违特条公契邀相婉])约$")
-# Comparators printed after the quantity; （含） only restates that the bound is inclusive.
-SUFFIX_OPS = re.compile(r"^(?:（含）|及)?(?P<word>以上|以下|以内|之内|左右|多|余)")
+# Comparators printed after the quantity, maybe after a note in brackets (2000万元（零售业）及以上);
+# （含） only restates that the bound is inclusive, （不含） excludes it.
+SUFFIX_OPS = re.compile(r"^(?P<note>（[^（）]{1,40}）)?(?:（含）|及)?(?P<word>以上|以下|以内|之内|左右|多|余)")
 SUFFIX_MEANING = {"以上": ">=", "以下": "<=", "以内": "<=", "之内": "<=", "左右": "~", "多": ">", "余": ">"}
 # Verbs that set a target: after one, even a Chinese numeral is a bar (打造一个省级专业镇).
 TARGET_VERBS = ("打造", "培育", "建成", "建设", "创建", "新增", "引进", "遴选", "实现", "完成", "争创",
@@ -315,6 +317,7 @@ def extract_thresholds(text: str) -> list[Threshold]:
     []
     """
     found: list[Threshold] = []
+    quantities: list[tuple[int, int]] = []  # where each bar's number and comparator stand
     skip_until = 0  # the end of a （不含6亩） already read with the bound before it
     reports = _report_cells(text)
     year_marks: dict[int, list[YearMark]] = {}  # per paragraph start
@@ -378,7 +381,7 @@ def extract_thresholds(text: str) -> list[Threshold]:
         per_unit = PER_UNIT_AFTER.match(text[end:]) if special_rule is None else None
         if per_unit:
             unit, end = f"{unit}/{per_unit.group('per')}", end + per_unit.end()
-        suffix = SUFFIX_OPS.match(text[end:end + 6])
+        suffix = SUFFIX_OPS.match(text[end:end + 50])
         prefix_op, prefix_rule = _prefix_op(left)
         if is_chinese and not (suffix or _target_verb_before(left)):
             continue
@@ -388,6 +391,8 @@ def extract_thresholds(text: str) -> list[Threshold]:
             op, rule = "range", "threshold.range"
         elif suffix:
             op, rule = SUFFIX_MEANING[suffix.group("word")], f"threshold.suffix.{suffix.group('word')}"
+            if suffix.group("note") == "（不含）" and op in (">=", "<="):
+                op = op[0]  # 增长5%（不含）以上: the bound itself is excluded
             end += suffix.end()
         elif prefix_op:
             op, rule = prefix_op, prefix_rule
@@ -424,6 +429,29 @@ def extract_thresholds(text: str) -> list[Threshold]:
             year=_year_before(text, paragraph_start, start, year_marks) or _goal_section_year(text, paragraph_start),
             span=(clause_start, span_end), rule=rule,
         ))
+        quantities.append((start, end))
+    return _share_suffix_back(text, found, quantities)
+
+
+# What stands between the amounts of one list: 、, maybe after a bracket (2亿元（批发业）、5000万元).
+LIST_GAP = re.compile(r"(?:（[^（）]{0,60}）)?[、和及]")
+
+
+def _share_suffix_back(text: str, found: list[Threshold], quantities: list[tuple[int, int]]) -> list[Threshold]:
+    """分别在2亿元、5000万元、2000万元及以上: the comparator printed after the last amount of a list
+    holds for every amount of it (they were read as bare = bars)."""
+    for index in range(len(found) - 1, 0, -1):
+        last = found[index]
+        if not last.rule.startswith("threshold.suffix") or last.op not in (">=", "<=", ">", "<"):
+            continue
+        before = index - 1
+        while before >= 0:
+            earlier = found[before]
+            gap = text[quantities[before][1]:quantities[before + 1][0]]
+            if earlier.op != "=" or earlier.rule != "threshold.bare" or earlier.unit != last.unit or not LIST_GAP.fullmatch(gap):
+                break
+            found[before] = replace(earlier, op=last.op, rule=last.rule + ".shared")
+            before -= 1
     return found
 
 

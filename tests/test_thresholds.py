@@ -171,6 +171,12 @@ def test_thresholds_read_comparators_as_the_civil_code_does(sentence, op):
     ("科学确定村庄布局和规模。2019年任务：一是完成村庄分类工作；二是新建改建农村公路1000公里", [("=", Decimal(1000), None, "公里", 2019)]),
     ("区财政2023年预算安排39亿元", [("=", Decimal(3_900_000_000), None, "元", 2023)]),
     ("全市PM2.5平均浓度控制在35微克/立方米以下", [("<=", Decimal(35), None, "微克/立方米", None)]),
+    # the comparator after a list's last amount holds for every amount of it, notes in brackets between (钱塘区)
+    ("年度营业收入分别在2亿元、5000万元、2000万元及以上的企业",
+     [(">=", Decimal(200_000_000), None, "元", None), (">=", Decimal(50_000_000), None, "元", None),
+      (">=", Decimal(20_000_000), None, "元", None)]),
+    ("营业收入分别在2亿元(批发业)、5000万元(零售业)及以上，增长5%(不含)以上",
+     [(">=", Decimal(200_000_000), None, "元", None), (">=", Decimal(50_000_000), None, "元", None), (">", Decimal(5), None, "%", None)]),
     # 约 before the number is about (黑龙江省); the 约 of 节约 / 签约 is no comparator
     ("建设农村公路约6000公里", [("~", Decimal(6000), None, "公里", None)]),
     ("全年节约10万吨标准煤，签约3个项目", [("=", Decimal(100000), None, "吨标准煤", None), ("=", Decimal(3), None, "个", None)]),
