@@ -119,4 +119,6 @@ def data_dir() -> Path:
 def default_knowledge() -> Knowledge:
     """The packaged tables, loaded once per process."""
     directory = data_dir()
-    return Knowledge(load_unit_table(directory), load_regions(directory / "regions.csv", directory / "region_words.csv"))
+    regions = (load_regions(directory / "regions.csv", directory / "region_words.csv")
+               + load_regions(directory / "regions_since_2018.csv", directory / "region_words.csv"))
+    return Knowledge(load_unit_table(directory), regions)
