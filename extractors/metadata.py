@@ -56,7 +56,12 @@ NOTICE_TITLE = re.compile(
     r"的(?:若干|实施|指导|预|补充|紧急)?(?:通知|意见|决定|批复|通告|公告|函|报告|办法|规定))$"
 )
 # A portal's channel name before the title (政务服务丨…) and a doc number after it (…的通知（岳办发〔2017〕2号）).
-TITLE_PREFIX = re.compile(r"^(?:[^丨|｜《]{1,12}[丨|｜]|【[^】]{1,12}】)")
+# …or a site's heading before a colon (杭州市萧山区高新技术企业奖励政策：关于…意见).
+TITLE_PREFIX = re.compile(r"^(?:[^丨|｜《]{1,12}[丨|｜]|【[^】]{1,12}】|[^：:，。《]{2,24}[：:](?=关于))")
+# A portal's mark after a title: （已废止）, （已失效）.
+TITLE_STATUS = re.compile(r"（(?:已废止|已失效|失效|已修订|有效)）$")
+# A line that is only a place's name, above 关于…: 马鞍山市 / 关于进一步激发…的实施细则.
+PLACE_LINE = re.compile(r"^[\u4e00-\u9fff]{2,10}[省市县区州旗]$")
 # …的通知黔府办发〔2017〕76号: the same number glued to the title without brackets.
 TITLE_DOC_NUMBER = re.compile(r"[（(](?P<number>[^（）()]{2,20}?〔\d{4}〕\d{1,4}号)[）)]$"
                               r"|(?<=[知见定复告函法])(?P<glued>[\u4e00-\u9fff]{1,12}〔\d{4}〕\d{1,4}号)$")
@@ -88,7 +93,7 @@ CITING_BEFORE = re.compile(r"(?:根据|按照|依据|参照|贯彻|落实|国务
 CITED = re.compile(r"《(?P<title>[^《》\n]{2,120})》(?:（(?P<number>[^（）\n]{0,40}?号)）)?")
 ISSUER_LINE = re.compile(r"^[\u4e00-\u9fff（）]{1,40}(?:人民政府|办公室|办公厅|委员会|局|厅|委|部|中心|领导小组)$")
 # A plan printed without its notice opens with its own title: short, no sentence punctuation, a plan word last.
-PLAN_HEADING = re.compile(r"^[\u4e00-\u9fff“”\"+（）()《》〈〉\d-]{6,60}?(?:方案|计划|意见|办法|规定|细则|规划|纲要|措施|政策|标准|规则|条例|要点)"
+PLAN_HEADING = re.compile(r"^[\u4e00-\u9fff“”\"+（）()《》〈〉\d—–-]{6,60}?(?:方案|计划|意见|办法|规定|细则|规划|纲要|措施|政策|标准|规则|条例|要点)"
                           r"(?:（[^（）]{2,12}）)?$")
 REGION_SUFFIXES = ("省", "自治区", "市", "自治州", "地区", "盟", "县", "自治县", "旗", "区")
 # A short form followed by one of these names another place (朝阳 of 朝阳区 in 朝阳县).
@@ -198,7 +203,10 @@ def _title(lines: Sequence[str], fields: dict[str, str]) -> tuple[str | None, in
     for index, line in enumerate(lines[:10]):
         if "。" in line or "，" in line or (line.endswith("：") and len(line) > 8):
             break
-        heading = line[1:-1] if line.startswith("《") and line.endswith("》") and line.count("《") == 1 else line
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        if PLACE_LINE.match(line) and following.startswith("关于") and PLAN_HEADING.match(following):
+            return line + following, index  # 马鞍山市 / 关于…的实施细则
+        heading = _clean_title(line)
         if PLAN_HEADING.match(heading) and "印发" not in heading:
             return heading, index
     return None, None
@@ -211,6 +219,7 @@ def _clean_title(line: str) -> str:
     if leading and len(line) > leading.end() + 6:
         line = line[leading.end():]
     line = TITLE_DOC_NUMBER.sub("", line)
+    line = TITLE_STATUS.sub("", line)
     if line.startswith("《") and line.endswith("》") and line.count("《") == 1:
         line = line[1:-1]  # a mirror that prints the title as a citation: 《…的通知》
     return line

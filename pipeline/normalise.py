@@ -49,7 +49,7 @@ FIELD_LINE = re.compile(r"^[\u4e00-\u9fff]{2,6}[：:]")
 # Whole-line titles, dates and signatures that are short but carry no closing punctuation.
 STANDALONE_END = re.compile(
     r"(?:通知|方案|意见|办法|规定|细则|计划|决定|名单|通告|公告|纲要|规划|批复|函|"
-    r"\d{1,2}日|日印发|办公室|人民政府|文件|[|｜]|(?:19|20)\d{2}-\d{1,2}-\d{1,2}|[〕\]］）)]第?\d{1,4}号)$"
+    r"\d{1,2}日|日印发|办公室|人民政府|文件|[|｜]|(?:19|20)\d{2}-\d{1,2}-\d{1,2}|[〕\]］）)]第?\d{1,4}号|已废止[）)]|已失效[）)])$"
 )
 # A line that can only be a signature or its date: never the tail of the line before it.
 SIGNATURE_LINE = re.compile(
