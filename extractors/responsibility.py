@@ -84,6 +84,13 @@ COOPERATE_TAIL = re.compile(
 )
 
 
+# The verb closing one group of cooperating units, before a comma or the end (…等参与，Y负责落实):
+# blanked one character for one, so the units' offsets stay.
+SEGMENT_TAIL = re.compile(
+    r"(?<=[\u4e00-\u9fff）)])(?:等(?=参与|配合|负责|按|共同|协同))?"
+    r"(?:按照?(?:各自)?职责(?:分工)?(?:负责|落实|配合)?|分工负责|配合(?:落实|实施)?|参与|协同(?:推进|配合)?|共同(?:推进|负责|落实)"
+    r"|(?:分别)?负责(?:落实|实施|推进)?|分别落实)(?=[，,；;]|$)"
+)
 # When the task is due, after the units: （市政府各部门分别负责，年内持续推进）, （…配合，2024年6月底前完成）.
 TIMING_TAIL = re.compile(r"(?:[，,；;](?:年内|全年|今年|明年|长期|持续|常态化|逐年|每年|(?:19|20)\d{2}年|\d{1,2}月|[一二三四]季度|[上下]半年)"
                          r"[^，,；;（）]*)+$")
@@ -119,8 +126,10 @@ def parse_responsibility(clause: str, offset: int, table: UnitTable) -> tuple[tu
         if verb:
             stripped = stripped[verb.end():].lstrip("，,、；; ")
         rest_start += len(rest) - len(stripped)
-        tail = COOPERATE_TAIL.search(stripped)
-        cooperating_text = stripped[:tail.start()] if tail else stripped
+        # …等参与，县（市、区）政府负责落实。以下均需…不再列出: the note after a stop names no unit,
+        # and each group of cooperating units may close with its own verb.
+        stripped = stripped.split("。")[0]
+        cooperating_text = SEGMENT_TAIL.sub(lambda tail: " " * len(tail.group(0)), stripped)
         cooperating = make_units(cooperating_text, offset + rest_start, table)
         return lead, cooperating, "responsibility.qiantou", warnings
     if "会同" in clause:

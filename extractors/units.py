@@ -28,7 +28,7 @@ from extractors.knowledge import UnitTable
 from extractors.records import Span, Unit
 
 # 等部门, 等有关单位, 等相关部门: the list before it is complete as printed; the word is no unit.
-ET_CETERA = re.compile(r"等(?:有关|相关)?(?:部门|单位|机构|成员单位)?(?=和|及|、|，|$)")
+ET_CETERA = re.compile(r"等(?:有关|相关)?(?:部门|单位|机构|成员单位)?(?=\s*(?:和|及|、|，|$))")
 LIST_SEPARATORS = re.compile(r"[、，,；;/]|以及|及")
 # The level a unit's prefix states; a place name before the function name gives its own level.
 # Longer words first: 自治区 is a province, not a 区; 区级相关部门 is the district's.

@@ -169,6 +169,9 @@ def test_actions_read_every_responsibility_phrasing(notice, expected, units_tabl
     ("市政府各部门分别负责,年内持续推进", ["市政府各部门"], []),
     ("市商务局牵头,市财政局配合,2024年6月底前完成", ["市商务局"], ["市财政局"]),
 
+    # each group of cooperating units closes with its own verb; a note after the stop names none (大气攻坚)
+    ("市生态环境局牵头,市发改委、市经信局、市自然资源和规划局等参与,县(市、区)政府负责落实。以下均需县(市、区)政府落实,不再列出",
+     ["市生态环境局"], ["市发改委", "市经信局", "市自然资源和规划局", "县(市、区)政府"]),
     # places sharing one body word are one unit, as printed (黑龙江省, 云南省)
     ("省发改委、铁路办、哈尔滨铁路局、相关市、县政府负责", ["省发改委", "铁路办", "哈尔滨铁路局", "相关市、县政府"], []),
     ("省发展改革委牵头,省财政厅,各州、市人民政府配合", ["省发展改革委"], ["省财政厅", "各州、市人民政府"]),
