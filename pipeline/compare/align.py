@@ -18,6 +18,7 @@ from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
 from pipeline.compare.parallel import compare_workers, fork_map
+from pipeline.compare.text import distinct
 
 Item = tuple[int, int]  # (notice index, item index within the notice)
 # Pairs of notices per worker process below which the pair loops stay in one process.
@@ -148,7 +149,7 @@ def _rows_product(vectors, start: int, end: int, rows: np.ndarray, monotone: boo
     block = vectors[start:end]
     if not monotone:
         return (block @ vectors[rows].T).toarray()
-    features = np.unique(block.indices)
+    features = distinct(block.indices)
     local = sparse.csr_matrix((block.data, (np.searchsorted(features, block.indices),
                                             np.repeat(np.arange(end - start), np.diff(block.indptr)))),
                               shape=(len(features), end - start))

@@ -25,7 +25,7 @@ import numpy as np
 from scipy import sparse
 
 from pipeline.compare.parallel import compare_workers, fork_map
-from pipeline.compare.text import shingles
+from pipeline.compare.text import distinct, shingles
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ def minhash_signatures(masked_texts: Sequence[str], chunk: int = SIGNATURE_CHUNK
                 keys.append(_gram_keys(text))
         for number in short:
             result[number] = permuted([shingles(masked_texts[number], 3)[0]])[0]
-        vocabulary = np.unique(np.concatenate(keys))
+        vocabulary = distinct(np.concatenate(keys))
         new = np.setdiff1d(vocabulary, known_keys, assume_unique=True)
         if len(new):
             known_keys = np.concatenate([known_keys, new])

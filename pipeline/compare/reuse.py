@@ -30,7 +30,7 @@ from functools import cache
 import numpy as np
 
 from pipeline.compare.parallel import compare_workers, fork_map
-from pipeline.compare.text import Masked, Masker, sentence_spans
+from pipeline.compare.text import Masked, Masker, distinct, sentence_spans
 
 COPIED, LOCALISED, REWRITTEN = "copied", "localised", "rewritten"
 KINDS = (COPIED, LOCALISED, REWRITTEN)
@@ -142,7 +142,7 @@ class NoticeSentences:
         occurrence[order] = np.arange(len(order)) - np.repeat(group_start, np.diff(np.append(group_start, len(order))))
         self.occurrences = occurrence
         self.pair_keys = self.set_hashes ^ _mix(occurrence * 2 + 1)
-        self.keys_unique = len(np.unique(self.pair_keys)) == len(self.pair_keys)
+        self.keys_unique = len(distinct(self.pair_keys)) == len(self.pair_keys)
 
     def __len__(self) -> int:
         return len(self.first)

@@ -305,7 +305,7 @@ def tfidf(documents: Sequence[str], sizes: Sequence[int] = (2, 3)) -> sparse.csr
     rows, keys, counts = [part[0] for part in found], [part[1] for part in found], [part[2] for part in found]
     rows, keys, counts = (np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
                           for parts in (rows, keys, counts))
-    vocabulary = np.unique(keys)
+    vocabulary = distinct(keys)
     columns = np.searchsorted(vocabulary, keys).astype(np.int32 if len(vocabulary) < 2**31 else np.int64)
     del keys  # the largest array here: n-gram keys of every entry
     values = 1.0 + np.log(np.asarray(counts, dtype=np.float64))
@@ -371,6 +371,16 @@ def _gram_counts(documents: Sequence[str], sizes: Sequence[int]) -> tuple[np.nda
     keys = ((point_of_rank[(distinct >> 28) & 0x3FFF] << 42) | (point_of_rank[(distinct >> 14) & 0x3FFF] << 21)
             | point_of_rank[distinct & 0x3FFF])
     return (distinct >> 42).astype(np.int32), keys, counts.astype(np.int32)
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` by sorting (numpy's hash-based unique is several times slower here).
+
+    >>> distinct(np.array([3, 1, 3, 2])).tolist()
+    [1, 2, 3]
+    """
+    ordered = np.sort(values)
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))] if len(ordered) else ordered
 
 
 def normalise_rows(matrix: sparse.spmatrix) -> sparse.csr_matrix:
