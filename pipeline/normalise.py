@@ -70,7 +70,7 @@ LOST_BREAKS_LINE = 300
 # a line needs two of these before any cut is made, so a long paragraph with （一）（二） inside stays whole.
 SKELETON_BREAK = re.compile(
     r"(?<=[。；！？）])(?=[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十百零〇]+条)"
-    r"|(?<=的通知)(?=[\u4e00-\u9fff]{1,12}〔(?:19|20)\d{2}〕)"
+    r"|(?:(?<=的通知)|(?<=文件))(?=[\u4e00-\u9fff]{1,12}〔(?:19|20)\d{2}〕)"
     r"|(?:(?<=人民政府)|(?<=办公室)|(?<=办公厅))(?=(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)"
 )
 FIRST_SUBHEADING = re.compile(r"[一二三四五六七八九十]{1,3}、[\u4e00-\u9fff]{2,20}?(?P<cut>)（一）")
@@ -79,6 +79,7 @@ LOST_BREAK = re.compile(
     r"|第[一二三四五六七八九十百零〇]+条|附件\d?[：:])"
     r"|(?<=的通知)(?=[\u4e00-\u9fff]{1,12}〔(?:19|20)\d{2}〕)"
     r"|(?<=号)(?=各[\u4e00-\u9fff（）、，]{2,60}：)"
+    r"|(?<=的通知)(?=各[\u4e00-\u9fff（）、，]{2,120}：)"
     r"|(?:(?<=人民政府)|(?<=办公室)|(?<=办公厅))(?=(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)"
     r"|(?<=[。：])(?=[\u4e00-\u9fff]{2,30}(?:人民政府|办公室|办公厅)(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)"
     r"|(?<=\d日)(?=（此件|(?![前后起至止内以之])[\u4e00-\u9fff])"
@@ -86,7 +87,8 @@ LOST_BREAK = re.compile(
     r"|(?:(?<=方案)|(?<=意见)|(?<=措施)|(?<=办法)|(?<=计划)|(?<=细则))(?=为(?:深入|贯彻|进一步|加快|全面|认真|切实|推动|促进)|根据)"
 )
 # …的通知豫政〔2023〕5号现将…: the doc number between a title and the text, on a page that lost its breaks.
-TITLE_NUMBER_RUN = re.compile(r"的通知(?P<number>[\u4e00-\u9fff]{1,12}〔(?:19|20)\d{2}〕\d{1,4}号)(?=[\u4e00-\u9fff《])")
+# …文件常政办发〔2018〕32号市政府办公室关于…: the same after a 版头's 文件.
+TITLE_NUMBER_RUN = re.compile(r"(?:的通知|文件)(?P<number>[\u4e00-\u9fff]{1,12}〔(?:19|20)\d{2}〕\d{1,4}号)(?=[\u4e00-\u9fff《])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +254,8 @@ def _should_join(line: str, following: str, after: str = "") -> bool:
 def _split_lost_breaks(line: Line, end: int) -> list[tuple[Line, int]]:
     """A line that lost its breaks, cut back into lines; each piece with the offset its break maps to."""
     text, offsets = line
-    if len(text) < LOST_BREAKS_LINE:
+    # A shorter line is cut only where a 版头 ran together: 文件常政办发〔2018〕32号市政府办公室关于…
+    if len(text) < LOST_BREAKS_LINE and not TITLE_NUMBER_RUN.search(text):
         return [(line, end)]
     if not SKELETON_BREAK.search(text):
         return [(line, end)]
