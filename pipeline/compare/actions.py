@@ -82,12 +82,12 @@ def _words(text: str) -> str:
     >>> _words("（四）实施专业镇\ue001攻坚行动。2023年")
     '四实施专业镇\ue001攻坚行动2023年'
     """
-    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     table = _word_table()
     keep = table[np.minimum(points, len(table) - 1)]
     for index in np.flatnonzero(points >= len(table) - 1).tolist():  # beyond the BMP: ask unicodedata
         keep[index] = _is_word_character(text[index])
-    return points[keep].tobytes().decode("utf-32-le")
+    return points[keep].tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def _is_word_character(char: str) -> bool:

@@ -75,7 +75,7 @@ def _gram_keys(text: str) -> np.ndarray:
     """The distinct character 3-grams of a masked text (whitespace dropped) as sorted integers,
     three 21-bit code points each; ``shingles(text, 3)`` in another form."""
     text = "".join(text.split())
-    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
     keys = np.sort((points[:-2] << np.uint64(42)) | (points[1:-1] << np.uint64(21)) | points[2:])
     return keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
 

@@ -86,7 +86,7 @@ def classify(text_a: str, text_b: str, masker: Masker) -> str | None:
 
 def _letters(text: str) -> np.ndarray:
     """1 where a character of ``text`` is a letter (Unicode category L*), else 0."""
-    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     table = _letter_table()
     found = table[np.minimum(points, len(table) - 1)]
     for index in np.flatnonzero(points >= len(table) - 1).tolist():  # beyond the BMP: ask unicodedata
@@ -149,7 +149,7 @@ class NoticeSentences:
 
     def bigrams(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(row, bigram) of the distinct masked character bigrams of the given sentences, by row."""
-        points = np.frombuffer(self.document.text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        points = np.frombuffer(self.document.text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
         pairs = (points[:-1] << 21) | points[1:] if len(points) > 1 else np.zeros(0, dtype=np.int64)
         first, last = self.first[rows], self.last[rows]
         counts = np.maximum(last - first - 1, 0)
@@ -465,7 +465,7 @@ def span_shares(text: str, starts: np.ndarray, ends: np.ndarray, kinds: np.ndarr
         np.add.at(change, starts[chosen], 1)
         np.add.at(change, ends[chosen], -1)
         best[np.cumsum(change)[:-1] > 0] = rank[kind]
-    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     table = _space_table()
     counted = ~table[np.minimum(points, len(table) - 1)]
     for index in np.flatnonzero(points >= len(table) - 1).tolist():  # beyond the BMP: ask str

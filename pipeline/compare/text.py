@@ -187,7 +187,7 @@ class Masker:
             if length_of_text < SHORT_TEXT:  # a passage: every position (arrays cost more than they save)
                 starts = range(length_of_text)
             else:
-                points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+                points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
                 pairs = (points[:-1] << 21) | points[1:]
                 at = np.searchsorted(self.prefixes, pairs)
                 at[at == len(self.prefixes)] = 0
@@ -343,7 +343,7 @@ def _gram_counts(documents: Sequence[str], sizes: Sequence[int]) -> tuple[np.nda
         raise ValueError(f"n-grams up to 3 characters, not {max(sizes)}")
     cleaned = ["".join(doc.split()) for doc in documents]
     lengths = np.array([len(doc) for doc in cleaned], dtype=np.int64)
-    points = np.frombuffer("".join(cleaned).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    points = np.frombuffer("".join(cleaned).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
     # Characters renumbered 1, 2, … in code point order (0: past the end), so that a document number
     # and an n-gram fit one integer and one sort counts them.
     present = np.bincount(points, minlength=1) > 0
