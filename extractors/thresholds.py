@@ -137,6 +137,8 @@ TARGET_YEAR = re.compile(
     r"|(?<=力争|争取|确保)(?P<g>(?:19|20)\d{2})年(?![\d月])"
     # …建设行动，2023年全区固定资产投资力争完成381亿元: a year opening a clause dates that sentence.
     r"|(?<=[，,；;])(?P<h>(?:19|20)\d{2})年(?=[\u4e00-\u9fff])(?![度底末内前起以])"
+    # 。2023年政府专项债储备额度45亿元以上: a year opening a sentence before its subject dates that sentence.
+    r"|(?:^|(?<=[。；;\n]))(?P<j>(?:19|20)\d{2})年(?=[\u4e00-\u9fff])(?![度底末内前起以])"
     # 2019年任务： / 2024年目标： a label that dates what follows it.
     r"|(?P<i>(?:19|20)\d{2})年(?:工作)?(?:任务|目标)[：:]"
     # 到“十四五”末: the last year of a five-year plan.
@@ -216,9 +218,9 @@ def _year_marks(text: str, start: int, end: int) -> list[YearMark]:
         if m.group("plan"):
             year = FIVE_YEAR_PLAN_ENDS[m.group("plan")]
         else:
-            year = int(next(m.group(name) for name in "abcdefghi" if m.group(name)))
+            year = int(next(m.group(name) for name in "abcdefghij" if m.group(name)))
         # a year that opens or sits inside a sentence dates that sentence only; one after a comma, its clause
-        scope = "clause" if m.group("h") else "sentence" if (m.group("e") or m.group("g") or m.group("d")) else "paragraph"
+        scope = "clause" if m.group("h") else "sentence" if (m.group("e") or m.group("g") or m.group("d") or m.group("j")) else "paragraph"
         marks.append((m.start(), m.end(), year, scope))
     return marks
 
