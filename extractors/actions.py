@@ -378,8 +378,9 @@ def extract_actions(text: str, sections: Sequence[Section], table: UnitTable) ->
         actions = [a for a in actions if a is not holder] + [_section_action(text, item, table) for item in items]
         actions.sort(key=lambda action: action.span[0])
     # Task tables flattened one cell per line sit outside the outline; keep document order.
+    # A row inside an action, or holding actions (吴江区: row 1 主要预期目标 groups items 1.–8.), is no action.
     rows = [row for row in table_actions(text, table)
-            if not any(a.span[0] <= row.span[0] < a.span[1] for a in actions)]
+            if not any(a.span[0] <= row.span[0] < a.span[1] or row.span[0] <= a.span[0] < row.span[1] for a in actions)]
     rows = _rows_onto_tasks(actions, rows)
     merged = sorted(actions + rows, key=lambda action: action.span[0])
     actions = [replace(action, number=number) for number, action in enumerate(merged, start=1)]

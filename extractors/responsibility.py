@@ -355,8 +355,8 @@ TABLE_HEADER_CELLS = (("task", re.compile(r"^(?:重点|主要|具体|年度)?(?:
                                           r"|目标与任务|目标和任务|重点工作目标任务"
                                           r"|民生实事|实事项目|实事|项目名称|项目|建设项目|实事名称)"
                                           r"(?:内容|名称)?(?:和要求|及要求|和目标)?$")),
-                      ("lead", re.compile(r"^牵头(?:责任)?(?:单位|部门)$")),
-                      ("cooperating", re.compile(r"^(?:配合|协办|协同|参与)(?:责任)?(?:单位|部门)$")),
+                      ("lead", re.compile(r"^(?:牵头|主要)(?:责任)?(?:单位|部门)$")),
+                      ("cooperating", re.compile(r"^(?:配合|协办|协同|参与)(?:配合)?(?:责任)?(?:单位|部门)$")),
                       ("responsible", re.compile(r"^(?:责任|负责|实施|主责)(?:单位|部门)$")))
 
 
@@ -366,4 +366,4 @@ UNIT_COLUMNS = ("lead", "cooperating", "responsible")
 # （责任单位：市税务局、市财政局，排在首位的为牵头单位，下同）: the notice says once that the first unit
 # of every list leads; lists that name no lead then split into the first unit and the rest.
 # Also (列第一位的为工作牵头单位或汇总单位，下同), printed in brackets right after the list (湖州市).
-FIRST_LEADS = re.compile(r"(?:排在首位|排在第一位|排名第一|排名首位|列第一位|列在首位|列首位|第一个)(?:的|者)?(?:单位|部门)?为(?:工作)?牵头(?:单位|部门)")
+FIRST_LEADS = re.compile(r"(?:排在首位|排在第一位|排名第一|排名首位|列第一位|列在首位|列首位|第一个)(?:的|者)?(?:单位|部门)?为(?:工作)?牵头(?:单位|部门|或)")

@@ -88,9 +88,9 @@ def flat_tables(text: str) -> list[FlatTable]:
         longest = MAX_LINES_PER_COLUMN * max(len(columns), 1)
         while columns and cursor < len(lines):
             if not _is_row_number(lines[cursor][0], expected):
-                # group rows between rows (二、重点做好以下九个方面工作 / （一）…): the numbering goes on after them
+                # group rows before or between rows (二、重点做好以下九个方面工作 / （一）…): the numbering goes on after them
                 resumed = next((i for i in range(cursor, min(len(lines), cursor + MAX_GROUP_ROWS + 1))
-                                if _is_row_number(lines[i][0], expected)), None) if rows else None
+                                if _is_row_number(lines[i][0], expected)), None)
                 if resumed is None:
                     break
                 cursor = resumed

@@ -137,10 +137,10 @@ TARGET_YEAR = re.compile(
     r"|(?<=力争|争取|确保)(?P<g>(?:19|20)\d{2})年(?![\d月])"
     # …建设行动，2023年全区固定资产投资力争完成381亿元: a year opening a clause dates that sentence.
     r"|(?<=[，,；;])(?P<h>(?:19|20)\d{2})年(?=[\u4e00-\u9fff])(?![度底末内前起以])"
-    # 。2023年政府专项债储备额度45亿元以上: a year opening a sentence before its subject dates that sentence.
-    r"|(?:^|(?<=[。；;\n]))(?P<j>(?:19|20)\d{2})年(?=[\u4e00-\u9fff])(?![度底末内前起以])"
     # 2019年任务： / 2024年目标： a label that dates what follows it.
     r"|(?P<i>(?:19|20)\d{2})年(?:工作)?(?:任务|目标)[：:]"
+    # 。2023年政府专项债储备额度45亿元以上: a year opening a sentence before its subject dates its clause (not a list after a colon).
+    r"|(?:^|(?<=[。；;\n]))(?P<j>(?:19|20)\d{2})年(?=[\u4e00-\u9fff])(?![度底末内前起以])"
     # 到“十四五”末: the last year of a five-year plan.
     r"|(?:到|至)[“\"]?(?P<plan>十三五|十四五|十五五)[”\"]?(?:末|期末)"
 )
@@ -220,7 +220,8 @@ def _year_marks(text: str, start: int, end: int) -> list[YearMark]:
         else:
             year = int(next(m.group(name) for name in "abcdefghij" if m.group(name)))
         # a year that opens or sits inside a sentence dates that sentence only; one after a comma, its clause
-        scope = "clause" if m.group("h") else "sentence" if (m.group("e") or m.group("g") or m.group("d") or m.group("j")) else "paragraph"
+        # (2017年全市经济社会发展主要预期目标是：… — a year before a label's colon dates no bar after it)
+        scope = "clause" if (m.group("h") or m.group("j")) else "sentence" if (m.group("e") or m.group("g") or m.group("d")) else "paragraph"
         marks.append((m.start(), m.end(), year, scope))
     return marks
 
@@ -330,7 +331,7 @@ def extract_thresholds(text: str) -> list[Threshold]:
         paragraph_start = text.rfind("\n", 0, start) + 1
         clause_start = max(text.rfind(ch, 0, start) for ch in CLAUSE_BREAK) + 1
         left = text[clause_start:start]
-        if left.endswith("第") or ORDINAL_RUN_BEFORE.search(left) or _inside(text, start, "《", "》", TITLE_REACH) or _inside(text, start, "〔", "〕", 3):
+        if (left.endswith("“") and text[end:end + 1] == "”") or left.endswith("第") or ORDINAL_RUN_BEFORE.search(left) or _inside(text, start, "《", "》", TITLE_REACH) or _inside(text, start, "〔", "〕", 3):
             continue
         own_parts = OWN_PARTS_AFTER.match(text[end:])
         # 明确133项具体任务 counts the notice's parts; 完成7家建设任务 counts firms (a bar)

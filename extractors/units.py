@@ -218,7 +218,7 @@ def split_units(text: str, offset: int, table: UnitTable) -> list[tuple[str, Spa
         # A piece left after 等部门 starts with the conjunction that joined it: 和各乡镇政府.
         stripped = piece.lstrip("和与及")
         piece_start += len(piece) - len(stripped)
-        trimmed = stripped.strip()
+        trimmed = stripped.strip().rstrip("。．.")  # a table cell may close with a full stop
         piece_start += len(stripped) - len(stripped.lstrip())
         if trimmed:
             names.extend(_split_on_he(trimmed, offset + piece_start, table))

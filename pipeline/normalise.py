@@ -222,6 +222,8 @@ SHORT_CELL = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 TABLE_ROW_NUMBER = re.compile(r"^\d{1,3}$")
 # A mirror's title line printed as a citation: 《北京市人民政府办公厅关于印发〈…〉的通知》.
 CITED_TITLE_LINE = re.compile(r"^《[^《》]{10,160}(?:通知|意见|决定|批复|通告|公告|办法|方案|细则|措施|规定|计划)》$")
+# A cell that starts with a doc number (皖政〔2022〕9号文件, a task's source): never a line's tail.
+DOC_NUMBER_START = re.compile(r"^[\u4e00-\u9fff]{1,12}〔(?:19|20)\d{2}〕\d{1,4}号")
 DOC_NUMBER_LINE = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［（(](?:19|20)\d{2}[〕\]］）)]第?\d{1,4}号$")
 # An issuing body's name (…局, …领导小组); a signature only when a date line comes right after it.
 ORGAN_LINE = re.compile(r"^[\u4e00-\u9fff]{3,40}(?:局|委|办|厅|院|会|中心|政府|小组)$")
@@ -233,7 +235,7 @@ def _should_join(line: str, following: str, after: str = "") -> bool:
         return False  # a signature above its date, or a table's unit cell above the next row's number
     if DOC_NUMBER_LINE.match(following) or CITED_TITLE_LINE.match(following) or CITED_TITLE_LINE.match(line):
         return False
-    if TABLE_ROW_NUMBER.match(following) or following in ("序号", "编号"):
+    if TABLE_ROW_NUMBER.match(following) or following in ("序号", "编号") or DOC_NUMBER_START.match(following):
         return False  # a table's header or next row number: never the end of the line before it
     if UNIT_END.search(line) and SHORT_CELL.match(following):
         return False  # a unit cell, then a short cell (the leader's name: 冯冬昌)
@@ -277,6 +279,11 @@ TAB_GAP = re.compile(r"[ \u3000]*\t[\t \u3000]*")
 # only a row that starts with 序号/编号 or a row number, so a portal's metadata line
 # (索引号 | … | 发布机构 | … |) stays one line for the header reader.
 PIPE_ROW = re.compile(r"^[ \u3000]*(?:序号|编号|\d{1,3}|[（(]\d{1,3}[）)])[ \u3000]*[|｜]")
+# A table printed with spaces between its cells: 序号 重点工作任务 主要责任单位 协同配合单位, then
+# rows 1 地区生产总值增长6.5%左右。 区发改委 区政府各部门… (谯城区); only after such a header.
+SPACED_HEADER = re.compile(r"^[ \u3000]*序号(?:[ \u3000]+[^\s]{2,14}){3,}[ \u3000]*$")
+SPACED_ROW = re.compile(r"^[ \u3000]*\d{1,3}[ \u3000]+[^\s]+(?:[ \u3000]+[^\s]+){1,}")
+SPACE_GAP = re.compile(r"[ \u3000]+")
 BORDER_LINE = re.compile(r"^[ \u3000]*[|｜][ \u3000|｜]*$")
 PIPE_GAP = re.compile(r"[ \u3000]*[|｜][ \u3000]*")
 
@@ -292,12 +299,18 @@ def _clean_cells(raw: str, base: int, end: int, cell_ends: set[int]) -> list[tup
         # border alone (|, ||||||): the border is no text. (A portal's field line, 文号 | … |, keeps it.)
         raw = raw.rstrip(" \u3000|｜")
     if "\t" in raw:
-        gaps = list(TAB_GAP.finditer(raw))
-    elif ("|" in raw or "｜" in raw) and PIPE_ROW.match(raw):
-        gaps = list(PIPE_GAP.finditer(raw))
-    else:
-        return [(_clean_line(raw, base), end)]
-    bounds = [0] + [pos for gap in gaps for pos in (gap.start(), gap.end())] + [len(raw)]
+        return _split_cells(raw, base, end, cell_ends, TAB_GAP)
+    if ("|" in raw or "｜" in raw) and PIPE_ROW.match(raw):
+        return _split_cells(raw, base, end, cell_ends, PIPE_GAP)
+    return [(_clean_line(raw, base), end)]
+
+
+def _split_cells(raw: str, base: int, end: int, cell_ends: set[int], gap: re.Pattern[str]) -> list[tuple[Line, int]]:
+    """The cells of a table row, split where ``gap`` stands, one line each (fewer than three: the line as it is)."""
+    gaps = list(gap.finditer(raw.strip(" \u3000")))
+    lead = len(raw) - len(raw.lstrip(" \u3000"))
+    gaps = [(g.start() + lead, g.end() + lead) for g in gaps]
+    bounds = [0] + [pos for g in gaps for pos in g] + [len(raw)]
     cells = [(a, b) for a, b in zip(bounds[::2], bounds[1::2]) if raw[a:b].strip()]
     if len(cells) < 3:
         return [(_clean_line(raw, base), end)]
@@ -319,13 +332,20 @@ def normalise(original: str) -> NormalisedText:
     cleaned: list[tuple[Line, int]] = []
     cell_ends: set[int] = set()  # breaks after the cells of a tab-separated row: never joined
     start = 0
-    for newline in LINE_END.finditer(original):
-        raw = original[start:newline.start()]
+    spaced_table = False  # inside a table whose header and rows put spaces between their cells
+    for newline in [*LINE_END.finditer(original), None]:
+        stop = newline.start() if newline else len(original)
+        raw = original[start:stop]
         if cleaned and BORDER_LINE.match(raw):
             cell_ends.add(cleaned[-1][1])  # a table border after a cell: the cell never runs on
-        cleaned.extend(_clean_cells(raw, start, newline.start(), cell_ends))
-        start = newline.end()
-    cleaned.extend(_clean_cells(original[start:], start, len(original), cell_ends))
+        if SPACED_HEADER.match(raw):
+            spaced_table = True
+        if spaced_table and (SPACED_HEADER.match(raw) or SPACED_ROW.match(raw)):
+            cleaned.extend(_split_cells(raw, start, stop, cell_ends, SPACE_GAP))
+        else:
+            cleaned.extend(_clean_cells(raw, start, stop, cell_ends))
+        if newline:
+            start = newline.end()
     paragraphs = [piece for line, end in cleaned if line[0] for piece in _split_lost_breaks(line, end)]
 
     out_chars: list[str] = []

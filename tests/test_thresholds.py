@@ -142,6 +142,7 @@ def test_thresholds_read_comparators_as_the_civil_code_does(sentence, op):
     ("区政府2024年重点工作目标任务分解落实方案（共118项）", []),
     ("已经九届59次区政府常务会议通过，一批重点跟踪任务98项（详见附件2)", []),
     ("落实好提振市场信心90条措施", []),
+    ("认真落实“22条”等惠企政策", []),  # a package's name in quotes (桐乡市)
     ("市政府研究确定了2021年11个方面173项重点工作，由市长负总责。组建3个工作专班", [("=", Decimal(3), None, "个", None)]),
     ("建成一批百亿集群，其中年营业收入超1000亿元的1个、超500亿元的3个",
      [(">", Decimal(100_000_000_000), None, "元", None), ("=", Decimal(1), None, "个", None),
@@ -169,7 +170,9 @@ def test_thresholds_read_comparators_as_the_civil_code_does(sentence, op):
      [("=", Decimal(183), None, "个", 2023), ("=", Decimal(5_800_000_000), None, "元", None)]),
     ("到“十四五”末，民营经济实体数量达到25万户", [(">=", Decimal(250000), None, "户", 2025)]),
     ("加快项目建设。2023年政府专项债储备额度45亿元以上，年度专项债资金使用完成率实现100%。",
-     [(">=", Decimal(4_500_000_000), None, "元", 2023), ("=", Decimal(100), None, "%", 2023)]),
+     [(">=", Decimal(4_500_000_000), None, "元", 2023), ("=", Decimal(100), None, "%", None)]),
+    # a year before a label's colon dates no bar of the list after it (安康市, 潜江市)
+    ("2017年全市经济社会发展主要预期目标是：地区生产总值增长8%左右", [("~", Decimal(8), None, "%", None)]),
     ("科学确定村庄布局和规模。2019年任务：一是完成村庄分类工作；二是新建改建农村公路1000公里", [("=", Decimal(1000), None, "公里", 2019)]),
     ("区财政2023年预算安排39亿元", [("=", Decimal(3_900_000_000), None, "元", 2023)]),
     ("全市PM2.5平均浓度控制在35微克/立方米以下", [("<=", Decimal(35), None, "微克/立方米", None)]),
