@@ -288,7 +288,9 @@ def make_units(text: str, offset: int, table: UnitTable, nlp=None) -> tuple[Unit
              if not all(_reads_cleanly(name, table) for name, _ in pieces) else [])
     units = []
     for name, span in pieces:
-        for piece, piece_span in _refine(name, span, found):
+        # a piece the table reads as one unit stays one (区政府有关部门 is no 区政府 + 有关部门)
+        refined = [(name, span)] if _reads_cleanly(name, table) else _refine(name, span, found)
+        for piece, piece_span in refined:
             canonical, level = identify(piece, table)
             units.append(Unit(piece, canonical, level, piece_span))
     return tuple(units)

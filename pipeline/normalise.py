@@ -58,6 +58,8 @@ SIGNATURE_LINE = re.compile(
 # A plan's title on a line of its own: no comma or stop, a plan word last (prose has commas
 # every dozen characters, so a long line without any is a title, not a wrapped sentence).
 TITLE_LINE = re.compile(r"^[^，、。；,;！？]{6,80}(?:措施|政策|要点|清单|分解|分解表|分工表|任务表|一览表|方案|意见|办法|细则|规划|计划|通知)》?$")
+# A line that ends one or two characters after a comma was cut by the page's width, mid-clause.
+CUT_AFTER_COMMA = re.compile(r"[，、][\u4e00-\u9fff]{1,2}$")
 # Commas and enumeration marks inside a line show running prose, not a heading.
 PROSE = re.compile(r"[^\s]{2}[，、；]")
 # A physical line shorter than this is a heading, title or signature, not a wrapped line.
@@ -246,8 +248,8 @@ def _should_join(line: str, following: str, after: str = "") -> bool:
         return False
     if HEADING_START.match(following) or FIELD_LINE.match(following) or SIGNATURE_LINE.match(following):
         return False
-    if HEADING_START.match(line) and len(line) < 2 * SHORT_LINE:
-        return False
+    if HEADING_START.match(line) and len(line) < 2 * SHORT_LINE and not CUT_AFTER_COMMA.search(line):
+        return False  # a short heading stands alone, unless the line was cut just after a comma (…机制，优)
     if TITLE_LINE.match(line):
         return False  # 关于促进产业转型升级和经济平稳健康发展的若干政策措施: a title, whatever its length
     return not STANDALONE_END.search(line)

@@ -44,6 +44,14 @@ def test_normalise_rejoins_a_unit_name_broken_by_a_page_break():
     assert text.endswith("负责）\n（十）实施专业镇环境服务优化行动")
 
 
+def test_normalise_rejoins_a_numbered_item_cut_by_the_page_width_after_a_comma():
+    # 石景山区: a copy wrapped at a fixed width; a heading with a comma and no stop still stands alone
+    raw = "1.完善街道党工委对地区治理重大工作的领导体制机制,优\n化决策程序,全面提升街道的领导能力。\n（二）强化要素保障，优化营商环境\n各地要加强统筹。"
+    assert normalise(raw).text.split("\n") == [
+        "1.完善街道党工委对地区治理重大工作的领导体制机制，优化决策程序，全面提升街道的领导能力。",
+        "（二）强化要素保障，优化营商环境", "各地要加强统筹。"]
+
+
 def test_normalise_rejoins_mid_phrase_but_keeps_headings_apart():
     raw = ("一、指导思想\n\n以习近平新时代中国特色社会主义思想为指导，全面贯彻党的二十大精神，推进产业集聚，将闻喜专业镇打造成为产业集聚度高、\n\n"
            "专业化分工协作程度高的专业镇。\n\n二、发展目标\n\n把玻璃器皿市级专业镇作为发展重点。")
