@@ -36,7 +36,7 @@ from extractors.amounts import chinese_to_int
 from extractors.division import apply_division, division_assignments
 from extractors.knowledge import UnitTable
 from extractors.records import Action, Section, Span, Unit
-from extractors.responsibility import (FIRST_LEADS, RESPONSIBILITY_PAREN, TABLE_HEADER_CELLS, TITLE_CLAUSE, UNIT_COLUMNS,
+from extractors.responsibility import (FIRST_LEADS, bare_unit_list, RESPONSIBILITY_PAREN, TABLE_HEADER_CELLS, TITLE_CLAUSE, UNIT_COLUMNS,
                                        Pattern, has_responsibility, has_responsibility_in, parse_responsibility,
                                        responsibility_of, trailing_units, unit_cell_lines, unit_columns)
 from extractors.tables import flat_tables
@@ -124,8 +124,9 @@ def action_sections(text: str, sections: Sequence[Section], table: UnitTable | N
     def has_cells(section: Section) -> bool:
         if table is None:
             return False
-        return bool((columns and unit_cell_lines(text, section, table))
-                    or trailing_units(text[section.span[0]:section.span[1]], table))
+        body = text[section.span[0]:section.span[1]]
+        return bool((columns and unit_cell_lines(text, section, table)) or trailing_units(body, table)
+                    or bare_unit_list(body, table))
 
     children: dict[int | None, list[int]] = {}
     for index, section in enumerate(sections):

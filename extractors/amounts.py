@@ -30,7 +30,7 @@ MAGNITUDES = {"万亿": Decimal(1_000_000_000_000), "千亿": Decimal(100_000_00
 # Units a bar or target is counted in. Money is normalised to 元; 万元/亿元 are magnitudes + 元.
 COUNT_UNITS = ("美元", "元", "%", "个百分点", "百分点", "人次", "人", "家", "个", "户", "项", "名", "所", "座", "条", "套",
                "台", "辆", "公顷", "平方公里", "平方米", "立方米", "微克", "毫克", "亩", "吨标准煤", "吨", "千瓦时", "千瓦", "兆瓦",
-               "公里", "千米", "米", "次", "场", "件", "款", "头", "口", "度", "张", "艘", "株", "处", "例", "‰")
+               "公里", "千米", "米", "次", "场", "件", "款", "头", "口", "度", "张", "艘", "株", "处", "例", "‰", "标箱", "只", "羽", "箱", "岁")
 # Counting words that count the same thing as another: persons are 人 (CONTRACT.md), however printed.
 SAME_UNIT = {"名": "人"}
 

@@ -46,7 +46,7 @@ FIELD = re.compile(rf"(?P<label>{FIELD_LABELS})[：:](?P<value>.*?)(?=(?:{FIELD_
 # The same block printed as a table (文号 | 涟政办发〔2021〕12号 |) or with the colons lost
 # (发文字号武自然资规〔2022〕35号主题分类…); only read where a line holds two labels or more.
 FIELD_BARE = re.compile(rf"(?P<label>{FIELD_LABELS})[|｜]?(?P<value>.*?)(?=[|｜]?(?:{FIELD_LABELS})|[|｜]|$)")
-CN_DIGIT = "〇零一二三四五六七八九十"
+CN_DIGIT = "〇○零一二三四五六七八九十"
 DATE = re.compile(
     rf"(?P<y>(?:19|20)\d{{2}}|[{CN_DIGIT}]{{4}})年(?P<m>\d{{1,2}}|[{CN_DIGIT}]{{1,2}})月(?P<d>\d{{1,2}}|[{CN_DIGIT}]{{1,3}})日"
     r"|(?P<y2>(?:19|20)\d{2})[-/.](?P<m2>\d{1,2})[-/.](?P<d2>\d{1,2})(?!\d)"
@@ -58,6 +58,7 @@ NOTICE_TITLE = re.compile(
 # A portal's channel name before the title (政务服务丨…) and a doc number after it (…的通知（岳办发〔2017〕2号）).
 # …or a site's heading before a colon (杭州市萧山区高新技术企业奖励政策：关于…意见).
 TITLE_PREFIX = re.compile(r"^(?:[^丨|｜《]{1,12}[丨|｜]|【[^】]{1,12}】|[^：:，。《]{2,24}[：:](?=关于))")
+BARE_NOTICE_TITLE = re.compile(r"^关于.{2,160}?的(?:若干|实施|指导|补充|紧急)?(?:通知|意见|决定|批复|通告|公告)$")
 # A portal's mark after a title: （已废止）, （已失效）.
 TITLE_STATUS = re.compile(r"（(?:已废止|已失效|失效|已修订|有效)）$")
 # A line that is only a place's name, above 关于…: 马鞍山市 / 关于进一步激发…的实施细则.
@@ -81,6 +82,9 @@ REPOST_LINE = re.compile(r"来源[：:][^\n]{0,40}?(?:时间[：:])?\s*(?P<date>
 # Dates and doc numbers whose page lost the characters it drew outside the text: 2023925日, 应政办发〔202321.
 LOST_DATE_LINE = re.compile(r"(?:19|20)\d{2}\d{2,4}日")
 LOST_DOC_NUMBER_LINE = re.compile(r"(?P<prefix>[\u4e00-\u9fff]{1,12})〔(?P<year>(?:19|20)\d{2})(?P<serial>\d{1,4})")
+# 【发布日期】2007-04-04 (a law site's field), • 2006-05-17 (a portal's bullet under the title).
+BRACKET_DATE = re.compile(r"【(?:发布日期|公布日期|发文日期)】\s*(?P<date>(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2})"
+                          r"|^[•·]\s*(?P<date_first>(?:19|20)\d{2}-\d{1,2}-\d{1,2})$")
 # A repost's line that starts with its time: 时间 : 2021-05-14 22:01:43 来源 : 本网原创稿.
 TIME_LINE = re.compile(r"时间[：:]\s*(?P<date>(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2})")
 PAGE_TIME_LINE = re.compile(r"(?:19|20)\d{2}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}(?::\d{2})?")
@@ -177,6 +181,11 @@ def _title(lines: Sequence[str], fields: dict[str, str]) -> tuple[str | None, in
                 return joined, index  # 市人民政府 / 批转市发改委关于…的通知: the verb starts the second line
         cleaned = _clean_title(line)
         if NOTICE_TITLE.match(cleaned):
+            return cleaned, index
+    # A title that names no issuer (关于印发…的通知): the issuer comes from the signature.
+    for index, line in enumerate(lines[:20]):
+        cleaned = _clean_title(line)
+        if BARE_NOTICE_TITLE.match(cleaned):
             return cleaned, index
     # A title broken over three to five short lines (县人民政府办公室关于 / 对县《政府工作报告》确定的… / …的通知):
     # tried only after every one- and two-line reading, and only over lines without sentence punctuation.
@@ -295,7 +304,7 @@ def _published_date(fields: dict[str, str], lines: Sequence[str] = ()) -> str | 
         # 2019-12-25 16:39, or with the page's source after it: 2023-01-05 10:00区人民政府办公室
         if page_time and len(line.strip()) - page_time.end() <= 20 and "。" not in line:
             return parse_date(line)
-        repost = REPOST_LINE.search(line.strip()) or TIME_LINE.match(line.strip())
+        repost = REPOST_LINE.search(line.strip()) or TIME_LINE.match(line.strip()) or BRACKET_DATE.search(line)
         if repost:
             return parse_date(repost.group("date") or repost.group("date_first"))
     return None

@@ -228,14 +228,13 @@ def responsibility_of(text: str, section: Section, table: UnitTable, columns: tu
     if labelled:
         lead, cooperating, span, warnings = labelled
         return lead, cooperating, span, "responsibility.labelled", warnings
-    if FIRST_LEADS.search(text):
-        # Where the notice said 列第一位的为牵头单位，下同, a closing bracket that holds only units
-        # is the item's list: （市自然资源和规划局、市发展改革委）.
-        bare = BARE_UNIT_LIST.search(body.rstrip())
-        if bare and all(looks_like_unit(name, table) for name, _ in split_units(bare.group("inner"), 0, table)):
-            inner_start = start + bare.start("inner")
-            lead, cooperating, rule, warnings = parse_responsibility(bare.group("inner"), inner_start, table)
-            return lead, cooperating, (start + bare.start(), start + bare.end()), "responsibility.bare_list", warnings
+    bare = bare_unit_list(body, table)
+    if bare:
+        # A closing bracket that holds only units is the item's list: （市自然资源和规划局、市发展改革委）
+        # (嘉兴市, under 列第一位的为牵头单位，下同), （市发改委） (宁波市).
+        inner_start = start + bare.start("inner")
+        lead, cooperating, rule, warnings = parse_responsibility(bare.group("inner"), inner_start, table)
+        return lead, cooperating, (start + bare.start(), start + bare.end()), "responsibility.bare_list", warnings
     if columns:
         cells = unit_cell_lines(text, section, table)
         if cells:
@@ -337,6 +336,19 @@ def _cells_by_column(cells: list[tuple[str, int]], columns: tuple[str, ...], tab
 
 # A bracket closing an item that holds nothing but a list of units.
 BARE_UNIT_LIST = re.compile(r"（(?P<inner>[^（）。；]{2,200})）[。；]?$")
+
+
+def bare_unit_list(body: str, table: UnitTable) -> re.Match[str] | None:
+    """The bracket closing an item when every piece in it is a unit and the table knows one; else None."""
+    bare = BARE_UNIT_LIST.search(body.rstrip())
+    if bare is None:
+        return None
+    pieces = split_units(bare.group("inner"), 0, table)
+    # a bare word (（街道）, （乡镇）) is a remark on where, not a unit's name
+    if pieces and all(looks_like_unit(name, table) and len(name) >= 3 for name, _ in pieces) \
+            and any(identify(name, table)[0] for name, _ in pieces):
+        return bare
+    return None
 
 
 def has_responsibility_in(body: str) -> bool:
