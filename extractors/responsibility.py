@@ -365,7 +365,7 @@ def has_responsibility(text: str, section: Section) -> bool:
 # the first of each role wins, any other column holds neither.
 TABLE_HEADER_CELLS = (("task", re.compile(r"^(?:重点|主要|具体|年度)?(?:任务|事项|工作任务|工作内容|工作事项|目标任务|重点工作|举措|工作举措"
                                           r"|目标与任务|目标和任务|重点工作目标任务"
-                                          r"|民生实事|实事项目|实事|项目名称|项目|建设项目|实事名称)"
+                                          r"|民生实事|实事项目|实事|项目名称|项目|建设项目|实事名称|指标名称|主要指标)"
                                           r"(?:内容|名称)?(?:和要求|及要求|和目标)?$")),
                       ("lead", re.compile(r"^(?:牵头|主要)(?:责任)?(?:单位|部门)$")),
                       ("cooperating", re.compile(r"^(?:配合|协办|协同|参与)(?:配合)?(?:责任)?(?:单位|部门)$")),

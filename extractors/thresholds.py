@@ -433,7 +433,47 @@ def extract_thresholds(text: str) -> list[Threshold]:
             span=(clause_start, span_end), rule=rule,
         ))
         quantities.append((start, end))
-    return _share_suffix_back(text, found, quantities)
+    found = _share_suffix_back(text, found, quantities)
+    table_bars = _target_table_bars(text)
+    return sorted(found + table_bars, key=lambda bar: bar.span) if table_bars else found
+
+
+# A target table's columns: the indicator, its unit, and one column per year (2025年 / 2025年目标值).
+INDICATOR_HEADER = re.compile(r"^(?:主要)?指标(?:名称)?$")
+UNIT_HEADER = re.compile(r"^(?:计量)?单位$")
+YEAR_HEADER = re.compile(r"^(?P<year>(?:19|20)\d{2})年(?:目标值?|预期值?|值)?$")
+# A target cell: a number, maybe after a comparator sign (≥79.2, ≤12.7, 60).
+TARGET_CELL = re.compile(r"^(?P<op>[≥≤><]|不低于|不高于|不少于|不超过)?\s*(?P<value>\d+(?:\.\d+)?)$")
+CELL_OPS = {"≥": ">=", "≤": "<=", ">": ">", "<": "<", "不低于": ">=", "不少于": ">=", "不高于": "<=", "不超过": "<="}
+
+
+def _target_table_bars(text: str) -> list[Threshold]:
+    """Bars of a target table flattened one cell per line (序号 / 指标名称 / 单位 / 2022年 / 2025年 /
+    2027年): each year column's number is a bar for that year, in the row's unit. With two year
+    columns or more the first is the base year (现状值), not a target."""
+    bars: list[Threshold] = []
+    for table in flat_tables(text):
+        columns = table.columns
+        indicator = next((i for i, c in enumerate(columns) if INDICATOR_HEADER.match(c)), None)
+        unit_column = next((i for i, c in enumerate(columns) if UNIT_HEADER.match(c)), None)
+        years = [(i, int(YEAR_HEADER.match(c).group("year"))) for i, c in enumerate(columns) if YEAR_HEADER.match(c)]
+        if indicator is None or unit_column is None or not years:
+            continue
+        targets = years[1:] if len(years) > 1 else years
+        for _, row in table.rows:
+            if len(row) <= max(index for index, _ in targets):
+                continue  # a row cut short by the page: its cells no longer line up
+            unit = row[unit_column][0].strip()
+            for index, year in targets:
+                cell, start = row[index]
+                match = TARGET_CELL.match(cell.strip())
+                if not match or not unit:
+                    continue
+                bars.append(Threshold(
+                    text=cell.strip(), metric=row[indicator][0].strip(), subject=None,
+                    op=CELL_OPS.get(match.group("op") or "", "="), value=normalise_decimal(Decimal(match.group("value"))),
+                    value_max=None, unit=unit, year=year, span=(start, start + len(cell.strip())), rule="threshold.table"))
+    return bars
 
 
 # What stands between the amounts of one list: 、, maybe after a bracket (2亿元（批发业）、5000万元).

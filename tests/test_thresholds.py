@@ -223,6 +223,21 @@ def test_thresholds_read_every_common_phrasing(sentence, expected):
     assert found(sentence) == expected
 
 
+def test_thresholds_read_a_target_table_by_its_year_columns():
+    # 绥宁县: 序号 / 指标名称 / 单位 / 2022年 / 2025年 / 2027年 / 牵头单位 / 责任单位, one cell per line with its
+    # border; the first year column is the base year, a row cut short by the page is left alone
+    table = ("序号 |\n指标名称 |\n单位 |\n2022年 |\n2025年 |\n2027年 |\n牵头单位 |\n责任单位 |\n"
+             "1 |\n人均预期寿命 |\n岁 |\n78.2(2021年) |\n≥79.2 |\n≥80 |\n县卫健局 |\n县文旅广体局 |\n"
+             "2 |\n居民健康素养水平 |\n% |\n21.6 |\n≥31.5 |\n33 |\n县卫健局 |\n县疾控中心,各乡镇人民政府 |\n"
+             "3 |\n总体癌症5年生存率 |\n% |\n35 |")
+    text = normalise(table).text
+    bars = extract_thresholds(text)
+    assert [(t.metric, t.op, t.value, t.unit, t.year) for t in bars] == [
+        ("人均预期寿命", ">=", Decimal("79.2"), "岁", 2025), ("人均预期寿命", ">=", Decimal(80), "岁", 2027),
+        ("居民健康素养水平", ">=", Decimal("31.5"), "%", 2025), ("居民健康素养水平", "=", Decimal(33), "%", 2027)]
+    assert all(text[t.span[0]:t.span[1]] == t.text for t in bars)
+
+
 @pytest.mark.parametrize("sentence, metric, subject", [
     ("对首次认定的高新技术企业给予最高50万元奖励", "奖励", "首次认定的高新技术企业"),
     ("对新认定市级品牌示范企业给予10万元一次性奖补", "奖补", "新认定市级品牌示范企业"),
