@@ -53,7 +53,7 @@ DATE = re.compile(
 )
 NOTICE_TITLE = re.compile(
     r"^(?P<title>(?P<issuer>(?!关于)[\u4e00-\u9fff（）]{2,80}?)(?:关于|印发|批转|转发).{2,160}?"
-    r"的(?:若干|实施|指导|预|补充|紧急)?(?:通知|意见|决定|批复|通告|公告|函|报告|办法|规定))$"
+    r"的(?:若干|实施|指导|预|补充|紧急)?(?:通知|意见|决定|批复|通告|公告|函|报告|办法|规定)(?:（(?:试行|暂行)）)?)$"
 )
 # A portal's channel name before the title (政务服务丨…) and a doc number after it (…的通知（岳办发〔2017〕2号）).
 # …or a site's heading before a colon (杭州市萧山区高新技术企业奖励政策：关于…意见).
@@ -86,7 +86,7 @@ LOST_DOC_NUMBER_LINE = re.compile(r"(?P<prefix>[\u4e00-\u9fff]{1,12})〔(?P<year
 BRACKET_DATE = re.compile(r"【(?:发布日期|公布日期|发文日期)】\s*(?P<date>(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2})"
                           r"|^[•·]\s*(?P<date_first>(?:19|20)\d{2}-\d{1,2}-\d{1,2})$")
 # A repost's line that starts with its time: 时间 : 2021-05-14 22:01:43 来源 : 本网原创稿.
-TIME_LINE = re.compile(r"时间[：:]\s*(?P<date>(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2})")
+TIME_LINE = re.compile(r"(?:时间|发表于|发布于)[：:]\s*(?P<date>(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2})")
 PAGE_TIME_LINE = re.compile(r"(?:19|20)\d{2}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}(?::\d{2})?")
 # 《方案》, 《规划》: a short name for a document the notice named in full before (以下简称《方案》).
 ABBREVIATED_TITLE = re.compile(r"(?:本|该)?(?:方案|规划|意见|办法|通知|细则|决定|条例|纲要|计划|措施|规定|报告|要点)")

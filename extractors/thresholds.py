@@ -72,7 +72,7 @@ QUANTITY = re.compile(
 QUANTITY_START = re.compile(r"[\d零〇○一二两三四五六七八九十百千翻]")
 # Counts of the notice's own parts: 明确133项具体任务，涉及34个牵头单位.
 OWN_PARTS_AFTER = re.compile(r"^(?:具体|重点|主要|工作)?(?:建设)?(?:民生实事|实事|任务|牵头单位|责任单位|配合单位|成员单位|方面|部分|条措施|项措施|项政策|项举措"
-                             r"|措施|举措|政策措施|(?:重点)?工作(?=[，。；、和及（]|$)|工作目标|目标任务)"
+                             r"|措施|举措|政策措施|(?:重点)?工作(?=[，。；、和及（]|$)|工作目标|目标任务|民生工程|惠民实事)"
                              # 为确保3.99万亩这一目标完成: a target named again, not a new one
                              r"|^(?P<restated>(?:这一|这个|的)(?:目标|任务)(?:任务)?(?:完成|实现|落实))")
 # （共118项）, 一批重点跟踪任务98项, 九届59次: counts of a plan's items and a meeting's number.
@@ -240,6 +240,38 @@ def _year_before(text: str, paragraph_start: int, position: int,
     return years[-1] if years else None
 
 
+# A notice's or plan's title on a line of its own: its counts name the plan (8项民生工程和10件惠民实事).
+TITLE_LINE_END = re.compile(r"(?:的通知|的意见|方案|计划|实施细则|清单)(?:（[^（）]{1,10}）)?$")
+# A section that describes what is, not what is due: 一、基本情况 / 发展现状 / 发展基础 / 主要成效.
+BACKGROUND_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）)"
+                                r"[^\n]{0,6}(?:基本情况|发展现状|现状|发展基础|工作基础|主要成效|取得成效|工作成效|发展成就)")
+BACKGROUND_LINES = 60
+
+
+def _in_title_line(text: str, position: int) -> bool:
+    line_start = text.rfind("\n", 0, position) + 1
+    line_end = text.find("\n", position)
+    line = text[line_start:line_end if line_end != -1 else len(text)]
+    return len(line) <= 80 and "。" not in line and bool(TITLE_LINE_END.search(line))
+
+
+def _in_background_section(text: str, paragraph_start: int) -> bool:
+    """True when the nearest top heading above is a background section (一、基本情况): its figures
+    describe the present, they set no bar."""
+    heading_start = paragraph_start
+    for _ in range(BACKGROUND_LINES):
+        if heading_start == 0:
+            return False
+        heading_start = text.rfind("\n", 0, heading_start - 1) + 1
+        line_end = text.find("\n", heading_start)
+        line = text[heading_start:line_end if line_end != -1 else len(text)]
+        if BACKGROUND_HEADING.match(line):
+            return True
+        if re.match(r"[一二三四五六七八九十]{1,3}、", line):
+            return False  # the nearest top heading is another section's
+    return False
+
+
 # A top-level heading (一、主要目标) and the sub-heading that ends a section's opening paragraph.
 TOP_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）)")
 GOAL_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）)[^\n]{0,12}目标")
@@ -337,7 +369,9 @@ def extract_thresholds(text: str) -> list[Threshold]:
         # 明确133项具体任务 counts the notice's parts; 完成7家建设任务 counts firms (a bar)
         own_parts = own_parts and (match.group("unit") in ("项", "个", "条", "件", "大", None) or own_parts.group("restated"))
         own_parts = own_parts or (match.group("unit") in ITEM_UNITS and ITEM_COUNT_BEFORE.search(left)) \
-            or (match.group("unit") == "次" and SESSION_BEFORE.search(left))
+            or (match.group("unit") == "次" and (SESSION_BEFORE.search(left) or text.startswith("产业", end)))
+        if own_parts is None or not own_parts:
+            own_parts = _in_title_line(text, start) or _in_background_section(text, paragraph_start)
         if own_parts or DEPARTMENTS_AFTER.match(text[end:]) or POPULATION_BEFORE.search(left) or OWN_PARTS_BEFORE.search(left) or (
                 text[start - 1:start] == "（" and text[end:end + 1] == "）" and match.group("unit") in ("项", "条", "个")):
             continue

@@ -152,6 +152,9 @@ def test_actions_ignore_descriptive_numbered_lists(units_table):
      "3.新建婴幼儿照护服务驿站7家。\n3月底前新建成2家。（街道）",
      [("生产总值增长12%", ["市发改委"], []), ("工业增加值增长13%", ["市经委", "市环保局"], []),
       ("新建婴幼儿照护服务驿站7家", [], [])]),
+    # another role label ends a labelled list (成都市: 数据提供单位 supplies the figure, it leads nothing)
+    ("一、主要目标\n1.地区生产总值增长7%以上。（牵头单位:市发改委,数据提供单位:市统计局）",
+     [("地区生产总值增长7%以上", ["市发改委"], [])]),
     # the deadline closing a labelled list is no unit (湘西州)
     ("二、重点任务\n1.加大简政放权力度。做到“应放尽放”“应接尽接”。(牵头单位:州行政审批服务局;责任单位:州司法局、州委编办,"
      "各县市人民政府、湘西经开区管委会,6月底完成)",

@@ -191,6 +191,9 @@ def test_metadata_read_headers_of_every_shape(header, expected, knowledge):
     # a title that names no issuer: the issuer comes from the signature (广州市)
     ("关于印发2006年市政府工作报告任务分解方案的通知\n各区、县级市人民政府，市政府各部门：\n现将方案印发给你们。\n广州市人民政府办公厅\n二○○六年四月二十八日",
      (None, "广州市人民政府办公厅", "关于印发2006年市政府工作报告任务分解方案的通知")),
+    # the issuer's line above a 关于…实施意见（试行） (沙县)
+    ("沙政〔2012〕478号\n沙县人民政府\n关于加快第三产业发展的实施意见(试行)\n各乡（镇）人民政府：",
+     ("沙政〔2012〕478号", "沙县人民政府", "沙县人民政府关于加快第三产业发展的实施意见（试行）")),
     # a sentence below the title is never joined into it
     ("关于做好2024年春耕工作。\n各乡镇：\n现将有关事项通知如下", (None, None, None)),
 ])
@@ -215,6 +218,7 @@ def test_metadata_title_over_several_lines_or_glued_to_its_number(header, expect
     ("关于印发2007年市政府工作报告任务分解的通知\n【发布日期】2007-04-04\n各区、县级市人民政府：\n广州市人民政府办公厅\n二○○七年四月四日",
      "2007-04-04", "2007-04-04"),
     ("宁波市人民政府关于下达2006年重点工作任务的通知\n• 2006-05-17\n各县（市）区人民政府：", None, "2006-05-17"),
+    ("永川区人民政府办公室关于做好就业工作的通知\n发表于:2020-10-21\n各镇人民政府：", None, "2020-10-21"),
     # the page's date before its source (沈河区), or after it (湘阴县)
     ("沈河区人民政府关于印发任务分解表的通知\n2024年03月15日来源:沈河区人民政府办公室\n区政府各部门：", None, "2024-03-15"),
     ("湘阴县人民政府办公室关于印发规定的通知\n来源:湘阴县人民政府 2021-03-02\n各乡镇人民政府：", None, "2021-03-02"),
