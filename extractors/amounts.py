@@ -119,6 +119,7 @@ def parse_amount(amount: str) -> tuple[Decimal, str]:
 
 def normalise_decimal(value: Decimal) -> Decimal:
     """Drop a trailing exponent or zeros so 1E+9 prints as 1000000000 and 2.50 as 2.5."""
-    if value == value.to_integral_value():
+    if value == value.to_integral_value() and value.adjusted() < 27:
         return value.quantize(Decimal(1))
+    # more digits than the context holds (a 29-digit "amount" on a hostile page): keep it as it is
     return value.normalize()

@@ -45,3 +45,11 @@ def test_amounts_magnitude_alone_is_no_number(text):
     from extractors.thresholds import extract_thresholds
 
     assert extract_thresholds(text) == []
+
+
+def test_amounts_normalise_a_number_longer_than_the_decimal_context():
+    # found by hypothesis: a 29-digit "10000000000000000000000000000%" made quantize raise
+    from extractors.amounts import normalise_decimal
+
+    assert normalise_decimal(Decimal(10) ** 28) == Decimal(10) ** 28
+    assert str(normalise_decimal(Decimal("1E+9"))) == "1000000000"
