@@ -327,7 +327,7 @@ def _section_action(text: str, section: Section, table: UnitTable,
     if clause_span is not None and title_span[0] < clause_span[0] < title_span[1]:
         # the clause closes the title's own line (…比重47.1%. 发改委): the title stops before it
         cut = clause_span[0] - title_span[0]
-        title = title[:cut].rstrip(" .。．")
+        title = title[:cut].rstrip(" .。．（(")
         title_span = (title_span[0], title_span[0] + len(title))
     return Action(0, section.marker, title, lead, cooperating, section.span,
                   title_span, clause_span, rule, tuple(warnings))

@@ -69,7 +69,7 @@ TITLE_DOC_NUMBER = re.compile(r"[（(](?P<number>[^（）()]{2,20}?〔\d{4}〕\d
 # 《A》《B》 that the notice itself promulgates: 现将《A》印发给你们, 《A》已经县政府同意, 制定了《A》，现印发.
 OWN_TITLES = re.compile(
     # 现将《A》印发 promulgates A; 现将《A》责任分解印发 promulgates A's breakdown and cites A.
-    r"(?:现将|现把|制定了|研究制定了|修订了|编制完成了|编制了)(?P<after>(?:《[^《》\n]+》[、和及与]?)+)"
+    r"(?:现将|现把|制定了|研究制定了|研究确定了|确定了|修订了|编制完成了|编制了)(?P<after>(?:《[^《》\n]+》[、和及与]?)+)"
     r"(?=（[^（）]*）|印发|转发|批转|发给|予以|已|经|，|,|、|$)"
     r"|(?:^|[。：:\n])(?P<before>(?:《[^《》\n]+》[、和及与]?)+)(?:已经|已|经)"
 )

@@ -86,6 +86,7 @@ COOPERATE_TAIL = re.compile(
 )
 
 
+JOINT_LEADS = re.compile(r"(?:分别|共同)牵头$")
 # The verb closing one group of cooperating units, before a comma or the end (…等参与，Y负责落实):
 # blanked one character for one, so the units' offsets stay.
 SEGMENT_TAIL = re.compile(
@@ -165,7 +166,13 @@ def _labelled(body: str, offset: int, table: UnitTable) -> tuple[tuple[Unit, ...
         tail = COOPERATE_TAIL.search(units_text)
         if tail:
             units_text = units_text[:tail.start()]
+        each_leads = JOINT_LEADS.search(units_text)  # 市发改委、市农业农村局分别牵头: each of them leads
+        if each_leads:
+            units_text = units_text[:each_leads.start()]
         units = make_units(units_text, offset + match.start("units"), table)
+        if each_leads:
+            lead.extend(units)
+            continue
         if match.group("label").startswith("牵头"):
             lead.extend(units)
         elif match.group("label")[:2] in ("配合", "协办", "协同", "参与") or has_lead_label:
@@ -184,13 +191,18 @@ def _labelled(body: str, offset: int, table: UnitTable) -> tuple[tuple[Unit, ...
     return tuple(lead), tuple(cooperating), span, warnings
 
 
+NOTE_EXCEPTION = re.compile(r"^除[^，,；;]{0,20}外$")
+
+
 def _before_note(inner: str) -> str:
     """A clause without the convention note it may carry: （X、Y，列第一位的为牵头单位，下同。…） -> X、Y."""
     note = FIRST_LEADS.search(inner)
     if note is None:
         return inner
     cut = max(inner.rfind(mark, 0, note.start()) for mark in "，,；;（(")
-    return inner[:cut].rstrip("，,、；; ") if cut > 0 else ""
+    before = inner[:cut].rstrip("，,、；; ") if cut > 0 else ""
+    # （除标注“分别牵头”外，列第一位为牵头或汇总单位，下同）: an exception to the note is a note too
+    return "" if NOTE_EXCEPTION.match(before) else before
 
 
 def responsibility_of(text: str, section: Section, table: UnitTable, columns: tuple[str, ...] | None = None

@@ -72,7 +72,7 @@ QUANTITY = re.compile(
 QUANTITY_START = re.compile(r"[\d零〇○一二两三四五六七八九十百千翻]")
 # Counts of the notice's own parts: 明确133项具体任务，涉及34个牵头单位.
 OWN_PARTS_AFTER = re.compile(r"^(?:具体|重点|主要|工作)?(?:建设)?(?:民生实事|实事|任务|牵头单位|责任单位|配合单位|成员单位|方面|部分|条措施|项措施|项政策|项举措"
-                             r"|措施|举措|政策措施|(?:重点)?工作(?=[，。；、和及（]|$)|工作目标|目标任务|民生工程|惠民实事)"
+                             r"|措施|举措|政策措施|(?:重点)?工作(?=[，。；、和及（]|$)|工作目标|目标任务|民生工程|惠民实事|配合工作|牵头工作)"
                              # 为确保3.99万亩这一目标完成: a target named again, not a new one
                              r"|^(?P<restated>(?:这一|这个|的)(?:目标|任务)(?:任务)?(?:完成|实现|落实))")
 # （共118项）, 一批重点跟踪任务98项, 九届59次: counts of a plan's items and a meeting's number.

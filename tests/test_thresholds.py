@@ -191,6 +191,8 @@ def test_thresholds_read_comparators_as_the_civil_code_does(sentence, op):
     ("新增生猪20万头、肉鸡50万羽、蛋鸡20万只，茶叶3万箱，集装箱吞吐量820万标箱，人均预期寿命达到79.2岁",
      [("=", Decimal(200000), None, "头", None), ("=", Decimal(500000), None, "羽", None), ("=", Decimal(200000), None, "只", None),
       ("=", Decimal(30000), None, "箱", None), ("=", Decimal(8_200_000), None, "标箱", None), (">=", Decimal("79.2"), None, "岁", None)]),
+    # grain in 斤; a count of a table's own rows is none (辽宁省, 杭州市)
+    ("粮食产量500亿斤左右（杭州市2项配合工作）", [("~", Decimal(50_000_000_000), None, "斤", None)]),
     # 约 before the number is about (黑龙江省); the 约 of 节约 / 签约 is no comparator
     ("建设农村公路约6000公里", [("~", Decimal(6000), None, "公里", None)]),
     ("全年节约10万吨标准煤，签约3个项目", [("=", Decimal(100000), None, "吨标准煤", None), ("=", Decimal(3), None, "个", None)]),
