@@ -363,7 +363,9 @@ def extract_thresholds(text: str) -> list[Threshold]:
         paragraph_start = text.rfind("\n", 0, start) + 1
         clause_start = max(text.rfind(ch, 0, start) for ch in CLAUSE_BREAK) + 1
         left = text[clause_start:start]
-        if (left.endswith(("“", '"')) and text[end:end + 1] in ("”", '"')) or left.endswith("第") or ORDINAL_RUN_BEFORE.search(left) or _inside(text, start, "《", "》", TITLE_REACH) or _inside(text, start, "〔", "〕", 3):
+        # “22条” names a package, 10万吨级 a facility's class
+        if (left.endswith(("“", '"')) and text[end:end + 1] in ("”", '"')) or text[end:end + 1] == "级" \
+                or left.endswith("第") or ORDINAL_RUN_BEFORE.search(left) or _inside(text, start, "《", "》", TITLE_REACH) or _inside(text, start, "〔", "〕", 3):
             continue
         own_parts = OWN_PARTS_AFTER.match(text[end:])
         # 明确133项具体任务 counts the notice's parts; 完成7家建设任务 counts firms (a bar)

@@ -144,6 +144,7 @@ def test_thresholds_read_comparators_as_the_civil_code_does(sentence, op):
     ("落实好提振市场信心90条措施", []),
     ("认真落实“22条”等惠企政策", []),  # a package's name in quotes (桐乡市)
     ('出台稳经济"56条"', []),  # straight quotes as some copies print them (湖州市)
+    ("改造10万吨级冷库系统", []),  # a facility's class (黄石港区)
     ("完成465幢23.25万平方米老旧小区改造", [("=", Decimal(465), None, "幢", None), ("=", Decimal(232500), None, "平方米", None)]),
     # counts in a plan's own title, 三次产业 (a fixed term), a background section's figures (楚雄州, 沙县, 泾县)
     ("楚雄州人民政府办公室关于印发楚雄州2021年8项民生工程和10件惠民实事的通知\n（一）实施8项民生工程", []),
