@@ -20,13 +20,13 @@ ROOT = Path(__file__).resolve().parent.parent
 EVAL_CORPUS = ROOT / "corpora" / "eval"
 EVAL_GOLD = ROOT / "tests" / "gold" / "eval"
 
-# Measured with `make eval` (161 notices): actions 0.967, lead 0.956, cooperating 0.960,
-# thresholds 0.969, thr+year 0.958, metadata 0.973. The set was used to develop the
+# Measured with `make eval` (168 notices): actions 0.967, lead 0.957, cooperating 0.951,
+# thresholds 0.969, thr+year 0.957, metadata 0.969. The set was used to develop the
 # extractors, so these are development figures, not an estimate for unseen notices
-# (README: the blind first scores of the held-out batches). Two task tables are still unread
-# (汉阴县: cells broken one character per line; 绍兴市/杭州市: a row number glued to the header):
-# they cost actions, units and bars here.
-FLOORS = {"actions": 0.96, "lead": 0.95, "cooperating": 0.95, "thresholds": 0.96, "thr+year": 0.95, "metadata": 0.965}
+# (README: the blind first scores of the held-out batches). Task tables still unread (汉阴县:
+# cells broken one character per line; 绍兴市/杭州市: a row number glued to the header; 济宁市:
+# a whole page on one line with spaces) cost actions, units and bars here.
+FLOORS = {"actions": 0.96, "lead": 0.95, "cooperating": 0.945, "thresholds": 0.96, "thr+year": 0.95, "metadata": 0.96}
 
 
 def _scorer():
