@@ -270,13 +270,15 @@ def trailing_units(body: str, table: UnitTable) -> re.Match[str] | None:
     """The unit list closing an item after its last full stop, when every piece of it is a unit
     and the table knows at least one of them; else None."""
     match = TRAILING_UNITS.search(body.rstrip())
-    if match is None:
-        return None
-    pieces = split_units(match.group("units"), 0, table)
-    if pieces and all(looks_like_unit(name, table) for name, _ in pieces) \
-            and any(identify(name, table)[0] for name, _ in pieces):
-        return match
-    return None
+    return match if match and _only_units(match.group("units"), table) else None
+
+
+def _only_units(text: str, table: UnitTable, shortest: int = 1) -> bool:
+    """Every piece of the list ``text`` is a unit of at least ``shortest`` characters, and the
+    table knows at least one of them."""
+    pieces = split_units(text, 0, table)
+    return (bool(pieces) and all(looks_like_unit(name, table) and len(name) >= shortest for name, _ in pieces)
+            and any(identify(name, table)[0] for name, _ in pieces))
 
 
 # The header cells that name a task column, on lines of their own, before the unit columns.
@@ -355,14 +357,8 @@ BARE_UNIT_LIST = re.compile(r"（(?P<inner>[^（）。；]{2,200})）[。；]?$"
 def bare_unit_list(body: str, table: UnitTable) -> re.Match[str] | None:
     """The bracket closing an item when every piece in it is a unit and the table knows one; else None."""
     bare = BARE_UNIT_LIST.search(body.rstrip())
-    if bare is None:
-        return None
-    pieces = split_units(bare.group("inner"), 0, table)
     # a bare word (（街道）, （乡镇）) is a remark on where, not a unit's name
-    if pieces and all(looks_like_unit(name, table) and len(name) >= 3 for name, _ in pieces) \
-            and any(identify(name, table)[0] for name, _ in pieces):
-        return bare
-    return None
+    return bare if bare and _only_units(bare.group("inner"), table, shortest=3) else None
 
 
 def has_responsibility_in(body: str) -> bool:

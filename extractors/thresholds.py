@@ -43,7 +43,7 @@ from decimal import Decimal
 from extractors.amounts import (ARABIC_NUMBER, CHINESE_NUMBER, COUNT_UNITS, SAME_UNIT, chinese_to_int, normalise_decimal, parse_amount,
                                 parse_number, scale)
 from extractors.records import Threshold
-from extractors.tables import flat_tables
+from extractors.tables import FlatTable, flat_tables
 
 UNIT = "|".join(sorted(COUNT_UNITS, key=len, reverse=True))
 NUMBER = rf"(?:{ARABIC_NUMBER}|{CHINESE_NUMBER})"
@@ -255,16 +255,22 @@ def _in_title_line(text: str, position: int) -> bool:
     return len(line) <= 80 and "。" not in line and bool(TITLE_LINE_END.search(line))
 
 
+def _lines_above(text: str, position: int, limit: int) -> Iterator[tuple[int, str]]:
+    """The lines before the one starting at ``position``, nearest first, at most ``limit`` of them,
+    each with the offset it starts at (a section is short: never walk the whole notice back)."""
+    line_start = position
+    for _ in range(limit):
+        if line_start == 0:
+            return
+        line_start = text.rfind("\n", 0, line_start - 1) + 1
+        line_end = text.find("\n", line_start)
+        yield line_start, text[line_start:line_end if line_end != -1 else len(text)]
+
+
 def _in_background_section(text: str, paragraph_start: int) -> bool:
     """True when the nearest top heading above is a background section (一、基本情况): its figures
     describe the present, they set no bar."""
-    heading_start = paragraph_start
-    for _ in range(BACKGROUND_LINES):
-        if heading_start == 0:
-            return False
-        heading_start = text.rfind("\n", 0, heading_start - 1) + 1
-        line_end = text.find("\n", heading_start)
-        line = text[heading_start:line_end if line_end != -1 else len(text)]
+    for _, line in _lines_above(text, paragraph_start, BACKGROUND_LINES):
         if BACKGROUND_HEADING.match(line):
             return True
         if re.match(r"[一二三四五六七八九十]{1,3}、", line):
@@ -284,12 +290,7 @@ def _goal_section_year(text: str, paragraph_start: int) -> int | None:
     一、主要目标 / …到2017年力争累计完成投资800亿元… / （一）…人均道路面积达到15平方米: a bar in
     a later paragraph of the section, with no year of its own, is due by the opening's year.
     """
-    heading_start = paragraph_start
-    for _ in range(GOAL_SECTION_LINES):  # a goals section is short; never walk the whole notice back
-        if heading_start == 0:
-            return None
-        heading_start = text.rfind("\n", 0, heading_start - 1) + 1
-        line = text[heading_start:text.find("\n", heading_start) if "\n" in text[heading_start:] else len(text)]
+    for heading_start, line in _lines_above(text, paragraph_start, GOAL_SECTION_LINES):
         if TOP_HEADING.match(line):
             if not GOAL_HEADING.match(line):
                 return None
@@ -304,7 +305,7 @@ def _goal_section_year(text: str, paragraph_start: int) -> int | None:
 REPORT_HEADER = re.compile(r"^(?:落实|完成|进展|推进|进度)情况$")
 
 
-def _report_cells(text: str) -> list[tuple[int, int]]:
+def _report_cells(tables: Sequence[FlatTable]) -> list[tuple[int, int]]:
     """Spans of the cells of a flattened task table's progress column (序号 / … / 落实情况, see
     :mod:`extractors.tables`): what was done sets no bar.
 
@@ -312,7 +313,7 @@ def _report_cells(text: str) -> list[tuple[int, int]]:
     which may run on past the table, gives the line in the column's position).
     """
     spans = []
-    for table in flat_tables(text):
+    for table in tables:
         if not (table.columns and REPORT_HEADER.match(table.columns[-1])):
             continue
         for number, (_, row) in enumerate(table.rows, start=1):
@@ -354,7 +355,8 @@ def extract_thresholds(text: str) -> list[Threshold]:
     found: list[Threshold] = []
     quantities: list[tuple[int, int]] = []  # where each bar's number and comparator stand
     skip_until = 0  # the end of a （不含6亩） already read with the bound before it
-    reports = _report_cells(text)
+    tables = flat_tables(text)  # read once: progress columns and target tables both come from them
+    reports = _report_cells(tables)
     year_marks: dict[int, list[YearMark]] = {}  # per paragraph start
     for match in _quantities(text):
         start, end = match.span()
@@ -470,7 +472,7 @@ def extract_thresholds(text: str) -> list[Threshold]:
         ))
         quantities.append((start, end))
     found = _share_suffix_back(text, found, quantities)
-    table_bars = _target_table_bars(text)
+    table_bars = _target_table_bars(tables)
     return sorted(found + table_bars, key=lambda bar: bar.span) if table_bars else found
 
 
@@ -483,12 +485,12 @@ TARGET_CELL = re.compile(r"^(?P<op>[≥≤><]|不低于|不高于|不少于|不�
 CELL_OPS = {"≥": ">=", "≤": "<=", ">": ">", "<": "<", "不低于": ">=", "不少于": ">=", "不高于": "<=", "不超过": "<="}
 
 
-def _target_table_bars(text: str) -> list[Threshold]:
+def _target_table_bars(tables: Sequence[FlatTable]) -> list[Threshold]:
     """Bars of a target table flattened one cell per line (序号 / 指标名称 / 单位 / 2022年 / 2025年 /
     2027年): each year column's number is a bar for that year, in the row's unit. With two year
     columns or more the first is the base year (现状值), not a target."""
     bars: list[Threshold] = []
-    for table in flat_tables(text):
+    for table in tables:
         columns = table.columns
         indicator = next((i for i, c in enumerate(columns) if INDICATOR_HEADER.match(c)), None)
         unit_column = next((i for i, c in enumerate(columns) if UNIT_HEADER.match(c)), None)
