@@ -76,17 +76,17 @@ OWN_TITLES = re.compile(
 # The line a portal prints under a page's heading: 发布时间：2023-02-22 09:12 / 来源：县政府办公室.
 PAGE_STAMP_LINE = re.compile(r"^(?:发布时间|发布日期|发文日期|时间|日期|信息来源|来源)[：:]")
 # A repost's line: 来源:海南省人民政府办公厅时间:2021-12-16 (source and time glued together).
-REPOST_LINE = re.compile(r"来源[：:][^\n]{0,40}?(?:时间[：:])?\s*(?P<date>(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2})"
+REPOST_LINE = re.compile(r"来源[：:][^\n]{0,40}?(?:时间[：:])?\s*(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}"
                          # 2024年03月15日来源:沈河区人民政府办公室: the page's date before its source
-                         r"|^(?P<date_first>(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)\s*来源[：:]")
+                         r"|^(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*来源[：:]")
 # Dates and doc numbers whose page lost the characters it drew outside the text: 2023925日, 应政办发〔202321.
 LOST_DATE_LINE = re.compile(r"(?:19|20)\d{2}\d{2,4}日")
 LOST_DOC_NUMBER_LINE = re.compile(r"(?P<prefix>[\u4e00-\u9fff]{1,12})〔(?P<year>(?:19|20)\d{2})(?P<serial>\d{1,4})")
 # 【发布日期】2007-04-04 (a law site's field), • 2006-05-17 (a portal's bullet under the title).
-BRACKET_DATE = re.compile(r"【(?:发布日期|公布日期|发文日期)】\s*(?P<date>(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2})"
-                          r"|^[•·]\s*(?P<date_first>(?:19|20)\d{2}-\d{1,2}-\d{1,2})$")
+BRACKET_DATE = re.compile(r"【(?:发布日期|公布日期|发文日期)】\s*(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}"
+                          r"|^[•·]\s*(?:19|20)\d{2}-\d{1,2}-\d{1,2}$")
 # A repost's line that starts with its time: 时间 : 2021-05-14 22:01:43 来源 : 本网原创稿.
-TIME_LINE = re.compile(r"(?:时间|发表于|发布于)[：:]\s*(?P<date>(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2})")
+TIME_LINE = re.compile(r"(?:时间|发表于|发布于)[：:]\s*(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}")
 PAGE_TIME_LINE = re.compile(r"(?:19|20)\d{2}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}(?::\d{2})?")
 # 《方案》, 《规划》: a short name for a document the notice named in full before (以下简称《方案》).
 ABBREVIATED_TITLE = re.compile(r"(?:本|该)?(?:方案|规划|意见|办法|通知|细则|决定|条例|纲要|计划|措施|规定|报告|要点)")
@@ -304,9 +304,9 @@ def _published_date(fields: dict[str, str], lines: Sequence[str] = ()) -> str | 
         # 2019-12-25 16:39, or with the page's source after it: 2023-01-05 10:00区人民政府办公室
         if page_time and len(line.strip()) - page_time.end() <= 20 and "。" not in line:
             return parse_date(line)
-        repost = REPOST_LINE.search(line.strip()) or TIME_LINE.match(line.strip()) or BRACKET_DATE.search(line)
-        if repost:
-            return parse_date(repost.group("date") or repost.group("date_first"))
+        dated = REPOST_LINE.search(line.strip()) or TIME_LINE.match(line.strip()) or BRACKET_DATE.search(line)
+        if dated and parse_date(dated.group(0)):
+            return parse_date(dated.group(0))  # each pattern holds one date: parse_date finds it
     return None
 
 
