@@ -226,8 +226,6 @@ def split_units(text: str, offset: int, table: UnitTable) -> list[tuple[str, Spa
     return _join_elided(names, text, offset, table)
 
 
-# A piece ending like a body's name (滁州海关, 市人行) is a unit the table does not know, not a place.
-BODY_LAST_CHARACTERS = frozenset("关行局委办院所站队会心司团部厅处室")
 # The body word a list of places may share: 相关市、县政府 / 哈尔滨、黑河、绥芬河市政府 / 各州、市人民政府.
 SHARED_BODY = re.compile(r"(?:人民政府|政府|党委|管委会)$")
 
@@ -246,7 +244,6 @@ def _join_elided(names: list[tuple[str, Span]], text: str, offset: int, table: U
         following, following_span = names[index + 1]
         shares[index] = (len(name) <= 5 and text[span[1] - offset:following_span[0] - offset] == "、"
                          and not SHARED_BODY.search(name) and not looks_like_unit(name, table)
-                         and name[-1] not in BODY_LAST_CHARACTERS
                          and (bool(SHARED_BODY.search(following)) or shares[index + 1]))
     joined: list[tuple[str, Span]] = []
     run_start: int | None = None
