@@ -282,7 +282,7 @@ def _only_units(text: str, table: UnitTable, shortest: int = 1) -> bool:
 
 
 # The header cells that name a task column, on lines of their own, before the unit columns.
-COLUMN_TASK_HEADER = re.compile(r"^(?:主要|重点|具体)?(?:工作)?(?:任务|举措|事项|目标任务|工作任务)(?:内容)?$")
+COLUMN_TASK_HEADER = re.compile(r"^[ \u3000]*(?:主要|重点|具体)?(?:工作)?(?:任务|举措|事项|目标任务|工作任务)(?:内容)?[ \u3000]*$", re.M)
 
 
 # A column of people (责任领导 / 牵头领导 / 分管领导): no units in it.
@@ -296,12 +296,13 @@ def unit_columns(text: str) -> tuple[str, ...] | None:
     item carries its cells on lines of its own. Roles as in :data:`TABLE_HEADER_CELLS`, plus
     ``other`` for a column of people.
     """
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
-        if not COLUMN_TASK_HEADER.match(line.strip()) or (index and lines[index - 1].strip() in ("序号", "编号")):
+    # Only the lines that can be such a header are looked at (this runs on every notice).
+    for header in COLUMN_TASK_HEADER.finditer(text):
+        before = text[text.rfind("\n", 0, max(header.start() - 1, 0)) + 1:max(header.start() - 1, 0)]
+        if header.start() and before.strip() in ("序号", "编号"):
             continue  # (a header after 序号 is a flattened table's: extractors/tables.py reads it)
         roles = []
-        for cell in lines[index + 1:index + 5]:
+        for cell in text[header.end() + 1:].split("\n", 4)[:4]:
             cell = cell.strip()
             role = next((name for name, pattern in TABLE_HEADER_CELLS[1:] if pattern.match(cell)), None)
             if role is None and COLUMN_LEADER_HEADER.match(cell):
