@@ -174,7 +174,8 @@ def group_items(items: Sequence[Item], matches: Sequence[Match]) -> dict[Item, I
     {(0, 0): (0, 0), (0, 1): (0, 1), (1, 1): (0, 0), (2, 0): (0, 0)}
     """
     parent = {item: item for item in items}
-    notices = {item: {item[0]} for item in items}
+    notices = {item: {item[0]} for item in items}  # per root, the notices its group holds
+    earliest = {item: item for item in items}  # per root, its group's lowest member
 
     def find(item: Item) -> Item:
         while parent[item] != item:
@@ -184,12 +185,15 @@ def group_items(items: Sequence[Item], matches: Sequence[Match]) -> dict[Item, I
 
     for match in sorted(matches, key=lambda m: (-m.similarity, m.a, m.b)):
         root_a, root_b = find(match.a), find(match.b)
-        if root_a == root_b or notices[root_a] & notices[root_b]:
+        if root_a == root_b or not notices[root_a].isdisjoint(notices[root_b]):
             continue
-        keep, drop = min(root_a, root_b), max(root_a, root_b)
+        # The smaller group joins the larger: one group of 10,000 notices would otherwise copy its
+        # set of notices at every merge (quadratic); the key is kept apart, as the lowest member.
+        keep, drop = (root_a, root_b) if len(notices[root_a]) >= len(notices[root_b]) else (root_b, root_a)
         parent[drop] = keep
         notices[keep] |= notices.pop(drop)
-    return {item: find(item) for item in sorted(items)}
+        earliest[keep] = min(earliest[keep], earliest.pop(drop))
+    return {item: earliest[find(item)] for item in sorted(items)}
 
 
 def best_partner_similarity(groups: dict[Item, Item], matches: Sequence[Match]) -> dict[Item, float]:
