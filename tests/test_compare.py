@@ -199,9 +199,42 @@ def test_compare_candidates_equal_a_datasketch_lsh_query(records):
                 for number, minhash in enumerate(hashes)]
     signatures = candidates.minhash_signatures(texts, chunk=5)
     assert signatures.tolist() == [minhash.hashvalues.tolist() for minhash in hashes]
-    ranked = candidates.RankedCandidates(signatures, keep=3)
-    assert [list(found) for found in ranked] == expected
-    assert [found[:3] for found in ranked] == [found[:3] for found in expected]
+    assert [list(found) for found in candidates.RankedCandidates(signatures, window=None)] == expected
+    # A window one short of the largest bucket still meets every bucket whole: the same lists.
+    largest = max(len(table.get(key)) for table in index.hashtables for key in table.keys())
+    assert [list(found) for found in candidates.RankedCandidates(signatures, window=largest - 1)] == expected
+    assert [found[:3] for found in candidates.RankedCandidates(signatures, keep=3, window=largest - 1)] == \
+        [found[:3] for found in expected]
+
+
+def test_compare_candidate_window_keeps_near_copies_close_and_the_work_linear(records):
+    # Sixty rewrites of two notices: buckets of ~30 near-copies, far wider than a window of 3.
+    import numpy as np
+
+    import pipeline.compare.candidates as candidates
+
+    masker = masker_for(list(records.values()))
+    texts = [masker.mask(reword_and_shuffle(records[name], seed)).text for name in ("huguan", "wenxi")
+             for seed in range(30)]
+    signatures = candidates.minhash_signatures(texts)
+    exact = candidates.RankedCandidates(signatures, window=None)
+    windowed = candidates.RankedCandidates(signatures, window=3)
+    bands = len(__import__("datasketch").MinHashLSH(threshold=candidates.LSH_THRESHOLD,
+                                                     num_perm=candidates.LSH_PERMUTATIONS).hashranges)
+
+    def similarity(a: int, b: int) -> float:
+        return float((signatures[a] == signatures[b]).mean())
+
+    for number in range(len(texts)):
+        found = list(windowed[number])
+        assert set(found) <= set(exact[number]) and len(found) <= bands * 2 * 3
+        assert len(found) >= candidates.NEIGHBOURS
+        assert found == sorted(found, key=lambda other: (-similarity(number, other), other))
+        near = sum(similarity(number, other) for other in found[:candidates.NEIGHBOURS])
+        best = sum(similarity(number, other) for other in exact[number][:candidates.NEIGHBOURS])
+        assert near >= 0.97 * best
+    assert len(candidates.RankedCandidates(signatures, window=3).others) < len(exact.others)
+    assert np.array_equal(windowed.others, candidates.RankedCandidates(signatures, window=3).others)
 
 
 def reference_mask(masker, text: str) -> list[tuple[str, int, int]]:

@@ -4,14 +4,15 @@ Aligning actions, thresholds and text costs one small computation per pair of no
 corpus of thousands cannot compare every pair. Above ALL_PAIRS_MAX_NOTICES notices each notice
 is compared with its NEIGHBOURS most similar notices only: a MinHash of its masked text's
 character 3-grams (datasketch) goes into an LSH index, and the candidates the index returns are
-ranked by their estimated Jaccard similarity; a few bridge pairs then join clusters of
+ranked by their estimated Jaccard similarity (a bucket of thousands of near-copies is met
+through a window, so the ranking stays linear in N); a few bridge pairs then join clusters of
 near-duplicates to each other (see ``bridges``). Groups still span the whole corpus, because the
 union-find in align.py joins the pairs transitively. The work grows with N × NEIGHBOURS.
 
 The signatures and the index are datasketch's (``MinHash.bulk`` with CRC-32, ``MinHashLSH``), computed
-with arrays: each distinct 3-gram of the corpus is hashed once, and the candidates of a block of
-notices come from comparing band and signature arrays, not from a query per notice (with a corpus
-of near-copies every query returned half the corpus, 7 ms each at 1,000 notices).
+with arrays: each distinct 3-gram of the corpus is hashed once, and the candidates come from
+sorting band keys, not from a query per notice (with a corpus of near-copies every query
+returned half the corpus, 7 ms each at 1,000 notices).
 """
 
 from __future__ import annotations
@@ -24,8 +25,7 @@ import numpy as np
 
 from scipy import sparse
 
-from pipeline.compare.parallel import compare_workers, fork_map
-from pipeline.compare.text import distinct, shingles
+from pipeline.compare.text import distinct, mix64, shingles
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +47,13 @@ LSH_PERMUTATIONS = 128
 SIGNATURE_CHUNK = 1000
 # 3-grams taken in the first step of the walk to each permutation's minimum (then twice as many).
 WALK_STEP = 16
-# Notices ranked against every other at once (a block × N × 128 array of bytes).
-RANK_BLOCK = 32
-# Notices per worker process below which the ranking stays in one process.
-PARALLEL_MIN_NOTICES = 1000
+# Candidates a notice meets on each side of it in each band's bucket (see RankedCandidates):
+# a bucket of up to WINDOW + 1 notices is met whole.
+WINDOW = 4
+# Following bands whose keys order the notices within a bucket.
+TIE_BANDS = 4
+# Candidate pairs whose signatures are compared at once (a chunk × 128 array of bytes).
+PAIR_CHUNK = 1 << 18
 
 
 def all_pairs(count: int) -> list[tuple[int, int]]:
@@ -158,29 +161,61 @@ def ranked_candidates(masked_texts: Sequence[str]) -> RankedCandidates:
 
 
 class RankedCandidates(Sequence):
-    """Per notice, the notices a datasketch ``MinHashLSH(LSH_THRESHOLD)`` index returns for it (any band
-    of its signature equal), most similar first (share of equal hash values, then lower number).
+    """Per notice, the notices that share a band of its MinHash signature (the buckets of a datasketch
+    ``MinHashLSH(LSH_THRESHOLD)`` index), most similar first (share of equal hash values, then lower number).
 
-    The same lists as querying the index, computed with arrays a block of notices at a time; a
-    list is made when asked for, and each notice's first ``keep`` are computed once up front.
+    A bucket of a corpus rewritten from one template holds thousands of notices, and meeting
+    every one of them made the ranking quadratic (10,000 notices: 10^8 signature comparisons).
+    So each band sorts the notices by its key and then by the next bands' keys (notices that
+    agree beyond this band sit together), and a notice meets the ``window`` notices on each side
+    of it in its bucket: at most bands × 2 × window candidates each, linear in the corpus. A
+    bucket of up to window + 1 notices is met whole, so on a small or varied corpus the lists
+    are exactly what querying the index returns; ``window=None`` always meets whole buckets.
     """
 
-    def __init__(self, signatures: np.ndarray, keep: int = NEIGHBOURS) -> None:
+    def __init__(self, signatures: np.ndarray, keep: int = NEIGHBOURS, window: int | None = WINDOW) -> None:
         from datasketch import MinHashLSH
 
         self.count = len(signatures)
-        self.signatures = self._compact(signatures)
-        bands = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=LSH_PERMUTATIONS).hashranges
-        band_keys = np.stack([self._band_key(signatures[:, start:end]) for start, end in bands], axis=1)
-        self.bands = self._compact(band_keys)
         self.keep = keep
-        # Blocks are independent: shared among forked workers when the corpus is large.
-        blocks = [range(start, min(start + RANK_BLOCK, self.count)) for start in range(0, self.count, RANK_BLOCK)]
-        workers = min(compare_workers(), self.count // PARALLEL_MIN_NOTICES)
-        step = max(1, len(blocks) // (max(workers, 1) * 4))
-        parts = [blocks[first:first + step] for first in range(0, len(blocks), step)]
-        self.first: list[list[int]] = [ranked for part in fork_map(self._rank_blocks, parts, workers)
-                                       for ranked in part]
+        compact = self._compact(signatures)
+        bands = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=LSH_PERMUTATIONS).hashranges
+        band_keys = self._compact(np.stack([self._band_key(signatures[:, start:end]) for start, end in bands], axis=1))
+        owners, others = self._bucket_neighbours(band_keys, window)
+        equal = np.concatenate([_count_equal_pairs(compact, owners[first:first + PAIR_CHUNK],
+                                                   others[first:first + PAIR_CHUNK])
+                                for first in range(0, len(owners), PAIR_CHUNK)] or [np.zeros(0, dtype=np.int64)])
+        order = np.lexsort((others, -equal, owners))  # per notice: most equal values first, then lower number
+        self.others = others[order]
+        self.starts = np.searchsorted(owners[order], np.arange(self.count + 1))
+
+    @staticmethod
+    def _bucket_neighbours(band_keys: np.ndarray, window: int | None) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct (notice, candidate) pairs, both ways round: notices of one bucket of a band
+        within ``window`` places of each other in the band's order (None: the whole bucket)."""
+        count, band_count = band_keys.shape
+        numbers = np.arange(count)
+        found = []
+        for band in range(band_count):
+            # Within the bucket, by the keys of the following bands (near-copies end up side by side),
+            # then in an order of the band's own (equal notices meet other neighbours in every band).
+            shuffled = mix64(numbers.astype(np.uint64) * np.uint64(band_count) + np.uint64(band))
+            following = [band_keys[:, (band + step) % band_count] for step in range(TIE_BANDS, 0, -1)]
+            order = np.lexsort([numbers, shuffled] + following + [band_keys[:, band]])
+            keys = band_keys[order, band]
+            widest = count - 1 if window is None else min(window, count - 1)
+            for distance in range(1, widest + 1):
+                same = np.flatnonzero(keys[distance:] == keys[:-distance])
+                if not len(same):
+                    break  # no bucket holds distance + 1 notices
+                found.append((order[same], order[same + distance]))
+        if not found:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        first = np.concatenate([a for a, _ in found] + [b for _, b in found]).astype(np.int64)
+        second = np.concatenate([b for _, b in found] + [a for a, _ in found]).astype(np.int64)
+        pairs = distinct(first * count + second)
+        return pairs // count, pairs % count
 
     @staticmethod
     def _band_key(values: np.ndarray) -> np.ndarray:
@@ -197,21 +232,6 @@ class RankedCandidates(Sequence):
         dtype = np.uint8 if compact.max(initial=0) < 256 else np.uint16 if compact.max(initial=0) < 65536 else np.uint32
         return np.ascontiguousarray(compact.astype(dtype))
 
-    def _rank_blocks(self, blocks: Sequence[range]) -> list[list[int]]:
-        return [ranked for block in blocks for ranked in self._rank(block, self.keep)]
-
-    def _rank(self, numbers: range, limit: int | None) -> list[list[int]]:
-        block = np.array(numbers)
-        found = _count_equal(self.bands, block) > 0
-        found[np.arange(len(block)), block] = False
-        equal = _count_equal(self.signatures, block)
-        ranked = []
-        for row in range(len(block)):
-            others = found[row].nonzero()[0]
-            order = np.lexsort((others, -equal[row, others]))
-            ranked.append(others[order[:limit] if limit is not None else order].tolist())
-        return ranked
-
     def __len__(self) -> int:
         return self.count
 
@@ -220,40 +240,16 @@ class RankedCandidates(Sequence):
             return [self[n] for n in range(*number.indices(self.count))]
         if not -self.count <= number < self.count:
             raise IndexError(number)
-        return _Lazy(self, number % self.count)
+        number %= self.count
+        return self.others[self.starts[number]:self.starts[number + 1]].tolist()
 
 
-def _count_equal(values: np.ndarray, block: np.ndarray) -> np.ndarray:
-    """Per notice of ``block`` and every notice, how many columns of ``values`` are equal: the
-    equality bytes summed by a matrix-vector product (4x a boolean sum along the rows)."""
-    equal = values[None, :, :] == values[block, None, :]
+def _count_equal_pairs(values: np.ndarray, owners: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Per pair (owners[k], others[k]), how many columns of ``values`` are equal: the equality bytes
+    summed by a matrix-vector product (4x a boolean sum along the rows)."""
+    equal = values[owners] == values[others]
     dtype = np.uint8 if values.shape[1] < 256 else np.int64
-    counts = equal.view(np.uint8).reshape(-1, values.shape[1]) @ np.ones(values.shape[1], dtype=dtype)
-    return counts.reshape(len(block), len(values)).astype(np.int64)
-
-
-class _Lazy(Sequence):
-    """One notice's ranked candidates: the first ``keep`` at hand, the whole list made on first use."""
-
-    def __init__(self, owner: RankedCandidates, number: int) -> None:
-        self.owner, self.number, self.whole = owner, number, None
-
-    def _all(self) -> list[int]:
-        if self.whole is None:
-            self.whole = self.owner._rank(range(self.number, self.number + 1), None)[0]
-        return self.whole
-
-    def __len__(self) -> int:
-        return len(self._all())
-
-    def __getitem__(self, index):
-        if isinstance(index, slice) and index.start in (None, 0) and index.step in (None, 1) \
-                and index.stop is not None and 0 <= index.stop <= self.owner.keep:
-            return self.owner.first[self.number][:index.stop]
-        return self._all()[index]
-
-    def __iter__(self):
-        return iter(self._all())
+    return (equal.view(np.uint8) @ np.ones(values.shape[1], dtype=dtype)).astype(np.int64)
 
 
 def neighbour_pairs(candidates: Sequence[Sequence[int]], neighbours: int = NEIGHBOURS) -> list[tuple[int, int]]:

@@ -30,7 +30,7 @@ from functools import cache
 import numpy as np
 
 from pipeline.compare.parallel import compare_workers, fork_map
-from pipeline.compare.text import Masked, Masker, distinct, sentence_spans
+from pipeline.compare.text import Masked, Masker, distinct, mix64, sentence_spans
 
 COPIED, LOCALISED, REWRITTEN = "copied", "localised", "rewritten"
 KINDS = (COPIED, LOCALISED, REWRITTEN)
@@ -99,14 +99,6 @@ def _letter_table() -> np.ndarray:
     return np.array([unicodedata.category(chr(point))[0] == "L" for point in range(0x10000)], dtype=np.int64)
 
 
-def _mix(values: np.ndarray) -> np.ndarray:
-    """A 64-bit mix of each value (splitmix64's finaliser), so that a sum of them hashes a set."""
-    values = values.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
-    values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    values = (values ^ (values >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return values ^ (values >> np.uint64(31))
-
-
 class NoticeSentences:
     """The sentences of one notice as arrays: raw [start, end), masked [first, last), the number of
     distinct masked bigrams, a hash of that bigram set, and hashes of the raw and masked texts.
@@ -127,7 +119,7 @@ class NoticeSentences:
         rows, keys = self.bigrams(np.arange(len(self.first)))
         self.sizes = np.bincount(rows, minlength=len(self.first))
         self.set_hashes = np.zeros(len(self.first), dtype=np.uint64)
-        np.add.at(self.set_hashes, rows, _mix(keys))
+        np.add.at(self.set_hashes, rows, mix64(keys))
         self.raw_hashes = np.array([hash(text[start:end]) for start, end in zip(self.starts.tolist(), self.ends.tolist())],
                                    dtype=np.int64)
         masked = document.text
@@ -141,7 +133,7 @@ class NoticeSentences:
         occurrence = np.empty(len(order), dtype=np.int64)
         occurrence[order] = np.arange(len(order)) - np.repeat(group_start, np.diff(np.append(group_start, len(order))))
         self.occurrences = occurrence
-        self.pair_keys = self.set_hashes ^ _mix(occurrence * 2 + 1)
+        self.pair_keys = self.set_hashes ^ mix64(occurrence * 2 + 1)
         self.keys_unique = len(distinct(self.pair_keys)) == len(self.pair_keys)
 
     def __len__(self) -> int:

@@ -373,6 +373,15 @@ def _gram_counts(documents: Sequence[str], sizes: Sequence[int]) -> tuple[np.nda
     return (distinct >> 42).astype(np.int32), keys, counts.astype(np.int32)
 
 
+def mix64(values: np.ndarray) -> np.ndarray:
+    """A 64-bit mix of each value (splitmix64's finaliser): a fixed shuffle of numbers, and a hash
+    whose sum over a set hashes the set."""
+    values = values.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+    values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    values = (values ^ (values >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return values ^ (values >> np.uint64(31))
+
+
 def distinct(values: np.ndarray) -> np.ndarray:
     """``np.unique(values)`` by sorting (numpy's hash-based unique is several times slower here).
 
