@@ -316,18 +316,21 @@ def align_reuse(texts: Sequence[str], masker: Masker, pairs: Sequence[tuple[int,
     wanted = list(pairs) if pairs is not None else [(i, j) for i in range(count) for j in range(i + 1, count)]
     workers = min(compare_workers(), len(wanted) // PARALLEL_MIN_PAIRS)
     # Pairs are independent: forked workers (they share the notices' arrays copy-on-write) take a
-    # share each, and the columns are put in order afterwards (the result does not depend on how
-    # the pairs were split).
-    shares_of_pairs = [wanted[k::max(workers, 1) * 4] for k in range(max(workers, 1) * 4)] if workers > 1 else [wanted]
-    parts = fork_map(lambda share: _pairs_passages(texts, masker, notices, share), shares_of_pairs, workers)
+    # run of consecutive pairs each (neighbouring notices repeat sentence pairs the memo knows), and
+    # the columns are put in order afterwards (the result does not depend on how pairs were split).
+    size = -(-len(wanted) // (workers * 4)) if workers > 1 else max(len(wanted), 1)
+    runs = [wanted[first:first + size] for first in range(0, len(wanted), size)] or [wanted]
+    # One memo per process, kept from run to run: each forked worker fills its own copy.
+    blocks: dict[tuple[str, str], list] = {}
+    parts = fork_map(lambda run: _pairs_passages(texts, masker, notices, run, blocks), runs, workers)
     return Passages.sorted_from(parts)
 
 
 def _pairs_passages(texts: Sequence[str], masker: Masker, notices: Sequence[NoticeSentences],
-                    wanted: Sequence[tuple[int, int]]) -> dict[str, np.ndarray]:
-    """The passages of the given pairs of notices, as unsorted columns."""
+                    wanted: Sequence[tuple[int, int]], blocks: dict) -> dict[str, np.ndarray]:
+    """The passages of the given pairs of notices, as unsorted columns; ``blocks`` remembers the
+    matching blocks of masked sentence pairs seen before."""
     found = PassageColumns()
-    blocks: dict[tuple[str, str], list] = {}  # matching blocks of masked sentence pairs seen before
     for i, j in wanted:
         a, b = notices[i], notices[j]
         rows_a, rows_b, dice = sentence_pair_arrays(a, b)
