@@ -485,6 +485,27 @@ CONTRACT_COLUMNS = {
 }
 
 
+def test_compare_reuse_csv_is_what_write_csv_writes(tmp_path, records):
+    # reuse.csv formats its rows itself (millions at scale); cells with commas, quotes, line breaks
+    # and formula starts must come out exactly as the csv module and safe_cell write them.
+    from pipeline.compare.tables import reuse_table, write_reuse_csv
+    from pipeline.write import write_csv
+
+    hostile = []
+    for name in ("huguan", "wenxi"):
+        record = dict(records[name])
+        # Same-length swaps keep every span of the record valid.
+        record["text"] = (record["text"].replace("，", ",").replace("“", '"').replace("”", '"')
+                          .replace("（", "=").replace("；", "\n"))
+        hostile.append(record)
+    comparison = compare(hostile)
+    write_reuse_csv(tmp_path / "reuse.csv", comparison)
+    write_csv(tmp_path / "expected.csv", *reuse_table(comparison))
+    written = (tmp_path / "reuse.csv").read_bytes()
+    assert written == (tmp_path / "expected.csv").read_bytes()
+    assert b'""' in written and b"'=" in written and b'\n' in written and len(comparison.passages) > 50
+
+
 @pytest.mark.parametrize("name", sorted(CONTRACT_COLUMNS))
 def test_compare_files_start_with_the_contract_columns(out_folder, name):
     raw = (out_folder / "compare" / name).read_bytes()

@@ -69,3 +69,17 @@ def test_properties_actions_and_units_slice_back(raw):
         for unit in action.lead + action.cooperating:
             assert text[unit.span[0]:unit.span[1]] == unit.name
     extract_metadata(text, knowledge.regions)
+
+
+@SETTINGS
+@given(st.one_of(st.text(), st.text(alphabet='=+-@\t\r\n",，。县局 a\'', max_size=12)))
+def test_properties_csv_text_cell_is_what_the_csv_module_writes(text):
+    import csv
+    import io
+
+    from pipeline.write import csv_text_cell, safe_cell
+
+    buffer = io.StringIO()
+    # As write_csv writes (CRLF lines), with a second cell: a lone empty cell is written as "".
+    csv.writer(buffer, lineterminator="\r\n").writerow([safe_cell(text), "x"])
+    assert csv_text_cell(text) + ",x\r\n" == buffer.getvalue()
