@@ -115,14 +115,14 @@ def compare(records: list[dict], template: dict | None = None) -> Comparison:
     masker = masker_for(everything)
     documents = mask_all(masker, [r.get("text") or "" for r in everything])  # each text is masked once
     count = len(records)
-    ranked: list[list[int]] = []
+    ranked: list[candidates.RankedCandidates] = []  # the LSH index, built once for both sets of pairs
 
     def pairs_for(all_pairs_max: int, neighbours: int) -> list[tuple[int, int]]:
         if count <= all_pairs_max:
             return candidates.all_pairs(count)
-        if not ranked:  # the LSH index is built once, for both sets of pairs
-            ranked.extend(candidates.ranked_candidates([document.text for document in documents[:count]]))
-        return candidates.neighbour_pairs(ranked, neighbours)
+        if not ranked:
+            ranked.append(candidates.ranked_candidates([document.text for document in documents[:count]]))
+        return candidates.neighbour_pairs(ranked[0], neighbours)
 
     pairs = pairs_for(candidates.ALL_PAIRS_MAX_NOTICES, candidates.NEIGHBOURS)
     reuse_pairs = pairs_for(candidates.REUSE_ALL_PAIRS_MAX_NOTICES, candidates.REUSE_NEIGHBOURS)

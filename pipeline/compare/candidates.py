@@ -54,6 +54,8 @@ WINDOW = 4
 TIE_BANDS = 4
 # Candidate pairs whose signatures are compared at once (a chunk × 128 array of bytes).
 PAIR_CHUNK = 1 << 18
+# Notices whose whole candidate lists are made at once (a block × N × 128 array of bytes).
+WHOLE_BLOCK = 32
 
 
 def all_pairs(count: int) -> list[tuple[int, int]]:
@@ -177,10 +179,11 @@ class RankedCandidates(Sequence):
         from datasketch import MinHashLSH
 
         self.count = len(signatures)
-        self.keep = keep
-        compact = self._compact(signatures)
+        self.keep, self.window = keep, window
+        self.signatures = compact = self._compact(signatures)
         bands = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=LSH_PERMUTATIONS).hashranges
         band_keys = self._compact(np.stack([self._band_key(signatures[:, start:end]) for start, end in bands], axis=1))
+        self.band_keys = band_keys
         owners, others = self._bucket_neighbours(band_keys, window)
         equal = np.concatenate([_count_equal_pairs(compact, owners[first:first + PAIR_CHUNK],
                                                    others[first:first + PAIR_CHUNK])
@@ -232,6 +235,20 @@ class RankedCandidates(Sequence):
         dtype = np.uint8 if compact.max(initial=0) < 256 else np.uint16 if compact.max(initial=0) < 65536 else np.uint32
         return np.ascontiguousarray(compact.astype(dtype))
 
+    def whole(self, numbers: Sequence[int]) -> list[list[int]]:
+        """The whole ranked lists of ``numbers``: every notice sharing a bucket, not just a window's.
+        Each costs a pass over the corpus, so only the few notices ``bridges`` asks about get one."""
+        lists = []
+        for first in range(0, len(numbers), WHOLE_BLOCK):
+            block = np.asarray(numbers[first:first + WHOLE_BLOCK], dtype=np.int64)
+            found = _count_equal(self.band_keys, block) > 0
+            found[np.arange(len(block)), block] = False
+            equal = _count_equal(self.signatures, block)
+            for row in range(len(block)):
+                others = found[row].nonzero()[0]
+                lists.append(others[np.lexsort((others, -equal[row, others]))].tolist())
+        return lists
+
     def __len__(self) -> int:
         return self.count
 
@@ -242,6 +259,14 @@ class RankedCandidates(Sequence):
             raise IndexError(number)
         number %= self.count
         return self.others[self.starts[number]:self.starts[number + 1]].tolist()
+
+
+def _count_equal(values: np.ndarray, block: np.ndarray) -> np.ndarray:
+    """Per notice of ``block`` and every notice, how many columns of ``values`` are equal."""
+    equal = values[None, :, :] == values[block, None, :]
+    dtype = np.uint8 if values.shape[1] < 256 else np.int64
+    counts = equal.view(np.uint8).reshape(-1, values.shape[1]) @ np.ones(values.shape[1], dtype=dtype)
+    return counts.reshape(len(block), len(values)).astype(np.int64)
 
 
 def _count_equal_pairs(values: np.ndarray, owners: np.ndarray, others: np.ndarray) -> np.ndarray:
@@ -272,7 +297,9 @@ def bridges(candidates: Sequence[Sequence[int]], pairs: set[tuple[int, int]]) ->
     A hundred counties copying 壶关's notice are each other's nearest neighbours, and so are
     a hundred copying 闻喜's: no 壶关-like notice would meet a 闻喜-like one. For each cluster
     (connected by ``pairs``), its BRIDGE_MEMBERS lowest-numbered notices are paired with their
-    most similar candidate in every other cluster.
+    most similar candidate in every other cluster. With a RankedCandidates, those notices get
+    their whole lists (``whole``): a window over a bucket of thousands of near-copies meets only
+    its own cluster.
 
     >>> sorted(bridges([[1, 2], [0, 2], [3, 0], [2]], {(0, 1), (2, 3)}))
     [(0, 2), (1, 2)]
@@ -292,11 +319,16 @@ def bridges(candidates: Sequence[Sequence[int]], pairs: set[tuple[int, int]]) ->
     members: dict[int, list[int]] = {}
     for number in range(len(candidates)):
         members.setdefault(find(number), []).append(number)
+    chosen = sorted(number for numbers in members.values() for number in numbers[:BRIDGE_MEMBERS])
+    if isinstance(candidates, RankedCandidates):
+        lists = dict(zip(chosen, candidates.whole(chosen)))
+    else:
+        lists = {number: candidates[number] for number in chosen}
     extra: set[tuple[int, int]] = set()
     for cluster, numbers in members.items():
         for number in numbers[:BRIDGE_MEMBERS]:
             reached: set[int] = set()
-            for other in candidates[number]:  # most similar first
+            for other in lists[number]:  # most similar first
                 other_cluster = find(other)
                 if other_cluster != cluster and other_cluster not in reached:
                     reached.add(other_cluster)
