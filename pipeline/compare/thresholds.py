@@ -60,12 +60,17 @@ def exclusive(a: str, b: str, families: dict[str, list[str]]) -> bool:
     >>> exclusive("省级专业镇数量", "县级专业镇数量", fam), exclusive("市级专业镇数量", "市级专业镇数量", fam)
     (True, False)
     """
-    for terms in families.values():
-        in_a = {t for t in terms if t in a}
-        in_b = {t for t in terms if t in b}
-        if in_a and in_b and not in_a & in_b:
-            return True
-    return False
+    return any(bits_a and bits_b and not bits_a & bits_b
+               for bits_a, bits_b in zip(family_bits(a, families), family_bits(b, families)))
+
+
+def family_bits(words: str, families: dict[str, list[str]]) -> list[int]:
+    """Per family, a bit for each of its terms that ``words`` name (``exclusive`` on whole arrays).
+
+    >>> family_bits("省级和县级专业镇数量", {"level": ["省级", "市级", "县级"], "kind": ["农业", "工业"]})
+    [5, 0]
+    """
+    return [sum(1 << number for number, term in enumerate(terms) if term in words) for terms in families.values()]
 
 
 def threshold_contexts(record: dict, masker: Masker | None, document: Masked | None = None) -> list[str]:
@@ -106,7 +111,8 @@ def threshold_similarity(records: Sequence[dict], masker: Masker | None = None,
     units = np.array([unit_ids[str(t.get("unit"))] for t in items], dtype=int)
     is_open = np.array([t.get("subject") is None for t in items], dtype=bool)
     words = [(t.get("metric") or "") + (t.get("subject") or "") for t in items]
-    excluded: dict[tuple[str, str], bool] = {}
+    # Per item and family, a bit per term of the family its words name: ``exclusive`` as arrays.
+    term_bits = np.array([family_bits(word, families) for word in words], dtype=np.int64).reshape(len(words), len(families))
 
     def similarity_of(i: int, j: int) -> np.ndarray:
         rows, cols = slice(offsets[i], offsets[i + 1]), slice(offsets[j], offsets[j + 1])
@@ -117,13 +123,9 @@ def threshold_similarity(records: Sequence[dict], masker: Masker | None = None,
         subject = np.where(open_count == 2, SUBJECT_BOTH_OPEN, np.where(open_count == 1, SUBJECT_ONE_OPEN, subject))
         result = METRIC_WEIGHT * metric + SUBJECT_WEIGHT * subject + CONTEXT_WEIGHT * context
         allowed = (units[rows][:, None] == units[cols][None, :]) & (metric >= METRIC_MIN)
-        for r, c in zip(*np.nonzero(allowed)):
-            pair = (words[offsets[i] + r], words[offsets[j] + c])
-            found = excluded.get(pair)
-            if found is None:  # the same metric and subject words recur across a corpus
-                found = excluded[pair] = exclusive(*pair, families)
-            if found:
-                allowed[r, c] = False
+        for family in range(term_bits.shape[1]):
+            bits_a, bits_b = term_bits[rows, family][:, None], term_bits[cols, family][None, :]
+            allowed &= ~((bits_a != 0) & (bits_b != 0) & ((bits_a & bits_b) == 0))
         return np.where(allowed, result, 0.0).round(6)
 
     return similarity_of
