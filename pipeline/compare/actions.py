@@ -29,7 +29,7 @@ from scipy import sparse
 from pipeline.compare.align import (Item, Match, assign, best_partner_similarity, group_items, pair_products,
                                     split_pairs)
 from pipeline.compare.candidates import all_pairs
-from pipeline.compare.parallel import fork_map
+from pipeline.compare.parallel import compare_workers, fork_map
 from pipeline.compare.text import Masked, Masker, normalise_rows, tfidf
 
 # Heading vs body: the body carries most of the meaning and survives a reworded heading,
@@ -43,6 +43,8 @@ ACTION_MATCH_MIN = 0.25
 ACTION_MATCH_FLOOR = 0.1
 # An action this similar to one outside its group is listed as related to that group.
 RELATED_MIN = 0.3
+# Notices per worker process below which action texts are sliced in one process.
+PARALLEL_MIN_NOTICES = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,14 +107,24 @@ def action_vectors(records: Sequence[dict], masker: Masker,
 
     ``documents`` are the records' texts already masked (compare() masks each text once).
     """
-    titles, bodies, offsets = [], [], []
-    for number, record in enumerate(records):
-        offsets.append(len(titles))
-        document = documents[number] if documents is not None else masker.mask(record.get("text") or "")
-        for (title_start, title_end), body in action_ranges(record):
-            titles.append(_words(document.slice(title_start, title_end).text))
-            bodies.append(_words("".join(document.slice(a, b).text for a, b in body)))
-    offsets.append(len(titles))
+    def texts_of(numbers: range) -> tuple[list[str], list[str]]:
+        titles, bodies = [], []
+        for number in numbers:
+            record = records[number]
+            document = documents[number] if documents is not None else masker.mask(record.get("text") or "")
+            for (title_start, title_end), body in action_ranges(record):
+                titles.append(_words(document.slice(title_start, title_end).text))
+                bodies.append(_words("".join(document.slice(a, b).text for a, b in body)))
+        return titles, bodies
+
+    # Slicing and cleaning 200,000 masked headings and bodies takes seconds: forked workers share it.
+    workers = min(compare_workers(), len(records) // PARALLEL_MIN_NOTICES)
+    step = -(-len(records) // (workers * 4)) if workers > 1 else max(len(records), 1)
+    parts = fork_map(texts_of, [range(first, min(first + step, len(records)))
+                                for first in range(0, len(records), step)], workers)
+    titles = [title for part_titles, _ in parts for title in part_titles]
+    bodies = [body for _, part_bodies in parts for body in part_bodies]
+    offsets = np.concatenate(([0], np.cumsum([len(record.get("actions", [])) for record in records]))).tolist()
     if not titles:
         return sparse.csr_matrix((0, 0)), offsets
     both = tfidf(titles + bodies)

@@ -314,10 +314,10 @@ def tfidf(documents: Sequence[str], sizes: Sequence[int] = (2, 3)) -> sparse.csr
     # Entries come sorted by row, then column: the same column order on every run, so sums add up
     # in the same order.
     matrix = sparse.csr_matrix((values, columns, indptr), shape=(len(documents), len(vocabulary)), dtype=np.float64)
-    matrix.sort_indices()
+    matrix.has_sorted_indices = True  # the keys came sorted within each document
     document_frequency = np.bincount(matrix.indices, minlength=len(vocabulary))
     idf = np.log((1 + len(documents)) / (1 + document_frequency)) + 1.0
-    matrix = matrix @ sparse.diags(idf)
+    matrix.data *= idf[matrix.indices]  # the product with diag(idf), in place
     return normalise_rows(matrix)
 
 
@@ -393,10 +393,22 @@ def distinct(values: np.ndarray) -> np.ndarray:
 
 
 def normalise_rows(matrix: sparse.spmatrix) -> sparse.csr_matrix:
+    """Each row divided by its L2 norm (an all-zero row stays zero); the stored order is kept.
+
+    Scaled on the stored values, not by a product with a diagonal matrix: scipy's product copies
+    and reorders a matrix of 200,000 action texts (seconds at 10,000 notices).
+
+    >>> normalise_rows(sparse.csr_matrix([[0.0, 2.0], [0.0, 0.0]])).toarray().tolist()
+    [[0.0, 1.0], [0.0, 0.0]]
+    """
     matrix = sparse.csr_matrix(matrix)
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    norms = np.sqrt(np.bincount(rows, weights=matrix.data * matrix.data, minlength=matrix.shape[0]))
     norms[norms == 0] = 1.0
-    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
+    scaled = sparse.csr_matrix((matrix.data * (1.0 / norms)[rows], matrix.indices.copy(), matrix.indptr.copy()),
+                               shape=matrix.shape)
+    scaled.has_sorted_indices = matrix.has_sorted_indices
+    return scaled
 
 
 def shingles(text: str, size: int = 3) -> list[bytes]:
