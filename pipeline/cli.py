@@ -7,6 +7,7 @@ Exit status: 0 when every file was read, 1 when some were skipped, 2 on usage er
 from __future__ import annotations
 
 import logging
+import time
 import sys
 from pathlib import Path
 
@@ -166,7 +167,7 @@ def compare(out: Path, template: Path | None) -> None:
     from pipeline.readers import ReadError
 
     try:
-        comparison = compare_out(out, template)
+        comparison = compare_out(out, template, progress=_compare_progress())
     except CompareError as err:
         raise click.ClickException(str(err)) from err
     except ReadError as err:
@@ -251,12 +252,28 @@ def _compare_after_extract(out: Path) -> None:
     from pipeline.compare import CompareError, compare_out_if_several  # numpy and scipy load here
 
     try:
-        comparison = compare_out_if_several(out)
+        comparison = compare_out_if_several(out, progress=_compare_progress())
     except CompareError as err:
         click.echo(f"compare: {err}", err=True)
         return
     if comparison is not None:
         click.echo(f"{comparison.summary()} -> {out / 'compare'}", err=True)
+
+
+def _compare_progress():
+    """What the comparison is doing, with the seconds since it started (10,000 notices take
+    minutes): on a terminal's stderr, else to the log (shown with -v)."""
+    started = time.monotonic()
+    log = logging.getLogger("pipeline.compare")
+
+    def progress(message: str) -> None:
+        line = f"compare [{time.monotonic() - started:6.1f} s] {message}"
+        if sys.stderr.isatty():
+            click.echo(line, err=True)
+        else:
+            log.info(line)
+
+    return progress
 
 
 def _refuse_out_inside_inputs(out: Path, inputs: tuple[Path, ...]) -> None:

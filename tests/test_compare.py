@@ -562,3 +562,24 @@ def test_compare_report_names_every_notice(out_folder):
 def read_csv(path) -> list[dict]:
     with open(path, encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
+
+
+def test_compare_tells_its_progress_stage_by_stage(out_folder, tmp_path):
+    import shutil as copying
+
+    copying.copy(out_folder / "notices.jsonl", tmp_path / "notices.jsonl")
+    told: list[str] = []
+    compare_out(tmp_path, progress=told.append)
+    assert [message.split(" ")[0] for message in told] == ["reading", "masking", "choosing", "aligning", "aligning",
+                                                           "finding", "writing"]
+    assert told[1] == "masking 2 notices" and told[3] == "aligning actions (1 pairs)"
+
+
+def test_compare_command_logs_its_stages_with_verbose(out_folder, tmp_path):
+    import shutil as copying
+
+    copying.copy(out_folder / "notices.jsonl", tmp_path / "notices.jsonl")
+    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "-v", "compare", str(tmp_path)], check=True,
+                          capture_output=True, text=True)
+    assert "compare [" in done.stderr and "aligning actions (1 pairs)" in done.stderr
+    assert done.stderr.index("reading") < done.stderr.index("finding reused text") < done.stderr.index("writing")

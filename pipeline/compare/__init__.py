@@ -24,6 +24,7 @@ report.py      ``OUT/compare/report.html``
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,12 +107,18 @@ def notice_labels(records: list[dict]) -> list[str]:
             for name, r in zip(names, records)]
 
 
-def compare(records: list[dict], template: dict | None = None) -> Comparison:
-    """Compare records (at least two); the template, if any, only enters text reuse."""
+def compare(records: list[dict], template: dict | None = None,
+            progress: Callable[[str], None] | None = None) -> Comparison:
+    """Compare records (at least two); the template, if any, only enters text reuse.
+
+    ``progress`` is told of each stage as it starts (10,000 notices take minutes).
+    """
     if len(records) < 2:
         raise CompareError(f"comparison needs at least two notices, got {len(records)}")
+    tell = progress or (lambda message: None)
     records = sorted(records, key=lambda r: r["source"])
     everything = records + ([template] if template else [])
+    tell(f"masking {len(everything):,} notices")
     masker = masker_for(everything)
     documents = mask_all(masker, [r.get("text") or "" for r in everything])  # each text is masked once
     count = len(records)
@@ -124,12 +131,16 @@ def compare(records: list[dict], template: dict | None = None) -> Comparison:
             ranked.append(candidates.ranked_candidates([document.text for document in documents[:count]]))
         return candidates.neighbour_pairs(ranked[0], neighbours)
 
+    tell("choosing the pairs of notices to compare")
     pairs = pairs_for(candidates.ALL_PAIRS_MAX_NOTICES, candidates.NEIGHBOURS)
     reuse_pairs = pairs_for(candidates.REUSE_ALL_PAIRS_MAX_NOTICES, candidates.REUSE_NEIGHBOURS)
+    tell(f"aligning actions ({len(pairs):,} pairs)")
     actions, matches = align_actions(records, masker, pairs, documents[:count])
+    tell(f"aligning thresholds ({len(pairs):,} pairs)")
     thresholds = align_thresholds(records, pairs, masker, documents[:count])
     roles = role_rows(records, actions)
     reuse_pairs = reuse_pairs + ([(i, count) for i in range(count)] if template else [])
+    tell(f"finding reused text ({len(reuse_pairs):,} pairs)")
     passages = align_reuse([r.get("text") or "" for r in everything], masker, reuse_pairs, documents)
     labels = notice_labels(records)
     template_label = None
@@ -138,22 +149,31 @@ def compare(records: list[dict], template: dict | None = None) -> Comparison:
     return Comparison(records, labels, actions, matches, thresholds, roles, passages, template, template_label)
 
 
-def compare_out(out: Path, template: Path | None = None, write: bool = True) -> Comparison:
-    """Compare the notices of OUT (and a template file) and write OUT/compare/."""
+def compare_out(out: Path, template: Path | None = None, write: bool = True,
+                progress: Callable[[str], None] | None = None) -> Comparison:
+    """Compare the notices of OUT (and a template file) and write OUT/compare/; ``progress`` is
+    told of each stage as it starts."""
+    tell = progress or (lambda message: None)
+    tell(f"reading {out / 'notices.jsonl' if out.is_dir() else out}")
     records = load_records(out)
     template_record = None
     if template is not None:
         from pipeline.run import process_file  # the template goes through the normal pipeline
         template_record = process_file(template).to_record()
-    comparison = compare(records, template_record)
+    comparison = compare(records, template_record, progress)
     if write:
         from pipeline.compare.tables import write_comparison
+        tell(f"writing {out / 'compare'} ({len(comparison.passages):,} reused passages)")
         comparison.files = write_comparison(out / "compare", comparison)
     return comparison
 
 
-def compare_out_if_several(out: Path) -> Comparison | None:
+def compare_out_if_several(out: Path, progress: Callable[[str], None] | None = None) -> Comparison | None:
     """``compare_out(out)`` when OUT holds two or more notices (what ``policymap extract`` runs), else None."""
-    if len(load_records(out)) < 2:
-        return None
-    return compare_out(out)
+    path = out / "notices.jsonl"
+    if not path.is_file():
+        raise CompareError(f"{path}: no such file; run `policymap extract` first")
+    with path.open("rb") as fh:  # counted, not parsed: compare_out parses it (seconds at 10,000 notices)
+        if sum(1 for line in fh if line.strip()) < 2:
+            return None
+    return compare_out(out, progress=progress)
