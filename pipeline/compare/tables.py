@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pipeline.compare.reuse import KINDS, span_shares
+from pipeline.compare.reuse import COPIED, KINDS, span_shares
 from pipeline.compare.thresholds import WIDE_FIELDS, differs
 
 if TYPE_CHECKING:
@@ -176,14 +176,16 @@ def write_reuse_csv(path: Path, c: Comparison, chunk: int = 65536) -> None:
     sources = [_csv_line([_source(c, n)]) for n in range(len(c.records) + (1 if c.template else 0))]
     texts = [_text(c, n) for n in range(len(sources))]
     columns = c.passages.columns
+    copied = KINDS.index(COPIED)
     with atomic_open(path) as fh:
         fh.write("\ufeff" + _csv_line(REUSE_HEADER) + "\r\n")
         for first in range(0, len(c.passages), chunk):
             part = [columns[name][first:first + chunk].tolist()
                     for name in ("a", "start_a", "end_a", "b", "start_b", "end_b", "kind", "similarity")]
+            # A copied passage's two texts are equal by definition: its cell is made once.
             fh.write("".join([f"{sources[a]},{start_a},{end_a},{sources[b]},{start_b},{end_b},{KINDS[kind]},"
-                              f"{similarity!r},{csv_text_cell(texts[a][start_a:end_a])},"
-                              f"{csv_text_cell(texts[b][start_b:end_b])}\r\n"
+                              f"{similarity!r},{(cell := csv_text_cell(texts[a][start_a:end_a]))},"
+                              f"{cell if kind == copied else csv_text_cell(texts[b][start_b:end_b])}\r\n"
                               for a, start_a, end_a, b, start_b, end_b, kind, similarity in zip(*part)]))
 
 
