@@ -158,8 +158,14 @@ class NoticeSentences:
         return self.text[self.starts[row]:self.ends[row]]
 
     def sentence(self, row: int) -> Sentence:
+        """``Sentence(start, end, document.slice(start, end))``, from the masked range found once in
+        __init__ instead of two binary searches per call (reworded sentences of 44,000 pairs)."""
         start, end = int(self.starts[row]), int(self.ends[row])
-        return Sentence(start, end, self.document.slice(start, end))
+        first, last = int(self.first[row]), int(self.last[row])
+        document = self.document
+        stop = int(document.starts[last]) if last < len(document.starts) else document.stop
+        return Sentence(start, end, Masked(document.text[first:last], document.starts[first:last],
+                                           stop if last > first else start))
 
 
 def sentences(text: str, masker: Masker, document: Masked | None = None) -> list[Sentence]:
