@@ -583,3 +583,24 @@ def test_compare_command_logs_its_stages_with_verbose(out_folder, tmp_path):
                           capture_output=True, text=True)
     assert "compare [" in done.stderr and "aligning actions (1 pairs)" in done.stderr
     assert done.stderr.index("reading") < done.stderr.index("finding reused text") < done.stderr.index("writing")
+
+
+def test_compare_a_piece_of_whole_masked_characters_masks_alone_as_in_its_sentence(records):
+    # reuse.py classifies a common run as localised without masking its raw text again when this holds.
+    from pipeline.compare.reuse import _masks_alone_as_in_context
+
+    masker = masker_for(list(records.values()))
+    rng = random.Random(11)
+    checked = 0
+    for name in ("huguan", "wenxi"):
+        text = records[name]["text"]
+        document = masker.mask(text)
+        for _ in range(3000):
+            first = rng.randrange(len(document.text) - 1)
+            last = min(len(document.text), first + rng.randint(1, 40))
+            start, end = document.original(first, last)
+            if _masks_alone_as_in_context(document.text[last - 1], text[start:end]):
+                checked += 1
+                assert masker.mask(text[start:end]).text == document.text[first:last], text[start:end]
+    assert checked > 5000
+    assert not _masks_alone_as_in_context(masker.mask("完成三个").text[-2], "完成三")  # 三 masked only before 个

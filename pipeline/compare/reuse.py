@@ -30,7 +30,7 @@ from functools import cache
 import numpy as np
 
 from pipeline.compare.parallel import compare_workers, fork_map
-from pipeline.compare.text import Masked, Masker, distinct, mix64, sentence_spans
+from pipeline.compare.text import NUMERALS, PLACEHOLDER, Masked, Masker, distinct, mix64, sentence_spans
 
 COPIED, LOCALISED, REWRITTEN = "copied", "localised", "rewritten"
 KINDS = (COPIED, LOCALISED, REWRITTEN)
@@ -290,10 +290,32 @@ def sentence_passages(text_a: str, text_b: str, sent_a: Sentence, sent_b: Senten
             break
         start_a, end_a = ma.original(block.a, block.a + block.size)
         start_b, end_b = mb.original(block.b, block.b + block.size)
-        kind = classify(text_a[start_a:end_a], text_b[start_b:end_b], masker) or REWRITTEN
+        piece_a, piece_b = text_a[start_a:end_a], text_b[start_b:end_b]
+        if piece_a == piece_b:
+            kind = COPIED
+        elif _masks_alone_as_in_context(ma.text[block.a + block.size - 1], piece_a) and \
+                _masks_alone_as_in_context(mb.text[block.b + block.size - 1], piece_b):
+            kind = LOCALISED  # both pieces mask to the run they were found in: equal once masked
+        else:
+            kind = classify(piece_a, piece_b, masker) or REWRITTEN
         found.append((start_a, end_a, start_b, end_b, kind))
         previous_a, previous_b = block.a + block.size, block.b + block.size
     return _merge_neighbours(found, text_a, text_b, masker)
+
+
+def _masks_alone_as_in_context(last_masked: str, piece: str) -> bool:
+    """Whether ``piece``, a stretch of whole masked characters cut from a masked sentence, masks on
+    its own to what it was in the sentence (so classify() need not mask it again).
+
+    Masking looks only forward: a word or number that starts in the piece ends in it (it is whole
+    masked characters), so alone it matches the same, unless a match needed a character after the
+    piece. Only a Chinese numeral does (三个, 一是: NUMBER's lookahead), so a piece whose last
+    masked character is a number and whose last character is a numeral is masked again.
+
+    >>> _masks_alone_as_in_context("\ue002", "壶关县建成10"), _masks_alone_as_in_context("\ue002", "建成三")
+    (True, False)
+    """
+    return not (last_masked == PLACEHOLDER["number"] and piece[-1:] in NUMERALS)
 
 
 def _merge_neighbours(found, text_a: str, text_b: str, masker: Masker):
