@@ -179,11 +179,10 @@ class RankedCandidates(Sequence):
     are exactly what querying the index returns; ``window=None`` always meets whole buckets.
     """
 
-    def __init__(self, signatures: np.ndarray, keep: int = NEIGHBOURS, window: int | None = WINDOW) -> None:
+    def __init__(self, signatures: np.ndarray, window: int | None = WINDOW) -> None:
         from datasketch import MinHashLSH
 
         self.count = len(signatures)
-        self.keep, self.window = keep, window
         self.signatures = compact = self._compact(signatures)
         bands = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=LSH_PERMUTATIONS).hashranges
         band_keys = self._compact(np.stack([self._band_key(signatures[:, start:end]) for start, end in bands], axis=1))
