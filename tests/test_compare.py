@@ -178,7 +178,7 @@ def test_compare_candidate_stage_finds_the_pairs_every_pair_would(records, monke
     assert compare(notices).tables()["actions"] == exact.tables()["actions"]
 
 
-def test_compare_candidates_equal_a_datasketch_lsh_query(records):
+def test_compare_candidates_equal_a_datasketch_lsh_query(records, monkeypatch):
     # The array version must rank exactly what MinHash.bulk + MinHashLSH.query ranked before it.
     import zlib
 
@@ -200,16 +200,21 @@ def test_compare_candidates_equal_a_datasketch_lsh_query(records):
     signatures = candidates.minhash_signatures(texts, chunk=5)
     assert signatures.tolist() == [minhash.hashvalues.tolist() for minhash in hashes]
     assert [list(found) for found in candidates.RankedCandidates(signatures, window=None)] == expected
-    # A window one short of the largest bucket still meets every bucket whole: the same lists.
     largest = max(len(table.get(key)) for table in index.hashtables for key in table.keys())
+    assert largest <= candidates.WHOLE_BUCKET  # every bucket met whole: the same lists
+    assert [list(found) for found in candidates.RankedCandidates(signatures)] == expected
+    # Through the window alone, one short of the largest bucket still meets every bucket whole.
+    monkeypatch.setattr(candidates, "WHOLE_BUCKET", 1)
     assert [list(found) for found in candidates.RankedCandidates(signatures, window=largest - 1)] == expected
 
 
-def test_compare_candidate_window_keeps_near_copies_close_and_the_work_linear(records):
-    # Sixty rewrites of two notices: buckets of ~30 near-copies, far wider than a window of 3.
+def test_compare_candidate_window_keeps_near_copies_close_and_the_work_linear(records, monkeypatch):
+    # Sixty rewrites of two notices: buckets of ~30 near-copies, here far wider than what is met whole.
     import numpy as np
 
     import pipeline.compare.candidates as candidates
+
+    monkeypatch.setattr(candidates, "WHOLE_BUCKET", 5)
 
     masker = masker_for(list(records.values()))
     texts = [masker.mask(reword_and_shuffle(records[name], seed)).text for name in ("huguan", "wenxi")
@@ -225,7 +230,7 @@ def test_compare_candidate_window_keeps_near_copies_close_and_the_work_linear(re
 
     for number in range(len(texts)):
         found = list(windowed[number])
-        assert set(found) <= set(exact[number]) and len(found) <= bands * 2 * 3
+        assert set(found) <= set(exact[number]) and len(found) <= bands * 2 * max(3, candidates.WHOLE_BUCKET - 1)
         assert len(found) >= candidates.NEIGHBOURS
         assert found == sorted(found, key=lambda other: (-similarity(number, other), other))
         near = sum(similarity(number, other) for other in found[:candidates.NEIGHBOURS])

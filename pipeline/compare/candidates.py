@@ -37,10 +37,10 @@ REUSE_ALL_PAIRS_MAX_NOTICES = 20
 # Reuse shares need a notice's closest sources only; fewer neighbours halve the largest stage
 # (3 instead of 5 moved 1,000 synthetic notices' shares by up to 0.11, so 5 it stays).
 REUSE_NEIGHBOURS = 5
-# Groups are joined transitively, so a few partners each suffice: 6 instead of 10 gave the same
-# action and threshold groups on 2,000 synthetic notices and on the eval set, with 38% fewer pairs
-# (only the best-partner similarity of some actions is lower, 0.964 -> 0.955 on average).
-NEIGHBOURS = 6
+# Partners per notice for actions and thresholds. Groups join transitively, but 6 instead of 10,
+# although it gave the same groups on 2,000 synthetic notices, split 6 action and 6 threshold
+# groups of the 168 eval notices: real notices share less, so 10 it stays.
+NEIGHBOURS = 10
 # Per cluster of near-duplicate notices, this many members also meet every other cluster.
 BRIDGE_MEMBERS = 3
 # Notices rewritten from one template share far more than this share of 3-grams (the two
@@ -51,9 +51,10 @@ LSH_PERMUTATIONS = 128
 SIGNATURE_CHUNK = 1000
 # 3-grams taken in the first step of the walk to each permutation's minimum (then twice as many).
 WALK_STEP = 16
-# Candidates a notice meets on each side of it in each band's bucket (see RankedCandidates):
-# a bucket of up to WINDOW + 1 notices is met whole.
+# Candidates a notice meets on each side of it in a large bucket of a band (see RankedCandidates);
+# a bucket of up to WHOLE_BUCKET notices is met whole (then the lists are datasketch's exactly).
 WINDOW = 4
+WHOLE_BUCKET = 32
 # Following bands whose keys order the notices within a bucket.
 TIE_BANDS = 4
 # Candidate pairs whose signatures are compared at once (a chunk × 128 array of bytes).
@@ -172,11 +173,13 @@ class RankedCandidates(Sequence):
 
     A bucket of a corpus rewritten from one template holds thousands of notices, and meeting
     every one of them made the ranking quadratic (10,000 notices: 10^8 signature comparisons).
-    So each band sorts the notices by its key and then by the next bands' keys (notices that
-    agree beyond this band sit together), and a notice meets the ``window`` notices on each side
-    of it in its bucket: at most bands × 2 × window candidates each, linear in the corpus. A
-    bucket of up to window + 1 notices is met whole, so on a small or varied corpus the lists
-    are exactly what querying the index returns; ``window=None`` always meets whole buckets.
+    So a bucket of up to WHOLE_BUCKET notices is met whole, and in a larger one a notice meets
+    the ``window`` notices on each side of it, each band ordering its bucket by the next bands'
+    keys (notices that agree beyond this band sit together) and then by a shuffle of its own:
+    at most bands × 2 × max(window, WHOLE_BUCKET) candidates a notice, linear in the corpus. On
+    a corpus without large buckets the lists are exactly what querying the index returns (on the
+    168 eval notices: the same action and threshold groups as whole buckets; with whole buckets of
+    up to 5 only, one group of each differed); ``window=None`` always meets whole buckets.
     """
 
     def __init__(self, signatures: np.ndarray, window: int | None = WINDOW) -> None:
@@ -209,11 +212,19 @@ class RankedCandidates(Sequence):
             following = [band_keys[:, (band + step) % band_count] for step in range(TIE_BANDS, 0, -1)]
             order = np.lexsort([numbers, shuffled] + following + [band_keys[:, band]])
             keys = band_keys[order, band]
-            widest = count - 1 if window is None else min(window, count - 1)
+            # A bucket of up to WHOLE_BUCKET notices is met whole; a larger one through the window.
+            bucket_starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+            sizes = np.diff(np.append(bucket_starts, count))
+            small = np.repeat(sizes <= WHOLE_BUCKET, sizes)
+            small_widest = int(sizes[sizes <= WHOLE_BUCKET].max(initial=1)) - 1
+            widest = count - 1 if window is None else min(max(window, small_widest), count - 1)
             for distance in range(1, widest + 1):
-                same = np.flatnonzero(keys[distance:] == keys[:-distance])
+                same = keys[distance:] == keys[:-distance]
+                if window is not None and distance > window:
+                    same &= small[distance:]
+                same = np.flatnonzero(same)
                 if not len(same):
-                    break  # no bucket holds distance + 1 notices
+                    break  # no bucket (met this far) holds distance + 1 notices
                 found.append((order[same], order[same + distance]))
         if not found:
             empty = np.zeros(0, dtype=np.int64)
