@@ -238,6 +238,8 @@ def test_compare_candidate_window_keeps_near_copies_close_and_the_work_linear(re
         assert near >= 0.97 * best
     assert len(windowed.others) < len(exact.others)
     assert np.array_equal(windowed.others, candidates.RankedCandidates(signatures, window=3).others)
+    monkeypatch.setattr(candidates, "PENDING_PAIRS_MAX", 10)  # repeats dropped band after band: same lists
+    assert np.array_equal(windowed.others, candidates.RankedCandidates(signatures, window=3).others)
     # The windows meet only near-copies; the bridges (whole lists) still join the two families.
     pairs = candidates.neighbour_pairs(windowed, candidates.NEIGHBOURS)
     assert any(a < 30 <= b for a, b in pairs)

@@ -61,6 +61,8 @@ TIE_BANDS = 4
 PAIR_CHUNK = 1 << 18
 # Notices whose whole candidate lists are made at once (a block × N × 128 array of bytes).
 WHOLE_BLOCK = 32
+# Bucket pairs held before repeats are dropped (8 bytes each): bounds memory at 100,000 notices.
+PENDING_PAIRS_MAX = 1 << 25
 
 
 def all_pairs(count: int) -> list[tuple[int, int]]:
@@ -204,7 +206,8 @@ class RankedCandidates(Sequence):
         within ``window`` places of each other in the band's order (None: the whole bucket)."""
         count, band_count = band_keys.shape
         numbers = np.arange(count)
-        found = []
+        found: list[np.ndarray] = []  # pairs as codes lower * count + higher, duplicates and all
+        pending = 0
         for band in range(band_count):
             # Within the bucket, by the keys of the following bands (near-copies end up side by side),
             # then in an order of the band's own (equal notices meet other neighbours in every band).
@@ -225,14 +228,15 @@ class RankedCandidates(Sequence):
                 same = np.flatnonzero(same)
                 if not len(same):
                     break  # no bucket (met this far) holds distance + 1 notices
-                found.append((order[same], order[same + distance]))
-        if not found:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty
-        first = np.concatenate([a for a, _ in found] + [b for _, b in found]).astype(np.int64)
-        second = np.concatenate([b for _, b in found] + [a for a, _ in found]).astype(np.int64)
-        pairs = distinct(first * count + second)
-        return pairs // count, pairs % count
+                one, other = order[same].astype(np.int64), order[same + distance].astype(np.int64)
+                found.append(np.minimum(one, other) * count + np.maximum(one, other))
+                pending += len(same)
+            if pending > PENDING_PAIRS_MAX:  # near-copies meet again in band after band: drop repeats
+                found = [distinct(np.concatenate(found))]
+                pending = len(found[0])
+        pairs = distinct(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+        lower, higher = pairs // count, pairs % count
+        return np.concatenate([lower, higher]), np.concatenate([higher, lower])
 
     @staticmethod
     def _band_key(values: np.ndarray) -> np.ndarray:
