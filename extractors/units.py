@@ -186,8 +186,11 @@ def _split_on_he(piece: str, start: int, table: UnitTable) -> list[tuple[str, Sp
 
 def _inside_brackets(text: str) -> list[bool]:
     """For each character, whether it stands inside （…）: 各县（市、区）人民政府 is one unit."""
+    bracketed = text.translate(BRACKETS)
+    if "（" not in bracketed:  # most lists: no bracket, so no character-by-character walk
+        return [False] * len(text)
     depth, inside = 0, []
-    for char in text.translate(BRACKETS):
+    for char in bracketed:
         depth = depth + 1 if char == "（" else max(depth - 1, 0) if char == "）" else depth
         inside.append(depth > 0 and char != "（")
     # A bracket that never closes protects nothing: better to cut the list than to swallow it.
