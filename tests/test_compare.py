@@ -507,6 +507,7 @@ def test_compare_reuse_csv_is_what_write_csv_writes(tmp_path, records):
         # Same-length swaps keep every span of the record valid.
         record["text"] = (record["text"].replace("，", ",").replace("“", '"').replace("”", '"')
                           .replace("（", "=").replace("；", "\n"))
+        record["source"] = f'=corpora/{name},"x".txt'  # a file name a spreadsheet would run, quoted
         hostile.append(record)
     comparison = compare(hostile)
     write_reuse_csv(tmp_path / "reuse.csv", comparison)

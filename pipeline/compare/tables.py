@@ -7,7 +7,6 @@ Per-notice columns are named by the notice's label (its county, see ``notice_lab
 from __future__ import annotations
 
 import csv
-import io
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -168,17 +167,17 @@ def reuse_rows(c: Comparison, chunk: int = 65536) -> Iterator[list]:
 
 def write_reuse_csv(path: Path, c: Comparison, chunk: int = 65536) -> None:
     """reuse.csv byte for byte as ``write_csv`` writes it (UTF-8 with BOM, CRLF, formula-safe cells,
-    atomic), a chunk of rows at a time, each row one f-string: only the text cells can need quotes
-    or a formula guard (``csv_text_cell``); the sources are quoted once. 10,000 notices reuse
-    millions of passages, and the csv module's per-row cost was most of the comparison's writing."""
+    atomic), a chunk of rows at a time, each row one f-string with its text cells through
+    ``csv_text_cell``: 10,000 notices reuse millions of passages, and the csv module's per-row cost
+    was most of the comparison's writing."""
     from pipeline.write import atomic_open, csv_text_cell
 
-    sources = [_csv_line([_source(c, n)]) for n in range(len(c.records) + (1 if c.template else 0))]
+    sources = [csv_text_cell(_source(c, n)) for n in range(len(c.records) + (1 if c.template else 0))]
     texts = [_text(c, n) for n in range(len(sources))]
     columns = c.passages.columns
     copied = KINDS.index(COPIED)
     with atomic_open(path) as fh:
-        fh.write("\ufeff" + _csv_line(REUSE_HEADER) + "\r\n")
+        fh.write("\ufeff" + ",".join(csv_text_cell(name) for name in REUSE_HEADER) + "\r\n")
         for first in range(0, len(c.passages), chunk):
             part = [columns[name][first:first + chunk].tolist()
                     for name in ("a", "start_a", "end_a", "b", "start_b", "end_b", "kind", "similarity")]
@@ -187,15 +186,6 @@ def write_reuse_csv(path: Path, c: Comparison, chunk: int = 65536) -> None:
                               f"{similarity!r},{(cell := csv_text_cell(texts[a][start_a:end_a]))},"
                               f"{cell if kind == copied else csv_text_cell(texts[b][start_b:end_b])}\r\n"
                               for a, start_a, end_a, b, start_b, end_b, kind, similarity in zip(*part)]))
-
-
-def _csv_line(cells: list) -> str:
-    """One CSV line (no line end) as ``write_csv`` writes it, formula-safe."""
-    from pipeline.write import safe_cell
-
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([safe_cell(cell) for cell in cells])  # quotes as write_csv
-    return buffer.getvalue()[:-2]
 
 
 def reuse_table(c: Comparison) -> Table:
