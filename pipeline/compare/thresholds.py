@@ -53,22 +53,13 @@ class AlignedThreshold:
     similarity: float | None
 
 
-def exclusive(a: str, b: str, families: dict[str, list[str]]) -> bool:
-    """True when a and b each name terms of one family and share none of them.
-
-    >>> fam = {"level": ["省级", "市级", "县级"]}
-    >>> exclusive("省级专业镇数量", "县级专业镇数量", fam), exclusive("市级专业镇数量", "市级专业镇数量", fam)
-    (True, False)
-    """
-    return any(bits_a and bits_b and not bits_a & bits_b
-               for bits_a, bits_b in zip(family_bits(a, families), family_bits(b, families)))
-
-
 def family_bits(words: str, families: dict[str, list[str]]) -> list[int]:
-    """Per family, a bit for each of its terms that ``words`` name (``exclusive`` on whole arrays).
+    """Per family, a bit for each of its terms that ``words`` name. Two thresholds are kept apart
+    when, in some family, both name terms and share none (bits set on both sides, none in common).
 
-    >>> family_bits("省级和县级专业镇数量", {"level": ["省级", "市级", "县级"], "kind": ["农业", "工业"]})
-    [5, 0]
+    >>> fam = {"level": ["省级", "市级", "县级"], "kind": ["农业", "工业"]}
+    >>> family_bits("省级和县级专业镇数量", fam), family_bits("县级专业镇数量", fam), family_bits("市级专业镇数量", fam)
+    ([5, 0], [4, 0], [2, 0])
     """
     return [sum(1 << number for number, term in enumerate(terms) if term in words) for terms in families.values()]
 
@@ -111,7 +102,7 @@ def threshold_similarity(records: Sequence[dict], masker: Masker | None = None,
     units = np.array([unit_ids[str(t.get("unit"))] for t in items], dtype=int)
     is_open = np.array([t.get("subject") is None for t in items], dtype=bool)
     words = [(t.get("metric") or "") + (t.get("subject") or "") for t in items]
-    # Per item and family, a bit per term of the family its words name: ``exclusive`` as arrays.
+    # Per item and family, its terms as bits: different terms of one family (省级 vs 县级) never match.
     term_bits = np.array([family_bits(word, families) for word in words], dtype=np.int64).reshape(len(words), len(families))
 
     def similarity_of(i: int, j: int) -> np.ndarray:
