@@ -114,8 +114,13 @@ class Masked:
         True
         """
         first, last = np.searchsorted(self.starts, (start, end), side="left").tolist()
+        return self.part(first, last, int(start))
+
+    def part(self, first: int, last: int, start: int) -> Masked:
+        """Masked characters [first, last), whose original starts at ``start`` (``slice`` once the
+        range is known)."""
         stop = int(self.starts[last]) if last < len(self.starts) else self.stop
-        return Masked(self.text[first:last], self.starts[first:last], stop if last > first else int(start))
+        return Masked(self.text[first:last], self.starts[first:last], stop if last > first else start)
 
 
 def _offsets(values: np.ndarray, stop: int) -> np.ndarray:
