@@ -282,17 +282,19 @@ class RankedCandidates(Sequence):
 def _count_equal(values: np.ndarray, block: np.ndarray) -> np.ndarray:
     """Per notice of ``block`` and every notice, how many columns of ``values`` are equal."""
     equal = values[None, :, :] == values[block, None, :]
-    dtype = np.uint8 if values.shape[1] < 256 else np.int64
-    counts = equal.view(np.uint8).reshape(-1, values.shape[1]) @ np.ones(values.shape[1], dtype=dtype)
-    return counts.reshape(len(block), len(values)).astype(np.int64)
+    return _true_per_row(equal.reshape(-1, values.shape[1])).reshape(len(block), len(values))
 
 
 def _count_equal_pairs(values: np.ndarray, owners: np.ndarray, others: np.ndarray) -> np.ndarray:
-    """Per pair (owners[k], others[k]), how many columns of ``values`` are equal: the equality bytes
-    summed by a matrix-vector product (4x a boolean sum along the rows)."""
-    equal = values[owners] == values[others]
-    dtype = np.uint8 if values.shape[1] < 256 else np.int64
-    return (equal.view(np.uint8) @ np.ones(values.shape[1], dtype=dtype)).astype(np.int64)
+    """Per pair (owners[k], others[k]), how many columns of ``values`` are equal."""
+    return _true_per_row(values[owners] == values[others])
+
+
+def _true_per_row(equal: np.ndarray) -> np.ndarray:
+    """How many entries of each row of a boolean matrix are true: its bytes summed by a
+    matrix-vector product (4x a boolean sum along the rows)."""
+    dtype = np.uint8 if equal.shape[1] < 256 else np.int64
+    return (equal.view(np.uint8) @ np.ones(equal.shape[1], dtype=dtype)).astype(np.int64)
 
 
 def neighbour_pairs(candidates: Sequence[Sequence[int]], neighbours: int = NEIGHBOURS) -> list[tuple[int, int]]:
