@@ -7,8 +7,8 @@ Exit status: 0 when every file was read, 1 when some were skipped, 2 on usage er
 from __future__ import annotations
 
 import logging
-import time
 import sys
+import time
 from pathlib import Path
 
 import click

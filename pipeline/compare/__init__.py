@@ -77,11 +77,17 @@ class Comparison:
         return {name: pd.DataFrame(rows, columns=header) for name, (header, rows) in self.tables().items()}
 
 
-def load_records(path: Path) -> list[dict]:
-    """Records of a notices.jsonl (or of OUT/notices.jsonl when given a folder), sorted by source."""
+def notices_file(path: Path) -> Path:
+    """The notices.jsonl that ``path`` names (a file, or the one in an OUT folder); CompareError if none."""
     path = path / "notices.jsonl" if path.is_dir() else path
     if not path.is_file():
         raise CompareError(f"{path}: no such file; run `policymap extract` first")
+    return path
+
+
+def load_records(path: Path) -> list[dict]:
+    """Records of a notices.jsonl (or of OUT/notices.jsonl when given a folder), sorted by source."""
+    path = notices_file(path)
     records = []
     with path.open(encoding="utf-8") as fh:
         for number, line in enumerate(fh, 1):
@@ -107,6 +113,10 @@ def notice_labels(records: list[dict]) -> list[str]:
             for name, r in zip(names, records)]
 
 
+def _quiet(message: str) -> None:
+    """The progress callback when none is given."""
+
+
 def compare(records: list[dict], template: dict | None = None,
             progress: Callable[[str], None] | None = None) -> Comparison:
     """Compare records (at least two); the template, if any, only enters text reuse.
@@ -115,7 +125,7 @@ def compare(records: list[dict], template: dict | None = None,
     """
     if len(records) < 2:
         raise CompareError(f"comparison needs at least two notices, got {len(records)}")
-    tell = progress or (lambda message: None)
+    tell = progress or _quiet
     records = sorted(records, key=lambda r: r["source"])
     everything = records + ([template] if template else [])
     tell(f"masking {len(everything):,} notices")
@@ -153,8 +163,8 @@ def compare_out(out: Path, template: Path | None = None, write: bool = True,
                 progress: Callable[[str], None] | None = None) -> Comparison:
     """Compare the notices of OUT (and a template file) and write OUT/compare/; ``progress`` is
     told of each stage as it starts."""
-    tell = progress or (lambda message: None)
-    tell(f"reading {out / 'notices.jsonl' if out.is_dir() else out}")
+    tell = progress or _quiet
+    tell(f"reading {notices_file(out)}")
     records = load_records(out)
     template_record = None
     if template is not None:
@@ -170,10 +180,7 @@ def compare_out(out: Path, template: Path | None = None, write: bool = True,
 
 def compare_out_if_several(out: Path, progress: Callable[[str], None] | None = None) -> Comparison | None:
     """``compare_out(out)`` when OUT holds two or more notices (what ``policymap extract`` runs), else None."""
-    path = out / "notices.jsonl"
-    if not path.is_file():
-        raise CompareError(f"{path}: no such file; run `policymap extract` first")
-    with path.open("rb") as fh:  # counted, not parsed: compare_out parses it (seconds at 10,000 notices)
+    with notices_file(out).open("rb") as fh:  # counted, not parsed: compare_out parses it (seconds at 10,000)
         if sum(1 for line in fh if line.strip()) < 2:
             return None
     return compare_out(out, progress=progress)
