@@ -315,8 +315,7 @@ def tfidf(documents: Sequence[str], sizes: Sequence[int] = (2, 3)) -> sparse.csr
     del keys  # the largest array here: n-gram keys of every entry
     # Sublinear tf from a table: the counts are small integers, and np.log of 40 million floats
     # cost more than the rest of this function after counting.
-    values = (1.0 + np.log(np.arange(1, int(counts.max(initial=0)) + 1, dtype=np.float64)))[counts - 1] \
-        if len(counts) else np.zeros(0)
+    values = (1.0 + np.log(np.arange(1, int(counts.max(initial=0)) + 1, dtype=np.float64)))[counts - 1]
     del counts
     indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=len(documents)))))
     # Entries come sorted by row, then column: the same column order on every run, so sums add up
