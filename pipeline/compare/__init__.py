@@ -24,6 +24,7 @@ report.py      ``OUT/compare/report.html``
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,8 +110,8 @@ def notice_place(record: dict) -> str:
 def notice_labels(records: list[dict]) -> list[str]:
     """A short column label per notice: its county (or city), made unique with the file stem."""
     names = [notice_place(r) for r in records]
-    return [name if names.count(name) == 1 else f"{name}({Path(r['source']).stem})"
-            for name, r in zip(names, records)]
+    uses = Counter(names)  # not names.count per notice: quadratic, seconds at 10,000 notices
+    return [name if uses[name] == 1 else f"{name}({Path(r['source']).stem})" for name, r in zip(names, records)]
 
 
 def _quiet(message: str) -> None:

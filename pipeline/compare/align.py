@@ -183,7 +183,13 @@ def group_items(items: Sequence[Item], matches: Sequence[Match]) -> dict[Item, I
             item = parent[item]
         return item
 
-    for match in sorted(matches, key=lambda m: (-m.similarity, m.a, m.b)):
+    # Best first, ties by (a, b): the order of sorted(key=(-similarity, a, b)), by a lexsort of
+    # columns (a key function per match cost seconds at a million matches).
+    order = np.lexsort([np.array([getattr(match, side)[part] for match in matches], dtype=np.int64)
+                        for side, part in (("b", 1), ("b", 0), ("a", 1), ("a", 0))]
+                       + [-np.array([match.similarity for match in matches], dtype=np.float64)])
+    for index in order.tolist():
+        match = matches[index]
         root_a, root_b = find(match.a), find(match.b)
         if root_a == root_b or not notices[root_a].isdisjoint(notices[root_b]):
             continue

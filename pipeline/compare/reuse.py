@@ -480,9 +480,9 @@ def span_shares(text: str, starts: np.ndarray, ends: np.ndarray, kinds: np.ndarr
     best = np.zeros(len(text), dtype=np.int8)
     for kind in (REWRITTEN, LOCALISED, COPIED):  # a higher class overwrites a lower one
         chosen = kinds == KINDS.index(kind)
-        change = np.zeros(len(text) + 1, dtype=np.int64)  # +1 where a span starts, -1 where it ends
-        np.add.at(change, starts[chosen], 1)
-        np.add.at(change, ends[chosen], -1)
+        # +1 where a span starts, -1 where it ends (bincount: np.add.at is several times slower)
+        change = (np.bincount(starts[chosen], minlength=len(text) + 1)
+                  - np.bincount(ends[chosen], minlength=len(text) + 1))
         best[np.cumsum(change)[:-1] > 0] = rank[kind]
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     table = _space_table()
