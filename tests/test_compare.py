@@ -393,9 +393,9 @@ def test_compare_reuse_spans_are_exact(comparison, records):
 
 
 def test_compare_reuse_sentence_pairs_equal_greedy_dice_of_every_pair(records):
-    # Fast path (equal bigram sets by hash) and product must pair exactly as the plain definition:
+    # Fast path (equal bigram sets by number) and product must pair exactly as the plain definition:
     # every pair's Dice, most similar first, lower rows first on ties, one to one.
-    from pipeline.compare.reuse import SENTENCE_MATCH_MIN, NoticeSentences, sentence_pairs
+    from pipeline.compare.reuse import SENTENCE_MATCH_MIN, NoticeSentences, SentenceTable, sentence_pairs
 
     masker = masker_for(list(records.values()))
     # Unit lists one name longer have the same bigram set (Dice 1) but other masked text.
@@ -403,7 +403,8 @@ def test_compare_reuse_sentence_pairs_equal_greedy_dice_of_every_pair(records):
     longer = "（县工信局、县财政局、县能源局牵头，县发改局、县人社局、县商务局、县自然资源局等部门按职责分工负责）"
     texts = [records["huguan"]["text"] + extra, reword_and_shuffle(records["huguan"], 2) + longer + extra,
              records["wenxi"]["text"] + longer]
-    notices = [NoticeSentences(text, masker.mask(text)) for text in texts]
+    table = SentenceTable()
+    notices = [NoticeSentences(text, masker.mask(text), table) for text in texts]
 
     def bigram_sets(notice):
         texts = [notice.masked_text(row) for row in range(len(notice))]
