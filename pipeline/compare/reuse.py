@@ -278,53 +278,81 @@ def sentence_passages(text_a: str, text_b: str, sent_a: Sentence, sent_b: Senten
         return [(sent_a.start, sent_a.end, sent_b.start, sent_b.end, kind)]
     runs = blocks.get((ma.text, mb.text)) if blocks is not None else None
     if runs is None:
-        matcher = SequenceMatcher(None, ma.text, mb.text, autojunk=False)
-        runs = [block for block in matcher.get_matching_blocks() if block.size >= MIN_RUN]
+        runs = masked_runs(ma.text, mb.text)
         if blocks is not None:
             if len(blocks) >= MATCH_MEMO_MAX:
                 blocks.clear()
             blocks[(ma.text, mb.text)] = runs
+    return runs_passages(text_a, text_b, ma.starts.tolist() + [ma.stop], mb.starts.tolist() + [mb.stop], runs, masker)
+
+
+def masked_runs(masked_a: str, masked_b: str) -> tuple[int, int, list[tuple[int, int, int, bool, bool]]]:
+    """The lengths of two masked sentences and their common runs of at least MIN_RUN characters
+    (difflib's matching blocks) as (start in a, start in b, size, a's run ends in a number, b's
+    run ends in a number): all that runs_passages needs of the masked texts.
+
+    >>> masked_runs("加快建设专业镇平台", "全力加快建设专业镇")
+    (9, 9, [(0, 2, 7, False, False)])
+    """
+    number = PLACEHOLDER["number"]
+    matcher = SequenceMatcher(None, masked_a, masked_b, autojunk=False)
+    return len(masked_a), len(masked_b), [
+        (block.a, block.b, block.size, masked_a[block.a + block.size - 1] == number,
+         masked_b[block.b + block.size - 1] == number)
+        for block in matcher.get_matching_blocks() if block.size >= MIN_RUN]
+
+
+def runs_passages(text_a: str, text_b: str, offsets_a: list[int], offsets_b: list[int],
+                  runs: tuple[int, int, list[tuple[int, int, int, bool, bool]]],
+                  masker: Masker) -> list[tuple[int, int, int, int, str]]:
+    """The passages of a sentence pair whose masked common runs are ``runs`` (masked_runs);
+    ``offsets_x[k]`` is where masked character k starts in text_x (one more: where the last ends).
+
+    Each run is a passage, and so is the differing stretch between two runs when both sides have
+    comparable text there; touching passages that keep their class together are joined.
+    """
+    length_a, length_b, blocks = runs
     found = []
     previous_a = previous_b = 0
-    for block in runs + [None]:
-        gap_end_a = block.a if block else len(ma.text)
-        gap_end_b = block.b if block else len(mb.text)
+    for block in blocks + [None]:
+        gap_end_a, gap_end_b = (block[0], block[1]) if block else (length_a, length_b)
         gap_a, gap_b = gap_end_a - previous_a, gap_end_b - previous_b
         if gap_a and gap_b and min(gap_a, gap_b) >= REWRITE_BALANCE * max(gap_a, gap_b):
-            start_a, end_a = ma.original(previous_a, gap_end_a)
-            start_b, end_b = mb.original(previous_b, gap_end_b)
+            start_a, end_a = offsets_a[previous_a], offsets_a[gap_end_a]
+            start_b, end_b = offsets_b[previous_b], offsets_b[gap_end_b]
             kind = classify(text_a[start_a:end_a], text_b[start_b:end_b], masker) or REWRITTEN
             found.append((start_a, end_a, start_b, end_b, kind))
         if block is None:
             break
-        start_a, end_a = ma.original(block.a, block.a + block.size)
-        start_b, end_b = mb.original(block.b, block.b + block.size)
+        run_a, run_b, size, number_a, number_b = block
+        start_a, end_a = offsets_a[run_a], offsets_a[run_a + size]
+        start_b, end_b = offsets_b[run_b], offsets_b[run_b + size]
         piece_a, piece_b = text_a[start_a:end_a], text_b[start_b:end_b]
         if piece_a == piece_b:
             kind = COPIED
-        elif _masks_alone_as_in_context(ma.text[block.a + block.size - 1], piece_a) and \
-                _masks_alone_as_in_context(mb.text[block.b + block.size - 1], piece_b):
+        elif _masks_alone_as_in_context(number_a, piece_a) and _masks_alone_as_in_context(number_b, piece_b):
             kind = LOCALISED  # both pieces mask to the run they were found in: equal once masked
         else:
             kind = classify(piece_a, piece_b, masker) or REWRITTEN
         found.append((start_a, end_a, start_b, end_b, kind))
-        previous_a, previous_b = block.a + block.size, block.b + block.size
+        previous_a, previous_b = run_a + size, run_b + size
     return _merge_neighbours(found, text_a, text_b, masker)
 
 
-def _masks_alone_as_in_context(last_masked: str, piece: str) -> bool:
+def _masks_alone_as_in_context(ends_in_number: bool, piece: str) -> bool:
     """Whether ``piece``, a stretch of whole masked characters cut from a masked sentence, masks on
-    its own to what it was in the sentence (so classify() need not mask it again).
+    its own to what it was in the sentence (so classify() need not mask it again);
+    ``ends_in_number``: its last masked character is the number placeholder.
 
     Masking looks only forward: a word or number that starts in the piece ends in it (it is whole
     masked characters), so alone it matches the same, unless a match needed a character after the
     piece. Only a Chinese numeral does (三个, 一是: NUMBER's lookahead), so a piece whose last
     masked character is a number and whose last character is a numeral is masked again.
 
-    >>> _masks_alone_as_in_context("\ue002", "壶关县建成10"), _masks_alone_as_in_context("\ue002", "建成三")
+    >>> _masks_alone_as_in_context(True, "壶关县建成10"), _masks_alone_as_in_context(True, "建成三")
     (True, False)
     """
-    return not (last_masked == PLACEHOLDER["number"] and piece[-1:] in NUMERALS)
+    return not (ends_in_number and piece[-1:] in NUMERALS)
 
 
 def _merge_neighbours(found, text_a: str, text_b: str, masker: Masker):
@@ -359,7 +387,7 @@ def align_reuse(texts: Sequence[str], masker: Masker, pairs: Sequence[tuple[int,
     size = -(-len(wanted) // (workers * 4)) if workers > 1 else max(len(wanted), 1)
     runs = [wanted[first:first + size] for first in range(0, len(wanted), size)] or [wanted]
     # One memo per process, kept from run to run: each forked worker fills its own copy.
-    blocks: dict[tuple[str, str], list] = {}
+    blocks: dict[tuple[int, int], tuple] = {}
     parts = fork_map(lambda run: _pairs_passages(texts, masker, notices, run, blocks), runs, workers)
     return Passages.sorted_from(parts)
 
@@ -367,7 +395,7 @@ def align_reuse(texts: Sequence[str], masker: Masker, pairs: Sequence[tuple[int,
 def _pairs_passages(texts: Sequence[str], masker: Masker, notices: Sequence[NoticeSentences],
                     wanted: Sequence[tuple[int, int]], blocks: dict) -> dict[str, np.ndarray]:
     """The passages of the given pairs of notices, as unsorted columns; ``blocks`` remembers the
-    matching blocks of masked sentence pairs seen before."""
+    common runs of masked sentence pairs seen before, by their numbers in the SentenceTable."""
     found = PassageColumns()
     for i, j in wanted:
         a, b = notices[i], notices[j]
@@ -386,9 +414,21 @@ def _pairs_passages(texts: Sequence[str], masker: Masker, notices: Sequence[Noti
         found.add_arrays(i, a.starts[fast_a], a.ends[fast_a], j, b.starts[fast_b], b.ends[fast_b],
                          np.where(np.array(copied, dtype=bool), KINDS.index(COPIED), KINDS.index(LOCALISED)),
                          similarity[same])
-        for k, m, value in zip(rows_a[~same].tolist(), rows_b[~same].tolist(), similarity[~same].tolist()):
-            for start_a, end_a, start_b, end_b, kind in sentence_passages(
-                    text_a, text_b, a.sentence(k), b.sentence(m), masker, blocks):
+        # Reworded sentences: their masked texts' common runs, remembered by sentence numbers, then
+        # mapped onto each pair's own text (sentence_passages without building Sentence objects).
+        slow_a, slow_b = rows_a[~same], rows_b[~same]
+        for k, m, id_a, id_b, first_a, last_a, first_b, last_b, value in zip(
+                slow_a.tolist(), slow_b.tolist(), a.masked_ids[slow_a].tolist(), b.masked_ids[slow_b].tolist(),
+                a.first[slow_a].tolist(), a.last[slow_a].tolist(), b.first[slow_b].tolist(),
+                b.last[slow_b].tolist(), similarity[~same].tolist()):
+            runs = blocks.get((id_a, id_b))
+            if runs is None:
+                if len(blocks) >= MATCH_MEMO_MAX:
+                    blocks.clear()
+                runs = blocks[(id_a, id_b)] = masked_runs(a.masked_text(k), b.masked_text(m))
+            for start_a, end_a, start_b, end_b, kind in runs_passages(
+                    text_a, text_b, a.document.bounds(first_a, last_a), b.document.bounds(first_b, last_b), runs,
+                    masker):
                 found.add(i, start_a, end_a, j, start_b, end_b, kind, value)
     return found.unsorted()
 

@@ -103,6 +103,18 @@ class Masked:
         """Original [start, end) of masked [start, end) (end > start)."""
         return int(self.starts[start]), int(self.starts[end]) if end < len(self.starts) else self.stop
 
+    def bounds(self, first: int, last: int) -> list[int]:
+        """Where masked characters first..last-1 start in the original, then where the last ends
+        (``original(x, y) == (bounds[x - first], bounds[y - first])``).
+
+        >>> Masker(places=["壶关县"]).mask("壶关县产值").bounds(0, 3)
+        [0, 3, 4, 5]
+        """
+        found = self.starts[first:last + 1].tolist()
+        if last >= len(self.starts):
+            found.append(self.stop)
+        return found
+
     def slice(self, start: int, end: int) -> Masked:
         """The part of a masked document whose characters start in original [start, end).
 
