@@ -306,6 +306,28 @@ def test_compare_pair_products_equal_scipy_bit_for_bit(records, descending):
         assert np.array_equal(product(i, j), expected)
 
 
+def test_compare_pair_products_of_shared_rows_equal_products_of_every_row(records):
+    # Items with equal texts share one row of tfidf_rows: their products must be those of the full matrix.
+    import numpy as np
+
+    from pipeline.compare.align import pair_products
+    from pipeline.compare.text import tfidf, tfidf_rows
+
+    rng = random.Random(8)
+    texts = [records["huguan"]["text"], records["wenxi"]["text"]]
+    pieces = [text[start:start + rng.randint(0, 200)] for text in texts for start in range(0, 5000, 211)]
+    documents = [rng.choice(pieces) for _ in range(150)]  # most pieces several times
+    matrix = tfidf(documents)
+    distinct, rows_of = tfidf_rows(documents)
+    assert distinct.shape[0] == len(set(documents)) < len(documents) == len(rows_of)
+    offsets = list(range(0, len(documents) - 1, 6)) + [len(documents)]
+    pairs = [(i, j) for i in range(len(offsets) - 1) for j in range(i + 1, len(offsets) - 1) if (i * j) % 4]
+    shared, every = pair_products(distinct, offsets, pairs, rows_of), pair_products(matrix, offsets, pairs)
+    for i, j in pairs:
+        assert np.array_equal(shared(i, j), every(i, j))
+    assert np.array_equal(shared(0, 0), every(0, 0))  # a pair not announced
+
+
 def test_compare_group_ids_do_not_depend_on_input_order(records):
     forward = compare([records["huguan"], records["wenxi"]])
     backward = compare([records["wenxi"], records["huguan"]])

@@ -30,7 +30,7 @@ from pipeline.compare.align import (Item, Match, assign, best_partner_similarity
                                     split_pairs)
 from pipeline.compare.candidates import all_pairs
 from pipeline.compare.parallel import compare_workers, fork_map
-from pipeline.compare.text import Masked, Masker, normalise_rows, repeat_rows, tfidf
+from pipeline.compare.text import Masked, Masker, normalise_rows, tfidf
 
 # Heading vs body: the body carries most of the meaning and survives a reworded heading,
 # the heading decides when bodies are short or were rewritten too.
@@ -102,8 +102,9 @@ def _word_table() -> np.ndarray:
 
 
 def action_vectors(records: Sequence[dict], masker: Masker,
-                   documents: Sequence[Masked] | None = None) -> tuple[sparse.csr_matrix, list[int]]:
-    """One row per action of every record, and the first row of each record.
+                   documents: Sequence[Masked] | None = None) -> tuple[sparse.csr_matrix, list[int], np.ndarray]:
+    """One row per distinct action text (heading and body), the first action of each record, and
+    each action's row (actions numbered across records in order).
 
     ``documents`` are the records' texts already masked (compare() masks each text once).
     """
@@ -126,7 +127,7 @@ def action_vectors(records: Sequence[dict], masker: Masker,
     bodies = [body for _, part_bodies in parts for body in part_bodies]
     offsets = np.concatenate(([0], np.cumsum([len(record.get("actions", [])) for record in records]))).tolist()
     if not titles:
-        return sparse.csr_matrix((0, 0)), offsets
+        return sparse.csr_matrix((0, 0)), offsets, np.zeros(0, dtype=np.int64)
     # Each distinct (heading, body) once, standing for all its copies in the frequencies: most
     # actions of a corpus rewritten from one template repeat (10,000 notices: 100,000 actions,
     # 23,000 distinct), and an action's vector depends only on its texts and the frequencies.
@@ -137,7 +138,7 @@ def action_vectors(records: Sequence[dict], masker: Masker,
     distinct_titles, distinct_bodies = [title for title, _ in first_row], [body for _, body in first_row]
     both = tfidf(distinct_titles + distinct_bodies, weights=np.concatenate([copies, copies]))
     vectors = TITLE_WEIGHT * both[: len(first_row)] + both[len(first_row):]
-    return repeat_rows(normalise_rows(vectors), inverse), offsets
+    return normalise_rows(vectors), offsets, inverse
 
 
 def group_id(prefix: str, record: dict, number: object) -> str:
@@ -152,10 +153,10 @@ def align_actions(records: Sequence[dict], masker: Masker, pairs: Sequence[tuple
 
     ``pairs`` are the pairs of notices to align (candidates.py); default every pair.
     """
-    vectors, offsets = action_vectors(records, masker, documents)
+    vectors, offsets, rows_of = action_vectors(records, masker, documents)
 
     pairs = all_pairs(len(records)) if pairs is None else pairs
-    cosine = pair_products(vectors, offsets, pairs)
+    cosine = pair_products(vectors, offsets, pairs, rows_of)
 
     def align_pairs(some: Sequence[tuple[int, int]]) -> tuple[list[Match], list[tuple[Item, Item]]]:
         matches: list[Match] = []

@@ -90,14 +90,21 @@ def split_pairs(pairs: Sequence[tuple[int, int]]) -> list[Sequence[tuple[int, in
     return runs
 
 
-def pair_products(vectors, offsets: Sequence[int], pairs: Sequence[tuple[int, int]]) -> Callable[[int, int], np.ndarray]:
-    """A function (i, j) -> dense product of notice i's rows of the sparse ``vectors`` with notice
-    j's (rows ``offsets[i]:offsets[i + 1]``), for the given pairs (asked for in their order).
+def pair_products(vectors, offsets: Sequence[int], pairs: Sequence[tuple[int, int]],
+                  rows_of: np.ndarray | None = None) -> Callable[[int, int], np.ndarray]:
+    """A function (i, j) -> dense product of notice i's items' vectors with notice j's (items
+    ``offsets[i]:offsets[i + 1]``), for the given pairs (asked for in their order). Item k's vector
+    is row ``rows_of[k]`` of the sparse ``vectors`` (items with equal texts share a row; default
+    row k).
 
-    One sparse product per notice i against the rows of all its partners j at once (a product
-    per pair cost more in scipy's set-up than in arithmetic); each entry sums the same terms in
-    the same order as a product of the two notices alone.
+    One sparse product per notice i against the items of all its partners j at once (a product
+    per pair cost more in scipy's set-up than in arithmetic), each distinct row once; each entry
+    sums the same terms in the same order as a product of the two notices alone.
     """
+    if rows_of is None:
+        rows_of = np.arange(offsets[-1] if len(offsets) else 0)
+    from pipeline.compare.text import repeat_rows
+
     monotone = _stored_in_one_direction(vectors)
     local_column = np.full(vectors.shape[1], -1, dtype=np.int64)  # a column's number in one product
     partners: dict[int, list[int]] = {}
@@ -109,8 +116,9 @@ def pair_products(vectors, offsets: Sequence[int], pairs: Sequence[tuple[int, in
         if i not in current:
             current.clear()
             others = partners.get(i, [j]) if j in partners.get(i, []) else [j]
-            rows = np.concatenate([np.arange(offsets[o], offsets[o + 1]) for o in others])
-            product = _rows_product(vectors, offsets[i], offsets[i + 1], rows, monotone, local_column)
+            items = np.concatenate([np.arange(offsets[o], offsets[o + 1]) for o in others])
+            product = _rows_product(vectors, rows_of[offsets[i]:offsets[i + 1]], rows_of[items], monotone,
+                                    local_column)
             found, cursor = {}, 0
             for other in others:
                 width = offsets[other + 1] - offsets[other]
@@ -119,7 +127,8 @@ def pair_products(vectors, offsets: Sequence[int], pairs: Sequence[tuple[int, in
             current[i] = found
         found = current[i]
         if j not in found:  # a pair not announced in ``pairs``
-            return (vectors[offsets[i]:offsets[i + 1]] @ vectors[offsets[j]:offsets[j + 1]].T).toarray()
+            return (repeat_rows(vectors, rows_of[offsets[i]:offsets[i + 1]])
+                    @ repeat_rows(vectors, rows_of[offsets[j]:offsets[j + 1]]).T).toarray()
         return found[j]
 
     return similarity_of
@@ -138,29 +147,35 @@ def _stored_in_one_direction(matrix) -> bool:
     return bool(np.all(steps > 0) or np.all(steps < 0))
 
 
-def _rows_product(vectors, start: int, end: int, rows: np.ndarray, monotone: bool,
+def _rows_product(vectors, left: np.ndarray, right: np.ndarray, monotone: bool,
                   local_column: np.ndarray) -> np.ndarray:
-    """``(vectors[start:end] @ vectors[rows].T).toarray()``, bit for bit, without the cost of the
-    whole vocabulary: only the columns of rows start:end can add to a product, so the partners'
-    rows are cut to those columns and multiplied the other way round. scipy sums each entry in the
+    """``(vectors[left] @ vectors[right].T).toarray()``, bit for bit, each distinct row multiplied
+    once (neighbouring notices repeat most of their items' texts) and without the cost of the
+    whole vocabulary: only the columns of the left rows can add to a product, so the right rows
+    are cut to those columns and multiplied the other way round. scipy sums each entry in the
     stored column order of the left operand's row; when every row of ``vectors`` stores its columns
-    in one direction (``monotone``), the partners' rows hold the shared columns in that same order,
+    in one direction (``monotone``), the right rows hold the shared columns in that same order,
     so every entry sums the same products in the same order. ``local_column`` is all -1 (scratch)."""
-    block = vectors[start:end]
+    from pipeline.compare.text import repeat_rows
+
+    left_rows, left_at = np.unique(left, return_inverse=True)
+    right_rows, right_at = np.unique(right, return_inverse=True)
+    block = repeat_rows(vectors, left_rows)
+    partners = repeat_rows(vectors, right_rows)
     if not monotone:
-        return (block @ vectors[rows].T).toarray()
+        return (block @ partners.T).toarray()[np.ix_(left_at, right_at)]
     features = distinct(block.indices)
     local = sparse.csr_matrix((block.data, (np.searchsorted(features, block.indices),
-                                            np.repeat(np.arange(end - start), np.diff(block.indptr)))),
-                              shape=(len(features), end - start))
-    partners = vectors[rows]
+                                            np.repeat(np.arange(len(left_rows)), np.diff(block.indptr)))),
+                              shape=(len(features), len(left_rows)))
     local_column[features] = np.arange(len(features))  # -1 elsewhere
     at = local_column[partners.indices]
     local_column[features] = -1
     kept = at >= 0
     running = np.concatenate(([0], np.cumsum(kept)))
-    cut = sparse.csr_matrix((partners.data[kept], at[kept], running[partners.indptr]), shape=(len(rows), len(features)))
-    return (cut @ local).toarray().T
+    cut = sparse.csr_matrix((partners.data[kept], at[kept], running[partners.indptr]),
+                            shape=(len(right_rows), len(features)))
+    return (cut @ local).toarray().T[np.ix_(left_at, right_at)]
 
 
 def group_items(items: Sequence[Item], matches: Sequence[Match]) -> dict[Item, Item]:

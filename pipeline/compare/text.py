@@ -309,7 +309,22 @@ def char_ngrams(text: str, sizes: Sequence[int] = (2, 3)) -> list[str]:
 
 def tfidf(documents: Sequence[str], sizes: Sequence[int] = (2, 3),
           weights: Sequence[int] | None = None) -> sparse.csr_matrix:
-    """L2-normalised TF-IDF rows (sublinear tf, smoothed idf) of character n-grams (n <= 3).
+    """L2-normalised TF-IDF rows (sublinear tf, smoothed idf) of character n-grams (n <= 3), one
+    per document (``tfidf_rows`` gives each distinct document's row once).
+
+    >>> m = tfidf(["专业镇", "专业镇", "产业园"])
+    >>> m.shape[0], (m[0] != m[1]).nnz, float(m[0].multiply(m[2]).sum())
+    (3, 0, 0.0)
+    >>> (tfidf(["专业镇", "产业园"], weights=[2, 1]) != m[1:]).nnz
+    0
+    """
+    return repeat_rows(*tfidf_rows(documents, sizes, weights))
+
+
+def tfidf_rows(documents: Sequence[str], sizes: Sequence[int] = (2, 3),
+               weights: Sequence[int] | None = None) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """The L2-normalised TF-IDF rows (sublinear tf, smoothed idf) of character n-grams (n <= 3) of
+    each distinct document, and each document's row.
 
     Vocabulary columns are sorted, so the matrix does not depend on dictionary order.
     An empty document is an all-zero row. ``weights``: how many documents each one stands for
@@ -319,11 +334,9 @@ def tfidf(documents: Sequence[str], sizes: Sequence[int] = (2, 3),
     template repeats most headings and sentences (10,000 notices: 200,000 action texts, 7,400
     distinct), and a document's row depends only on its text and the frequencies.
 
-    >>> m = tfidf(["专业镇", "专业镇", "产业园"])
-    >>> m.shape[0], (m[0] != m[1]).nnz, float(m[0].multiply(m[2]).sum())
-    (3, 0, 0.0)
-    >>> (tfidf(["专业镇", "产业园"], weights=[2, 1]) != m[1:]).nnz
-    0
+    >>> matrix, rows = tfidf_rows(["专业镇", "产业园", "专业镇"])
+    >>> matrix.shape[0], rows.tolist()
+    (2, [0, 1, 0])
     """
     from pipeline.compare.parallel import fork_map
 
@@ -356,7 +369,7 @@ def tfidf(documents: Sequence[str], sizes: Sequence[int] = (2, 3),
     document_frequency = np.bincount(matrix.indices, weights=multiplicity[rows], minlength=len(vocabulary))
     idf = np.log((1 + multiplicity.sum()) / (1 + document_frequency)) + 1.0
     matrix.data *= idf[matrix.indices]  # the product with diag(idf), in place
-    return repeat_rows(normalise_rows(matrix), inverse)
+    return normalise_rows(matrix), inverse
 
 
 def repeat_rows(matrix: sparse.csr_matrix, rows: np.ndarray) -> sparse.csr_matrix:

@@ -26,7 +26,7 @@ import numpy as np
 from pipeline.compare.align import best_partner_similarity, group_items, pair_matches, pair_products
 from pipeline.compare.actions import group_id
 from pipeline.compare.candidates import all_pairs
-from pipeline.compare.text import Masked, Masker, read_terms, sentence_spans, tfidf
+from pipeline.compare.text import Masked, Masker, read_terms, sentence_spans, tfidf_rows
 
 # What is measured, what it applies to, and the sentence it stands in (masked): the context
 # tells 带动…配套企业户数 / 关联配套企业数量 (the same 龙头企业 criterion, context 0.5) from
@@ -91,13 +91,15 @@ def threshold_similarity(records: Sequence[dict], masker: Masker | None = None,
         families.setdefault(family, []).append(term)
     items = [t for record in records for t in record.get("thresholds", [])]
     offsets = np.cumsum([0] + [len(r.get("thresholds", [])) for r in records])
-    metrics = tfidf([t.get("metric") or "" for t in items], sizes=(1, 2)) if items else None
-    subjects = tfidf([t.get("subject") or "" for t in items], sizes=(1, 2)) if items else None
-    contexts = tfidf([c for n, r in enumerate(records)
-                      for c in threshold_contexts(r, masker, documents[n] if documents is not None else None)]
-                     ) if items else None
-    products = {name: pair_products(matrix, offsets, pairs)
-                for name, matrix in (("metric", metrics), ("subject", subjects), ("context", contexts)) if items}
+    metrics = tfidf_rows([t.get("metric") or "" for t in items], sizes=(1, 2)) if items else None
+    subjects = tfidf_rows([t.get("subject") or "" for t in items], sizes=(1, 2)) if items else None
+    contexts = tfidf_rows([c for n, r in enumerate(records)
+                           for c in threshold_contexts(r, masker, documents[n] if documents is not None else None)]
+                          ) if items else None
+    # Each a matrix of the distinct texts and each threshold's row in it.
+    products = {name: pair_products(matrix, offsets, pairs, rows_of)
+                for name, (matrix, rows_of) in (("metric", metrics), ("subject", subjects), ("context", contexts))
+                if items}
     unit_ids = {unit: number for number, unit in enumerate(sorted({str(t.get("unit")) for t in items}))}
     units = np.array([unit_ids[str(t.get("unit"))] for t in items], dtype=int)
     is_open = np.array([t.get("subject") is None for t in items], dtype=bool)
