@@ -32,6 +32,7 @@ from pathlib import Path
 from pipeline.compare import candidates
 from pipeline.compare.actions import AlignedAction, align_actions
 from pipeline.compare.align import Match
+from pipeline.compare.parallel import without_cycle_collection
 from pipeline.compare.reuse import Passages, align_reuse
 from pipeline.compare.roles import RoleRow, role_rows
 from pipeline.compare.text import mask_all, masker_for
@@ -126,7 +127,11 @@ def compare(records: list[dict], template: dict | None = None,
     """
     if len(records) < 2:
         raise CompareError(f"comparison needs at least two notices, got {len(records)}")
-    tell = progress or _quiet
+    with without_cycle_collection():
+        return _compare(records, template, progress or _quiet)
+
+
+def _compare(records: list[dict], template: dict | None, tell: Callable[[str], None]) -> Comparison:
     records = sorted(records, key=lambda r: r["source"])
     everything = records + ([template] if template else [])
     tell(f"masking {len(everything):,} notices")
@@ -166,12 +171,17 @@ def compare_out(out: Path, template: Path | None = None, write: bool = True,
     told of each stage as it starts."""
     tell = progress or _quiet
     tell(f"reading {notices_file(out)}")
+    with without_cycle_collection():  # see compare(); loading makes millions of objects too
+        return _compare_out(out, template, write, tell)
+
+
+def _compare_out(out: Path, template: Path | None, write: bool, tell: Callable[[str], None]) -> Comparison:
     records = load_records(out)
     template_record = None
     if template is not None:
         from pipeline.run import process_file  # the template goes through the normal pipeline
         template_record = process_file(template).to_record()
-    comparison = compare(records, template_record, progress)
+    comparison = compare(records, template_record, tell)
     if write:
         from pipeline.compare.tables import write_comparison
         tell(f"writing {out / 'compare'} ({len(comparison.passages):,} reused passages)")
