@@ -533,7 +533,7 @@ def test_compare_reuse_csv_is_what_write_csv_writes(tmp_path, records):
         record["source"] = f'=corpora/{name},"x".txt'  # a file name a spreadsheet would run, quoted
         hostile.append(record)
     comparison = compare(hostile)
-    write_reuse_csv(tmp_path / "reuse.csv", comparison)
+    write_reuse_csv(tmp_path / "reuse.csv", comparison.records, comparison.template, comparison.passages)
     write_csv(tmp_path / "expected.csv", *reuse_table(comparison))
     written = (tmp_path / "reuse.csv").read_bytes()
     assert written == (tmp_path / "expected.csv").read_bytes()
@@ -599,9 +599,71 @@ def test_compare_tells_its_progress_stage_by_stage(out_folder, tmp_path):
     copying.copy(out_folder / "notices.jsonl", tmp_path / "notices.jsonl")
     told: list[str] = []
     compare_out(tmp_path, progress=told.append)
-    assert [message.split(" ")[0] for message in told] == ["reading", "masking", "choosing", "aligning", "aligning",
-                                                           "finding", "writing"]
-    assert told[1] == "masking 2 notices" and told[3] == "aligning actions (1 pairs)"
+    assert [message.split(" ")[0] for message in told] == ["reading", "masking", "choosing", "finding", "aligning",
+                                                           "aligning", "writing"]
+    assert told[1] == "masking 2 notices" and told[4] == "aligning actions (1 pairs)"
+
+
+def test_compare_writes_reuse_csv_in_the_background_as_it_would_in_line(records, tmp_path, monkeypatch):
+    # From BACKGROUND_REUSE_MIN_PASSAGES passages reuse.csv is written by a forked process while
+    # actions and thresholds are aligned: the same bytes, every other table too.
+    import json
+
+    import pipeline.compare as comparing
+
+    notices = [records["huguan"], records["wenxi"], {**records["huguan"], "source": "corpora/copy.txt"}]
+    for name in ("inline", "background"):
+        (tmp_path / name).mkdir()
+        with (tmp_path / name / "notices.jsonl").open("w", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(record, ensure_ascii=False) + "\n" for record in notices)
+    told: list[str] = []
+    compare_out(tmp_path / "inline")
+    monkeypatch.setattr(comparing, "BACKGROUND_REUSE_MIN_PASSAGES", 1)
+    comparison = compare_out(tmp_path / "background", progress=told.append)
+    assert any(message.startswith("writing reuse.csv") for message in told)
+    written = sorted(path.name for path in (tmp_path / "background" / "compare").iterdir())
+    assert written == sorted(path.name for path in comparison.files) and "reuse.csv" in written
+    for path in (tmp_path / "inline" / "compare").iterdir():
+        assert path.read_bytes() == (tmp_path / "background" / "compare" / path.name).read_bytes(), path.name
+
+
+def test_compare_reports_a_failed_background_write_and_leaves_no_partial_files(records, tmp_path, monkeypatch):
+    import json
+
+    import pipeline.compare as comparing
+    import pipeline.compare.tables as tables
+
+    with (tmp_path / "notices.jsonl").open("w", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(records[name], ensure_ascii=False) + "\n" for name in ("huguan", "wenxi"))
+    monkeypatch.setattr(comparing, "BACKGROUND_REUSE_MIN_PASSAGES", 1)
+
+    def disk_full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tables, "write_reuse_csv", disk_full)
+    with pytest.raises(OSError, match="No space left on device"):
+        compare_out(tmp_path)
+    assert not (tmp_path / "compare" / "reuse.csv").exists()
+    assert [path.name for path in (tmp_path / "compare").iterdir() if path.name.startswith(".")] == []
+
+
+def test_compare_stops_its_background_writer_when_aligning_fails(records, tmp_path, monkeypatch):
+    import json
+
+    import pipeline.compare as comparing
+
+    with (tmp_path / "notices.jsonl").open("w", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(records[name], ensure_ascii=False) + "\n" for name in ("huguan", "wenxi"))
+    monkeypatch.setattr(comparing, "BACKGROUND_REUSE_MIN_PASSAGES", 1)
+
+    def broken(*args):
+        raise RuntimeError("aligning failed")
+
+    monkeypatch.setattr(comparing, "align_actions", broken)
+    with pytest.raises(RuntimeError, match="aligning failed"):
+        compare_out(tmp_path)
+    folder = tmp_path / "compare"
+    assert not folder.exists() or [path.name for path in folder.iterdir()] == []
 
 
 def test_compare_command_logs_its_stages_with_verbose(out_folder, tmp_path):

@@ -32,13 +32,19 @@ from pathlib import Path
 from pipeline.compare import candidates
 from pipeline.compare.actions import AlignedAction, align_actions
 from pipeline.compare.align import Match
-from pipeline.compare.parallel import without_cycle_collection
+from pipeline.compare.parallel import BackgroundTask, without_cycle_collection
 from pipeline.compare.reuse import Passages, align_reuse
 from pipeline.compare.roles import RoleRow, role_rows
 from pipeline.compare.text import mask_all, masker_for
 from pipeline.compare.thresholds import AlignedThreshold, align_thresholds
 
 __all__ = ["Comparison", "CompareError", "compare", "compare_out", "compare_out_if_several", "load_records"]
+
+
+# Reused passages from which compare_out writes reuse.csv in a forked process while actions and
+# thresholds are aligned (10,000 notices: 6 million passages, 20 s of writing); fewer take less
+# time to write than to fork for.
+BACKGROUND_REUSE_MIN_PASSAGES = 200_000
 
 
 class CompareError(ValueError):
@@ -119,19 +125,26 @@ def _quiet(message: str) -> None:
     """The progress callback when none is given."""
 
 
+ReuseFound = Callable[[list[dict], "dict | None", Passages], None]
+
+
 def compare(records: list[dict], template: dict | None = None,
-            progress: Callable[[str], None] | None = None) -> Comparison:
+            progress: Callable[[str], None] | None = None, reuse_found: ReuseFound | None = None) -> Comparison:
     """Compare records (at least two); the template, if any, only enters text reuse.
 
     ``progress`` is told of each stage as it starts (10,000 notices take minutes).
+    ``reuse_found(records, template, passages)`` is called as soon as the reused passages are
+    known, before actions and thresholds are aligned (records sorted as in the Comparison):
+    compare_out starts writing reuse.csv then.
     """
     if len(records) < 2:
         raise CompareError(f"comparison needs at least two notices, got {len(records)}")
     with without_cycle_collection():
-        return _compare(records, template, progress or _quiet)
+        return _compare(records, template, progress or _quiet, reuse_found)
 
 
-def _compare(records: list[dict], template: dict | None, tell: Callable[[str], None]) -> Comparison:
+def _compare(records: list[dict], template: dict | None, tell: Callable[[str], None],
+             reuse_found: ReuseFound | None) -> Comparison:
     records = sorted(records, key=lambda r: r["source"])
     everything = records + ([template] if template else [])
     tell(f"masking {len(everything):,} notices")
@@ -150,14 +163,18 @@ def _compare(records: list[dict], template: dict | None, tell: Callable[[str], N
     tell("choosing the pairs of notices to compare")
     pairs = pairs_for(candidates.ALL_PAIRS_MAX_NOTICES, candidates.NEIGHBOURS)
     reuse_pairs = pairs_for(candidates.REUSE_ALL_PAIRS_MAX_NOTICES, candidates.REUSE_NEIGHBOURS)
+    # Reuse first: its passages are the largest output, and compare_out writes them while
+    # actions and thresholds are aligned.
+    reuse_pairs = reuse_pairs + ([(i, count) for i in range(count)] if template else [])
+    tell(f"finding reused text ({len(reuse_pairs):,} pairs)")
+    passages = align_reuse([r.get("text") or "" for r in everything], masker, reuse_pairs, documents)
+    if reuse_found is not None:
+        reuse_found(records, template, passages)
     tell(f"aligning actions ({len(pairs):,} pairs)")
     actions, matches = align_actions(records, masker, pairs, documents[:count])
     tell(f"aligning thresholds ({len(pairs):,} pairs)")
     thresholds = align_thresholds(records, pairs, masker, documents[:count])
     roles = role_rows(records, actions)
-    reuse_pairs = reuse_pairs + ([(i, count) for i in range(count)] if template else [])
-    tell(f"finding reused text ({len(reuse_pairs):,} pairs)")
-    passages = align_reuse([r.get("text") or "" for r in everything], masker, reuse_pairs, documents)
     labels = notice_labels(records)
     template_label = None
     if template:
@@ -181,11 +198,31 @@ def _compare_out(out: Path, template: Path | None, write: bool, tell: Callable[[
     if template is not None:
         from pipeline.run import process_file  # the template goes through the normal pipeline
         template_record = process_file(template).to_record()
-    comparison = compare(records, template_record, tell)
-    if write:
-        from pipeline.compare.tables import write_comparison
-        tell(f"writing {out / 'compare'} ({len(comparison.passages):,} reused passages)")
-        comparison.files = write_comparison(out / "compare", comparison)
+    if not write:
+        return compare(records, template_record, tell)
+    from pipeline.compare.tables import write_comparison, write_reuse_csv
+
+    folder = out / "compare"
+    pending = folder / ".reuse.csv.pending"  # renamed to reuse.csv once every table is written
+    writers: list[BackgroundTask] = []
+
+    def write_reuse_meanwhile(sorted_records: list[dict], template_found: dict | None, passages: Passages) -> None:
+        if len(passages) >= BACKGROUND_REUSE_MIN_PASSAGES:
+            tell(f"writing reuse.csv ({len(passages):,} reused passages) while aligning")
+            writers.append(BackgroundTask(lambda: write_reuse_csv(pending, sorted_records, template_found, passages)))
+
+    try:
+        comparison = compare(records, template_record, tell, write_reuse_meanwhile)
+        tell(f"writing {folder} ({len(comparison.passages):,} reused passages)")
+        comparison.files = write_comparison(folder, comparison, reuse_written=bool(writers))
+        for writer in writers:
+            writer.join()
+            pending.replace(folder / "reuse.csv")
+    except BaseException:
+        for writer in writers:
+            writer.cancel()
+        pending.unlink(missing_ok=True)
+        raise
     return comparison
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TypeVar
@@ -71,3 +72,55 @@ def without_cycle_collection() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+class BackgroundTask:
+    """``task()`` run in a forked process while this one goes on (it reads the parent's data
+    copy-on-write); ``join()`` waits and raises OSError with the task's error, ``cancel()`` stops
+    it. Where processes cannot be forked, the task runs at once, here.
+
+    >>> done = []
+    >>> BackgroundTask(lambda: done.append(1)).join()
+    """
+
+    def __init__(self, task: Callable[[], None]) -> None:
+        self.process = None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            task()
+            return
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self.process = context.Process(target=_run_background, args=(task, send), daemon=True)
+        self.process.start()
+        send.close()
+
+    def join(self) -> None:
+        if self.process is None:
+            return
+        try:
+            error = self._receive.recv()
+        except EOFError:  # it died without a word (killed, out of memory)
+            error = "the background process ended without finishing"
+        self.process.join()
+        self.process = None
+        if error is not None:
+            raise OSError(error)
+
+    def cancel(self) -> None:
+        """Stop the task (an interrupt: its ``finally`` blocks remove temporary files) and wait."""
+        if self.process is None:
+            return
+        if self.process.is_alive():
+            os.kill(self.process.pid, signal.SIGINT)
+        self.process.join()
+        self.process = None
+
+
+def _run_background(task: Callable[[], None], send) -> None:
+    try:
+        task()
+        send.send(None)
+    except BaseException as err:  # noqa: BLE001 - reported to the parent, which raises it
+        send.send(f"{type(err).__name__}: {err}")
+    finally:
+        send.close()

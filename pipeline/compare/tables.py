@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pipeline.compare.reuse import COPIED, KINDS, span_shares
+from pipeline.compare.reuse import COPIED, KINDS, Passages, span_shares
 from pipeline.compare.thresholds import WIDE_FIELDS, differs
 
 if TYPE_CHECKING:
@@ -166,20 +166,23 @@ def reuse_rows(c: Comparison, chunk: int = 65536) -> Iterator[list]:
                    texts[a][start_a:end_a], texts[b][start_b:end_b]]
 
 
-def write_reuse_csv(path: Path, c: Comparison, chunk: int = 65536) -> None:
-    """reuse.csv byte for byte as ``write_csv`` writes it (UTF-8 with BOM, CRLF, formula-safe cells,
-    atomic), a chunk of rows at a time, each row one f-string with its text cells through
-    ``csv_text_cell``: 10,000 notices reuse millions of passages, and the csv module's per-row cost
-    was most of the comparison's writing."""
+def write_reuse_csv(path: Path, records: list[dict], template: dict | None, passages: Passages,
+                    chunk: int = 65536) -> None:
+    """reuse.csv of ``passages`` (notice indices into ``records``, then the template) byte for byte
+    as ``write_csv`` writes it (UTF-8 with BOM, CRLF, formula-safe cells, atomic), a chunk of rows
+    at a time, each row one f-string with its text cells through ``csv_text_cell``: 10,000 notices
+    reuse millions of passages, and the csv module's per-row cost was most of the comparison's
+    writing."""
     from pipeline.write import atomic_open, csv_text_cell
 
-    sources = [csv_text_cell(_source(c, n)) for n in range(len(c.records) + (1 if c.template else 0))]
-    texts = [_text(c, n) for n in range(len(sources))]
-    columns = c.passages.columns
+    everything = records + ([template] if template else [])
+    sources = [csv_text_cell(record["source"]) for record in everything]
+    texts = [record.get("text") or "" for record in everything]
+    columns = passages.columns
     copied = KINDS.index(COPIED)
     with atomic_open(path) as fh:
         fh.write("\ufeff" + ",".join(csv_text_cell(name) for name in REUSE_HEADER) + "\r\n")
-        for first in range(0, len(c.passages), chunk):
+        for first in range(0, len(passages), chunk):
             part = [columns[name][first:first + chunk].tolist()
                     for name in ("a", "start_a", "end_a", "b", "start_b", "end_b", "kind", "similarity")]
             # A copied passage's two texts are equal by definition: its cell is made once.
@@ -232,8 +235,9 @@ TABLES: dict[str, Callable[[Comparison], Table]] = {
 }
 
 
-def write_comparison(folder: Path, c: Comparison) -> list[Path]:
-    """Write every table as CSV (UTF-8 with BOM) and report.html into ``folder``; the paths written."""
+def write_comparison(folder: Path, c: Comparison, reuse_written: bool = False) -> list[Path]:
+    """Write every table as CSV (UTF-8 with BOM) and report.html into ``folder``; the paths written.
+    ``reuse_written``: reuse.csv is being written by someone else (compare_out, in the background)."""
     from pipeline.compare.report import render_report
     from pipeline.write import atomic_write, write_csv
 
@@ -243,7 +247,8 @@ def write_comparison(folder: Path, c: Comparison) -> list[Path]:
     for name in TABLES:
         path = folder / f"{name}.csv"
         if name == "reuse":
-            write_reuse_csv(path, c)
+            if not reuse_written:
+                write_reuse_csv(path, c.records, c.template, c.passages)
         else:
             write_csv(path, *tables[name])
         written.append(path)

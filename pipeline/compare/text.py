@@ -178,6 +178,10 @@ class Masker:
         self.prefixes = np.unique(np.array([(ord(word[0]) << 21) | ord(word[1]) for word in words if len(word) > 1],
                                            dtype=np.int64))
         self.single = frozenset(word for word in words if len(word) == 1)
+        # Per code point, whether a word of two or more characters starts with it: most characters
+        # of a notice start none, and a table look-up rules them out before the binary search.
+        self.first_chars = np.zeros(0x110000, dtype=bool)
+        self.first_chars[[ord(word[0]) for word in words if len(word) > 1]] = True
         self._masked_texts: dict[str, str] = {}
 
     def masked_text(self, text: str) -> str:
@@ -205,10 +209,11 @@ class Masker:
                 starts = range(length_of_text)
             else:
                 points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
-                pairs = (points[:-1] << 21) | points[1:]
+                may_start = np.flatnonzero(self.first_chars[points[:-1]])
+                pairs = (points[may_start] << 21) | points[may_start + 1]
                 at = np.searchsorted(self.prefixes, pairs)
                 at[at == len(self.prefixes)] = 0
-                word_starts = (np.flatnonzero(self.prefixes[at] == pairs) if len(self.prefixes)
+                word_starts = (may_start[self.prefixes[at] == pairs] if len(self.prefixes)
                                else np.zeros(0, dtype=np.int64))
                 single = [index for index, char in enumerate(text) if char in self.single] if self.single else []
                 starts = np.union1d(word_starts, np.array(sorted(number_starts) + single, dtype=np.int64)).tolist()
