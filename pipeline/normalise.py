@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Characters with no visible meaning that editors and converters leave behind.
 INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
@@ -112,6 +113,31 @@ def _fold(ch: str) -> str:
     return ch.translate(FOLD_TABLE)
 
 
+def fold_widths(text: str) -> str:
+    """``text.translate(FOLD_TABLE)``, one character for one, through an array: str.translate
+    with a dict looks up every character (most of the time it took to normalise a notice).
+
+    >>> fold_widths("（一）ＡＢ１２，年产值﹒")
+    '(一)AB12,年产值.'
+    """
+    import numpy as np  # here, not at import: the command line starts without it
+
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    folded = np.where(points < len(_fold_points()), _fold_points()[np.minimum(points, len(_fold_points()) - 1)], points)
+    return folded.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+
+
+@lru_cache(maxsize=1)
+def _fold_points():
+    """Per code point of the Basic Multilingual Plane, the code point FOLD_TABLE makes of it."""
+    import numpy as np
+
+    table = np.arange(0x10000, dtype=np.uint32)
+    for code, folded in FOLD_TABLE.items():
+        table[code] = folded
+    return table
+
+
 def _is_ascii_word(ch: str | None) -> bool:
     return ch is not None and ch.isascii() and ch.isalnum()
 
@@ -138,10 +164,11 @@ PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zü]*[āáǎàēéěèīí�
 Line = tuple[str, list[int]]  # a line's text and, per character, its index in the original
 
 
-def _clean_line(raw: str, base: int) -> Line:
+def _clean_line(raw: str, base: int, folded: str) -> Line:
     """Fold widths, drop spaces that CJK text does not use, widen structural punctuation.
 
-    ``raw`` is one line of the original starting at index ``base``.
+    ``raw`` is one line of the original starting at index ``base``; ``folded`` is the whole
+    original with its widths folded (fold_widths), so that the line's folded text is a slice.
     """
     if "(" in raw and PINYIN_GLOSS.search(raw):
         glossed = {pos for gloss in PINYIN_GLOSS.finditer(raw) for pos in range(gloss.start(), gloss.end())}
@@ -150,11 +177,12 @@ def _clean_line(raw: str, base: int) -> Line:
         stripped = raw.strip(LINE_PADDING)
         base += len(raw) - len(raw.lstrip(LINE_PADDING))
         if NEEDS_SLOW_PATH.search(stripped):
-            if INVISIBLE_AT.search(stripped) or SPACED_ORDINAL.match(stripped.translate(FOLD_TABLE)):
+            folded_line = folded[base:base + len(stripped)]
+            if INVISIBLE_AT.search(stripped) or SPACED_ORDINAL.match(folded_line):
                 return _clean_line_by_character([(ch, base + pos) for pos, ch in enumerate(stripped)])
-            return _widen(*_drop_spaces(stripped.translate(FOLD_TABLE), base))
+            return _widen(*_drop_spaces(folded_line, base))
         raw = stripped
-    text = raw.translate(FOLD_TABLE)  # the common case: nothing dropped, offsets stay contiguous
+    text = folded[base:base + len(raw)]  # the common case: nothing dropped, offsets stay contiguous
     return _widen(text, list(range(base, base + len(text))))
 
 
@@ -290,7 +318,7 @@ BORDER_LINE = re.compile(r"^[ \u3000]*[|｜][ \u3000|｜]*$")
 PIPE_GAP = re.compile(r"[ \u3000]*[|｜][ \u3000]*")
 
 
-def _clean_cells(raw: str, base: int, end: int, cell_ends: set[int]) -> list[tuple[Line, int]]:
+def _clean_cells(raw: str, base: int, end: int, cell_ends: set[int], folded: str) -> list[tuple[Line, int]]:
     """One line of the original, cleaned; a table row (tabs, or bars after a row number) gives one line per cell.
 
     Cells on lines of their own are the form a page's flattened table already takes, so the
@@ -301,13 +329,14 @@ def _clean_cells(raw: str, base: int, end: int, cell_ends: set[int]) -> list[tup
         # border alone (|, ||||||): the border is no text. (A portal's field line, 文号 | … |, keeps it.)
         raw = raw.rstrip(" \u3000|｜")
     if "\t" in raw:
-        return _split_cells(raw, base, end, cell_ends, TAB_GAP)
+        return _split_cells(raw, base, end, cell_ends, TAB_GAP, folded)
     if ("|" in raw or "｜" in raw) and PIPE_ROW.match(raw):
-        return _split_cells(raw, base, end, cell_ends, PIPE_GAP)
-    return [(_clean_line(raw, base), end)]
+        return _split_cells(raw, base, end, cell_ends, PIPE_GAP, folded)
+    return [(_clean_line(raw, base, folded), end)]
 
 
-def _split_cells(raw: str, base: int, end: int, cell_ends: set[int], gap: re.Pattern[str]) -> list[tuple[Line, int]]:
+def _split_cells(raw: str, base: int, end: int, cell_ends: set[int], gap: re.Pattern[str],
+                 folded: str) -> list[tuple[Line, int]]:
     """The cells of a table row, split where ``gap`` stands, one line each (fewer than three: the line as it is)."""
     gaps = list(gap.finditer(raw.strip(" \u3000")))
     lead = len(raw) - len(raw.lstrip(" \u3000"))
@@ -315,9 +344,9 @@ def _split_cells(raw: str, base: int, end: int, cell_ends: set[int], gap: re.Pat
     bounds = [0] + [pos for g in gaps for pos in g] + [len(raw)]
     cells = [(a, b) for a, b in zip(bounds[::2], bounds[1::2]) if raw[a:b].strip()]
     if len(cells) < 3:
-        return [(_clean_line(raw, base), end)]
+        return [(_clean_line(raw, base, folded), end)]
     # The break after a cell maps to the tab that followed it; no cell runs on into the next.
-    pieces = [(_clean_line(raw[a:b], base + a), base + b if index + 1 < len(cells) else end)
+    pieces = [(_clean_line(raw[a:b], base + a, folded), base + b if index + 1 < len(cells) else end)
               for index, (a, b) in enumerate(cells)]
     cell_ends.update(piece_end for _, piece_end in pieces)
     return pieces
@@ -331,6 +360,7 @@ def normalise(original: str) -> NormalisedText:
     >>> normalise("(十) 实施专业镇环境服务优化行动\\r\\n\\r\\n优化专业镇发展软硬环境").text
     '（十）实施专业镇环境服务优化行动\\n优化专业镇发展软硬环境'
     """
+    folded = fold_widths(original)  # once for the whole text: lines take slices of it
     cleaned: list[tuple[Line, int]] = []
     cell_ends: set[int] = set()  # breaks after the cells of a tab-separated row: never joined
     start = 0
@@ -343,9 +373,9 @@ def normalise(original: str) -> NormalisedText:
         if SPACED_HEADER.match(raw):
             spaced_table = True
         if spaced_table and (SPACED_HEADER.match(raw) or SPACED_ROW.match(raw)):
-            cleaned.extend(_split_cells(raw, start, stop, cell_ends, SPACE_GAP))
+            cleaned.extend(_split_cells(raw, start, stop, cell_ends, SPACE_GAP, folded))
         else:
-            cleaned.extend(_clean_cells(raw, start, stop, cell_ends))
+            cleaned.extend(_clean_cells(raw, start, stop, cell_ends, folded))
         if newline:
             start = newline.end()
     paragraphs = [piece for line, end in cleaned if line[0] for piece in _split_lost_breaks(line, end)]

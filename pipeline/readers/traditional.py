@@ -45,6 +45,9 @@ def to_simplified(text: str) -> str:
     '壶关县人民政府办公室关于印发'
     """
     convert = _converter().convert
+    whole = convert(text)  # one call: phrases never span a line break, so lines convert alike
+    if len(whole) == len(text):
+        return whole
     out = []
     for line in text.splitlines(keepends=True):
         converted = convert(line)
