@@ -113,29 +113,47 @@ def _fold(ch: str) -> str:
     return ch.translate(FOLD_TABLE)
 
 
-def fold_widths(text: str) -> str:
-    """``text.translate(FOLD_TABLE)``, one character for one, through an array: str.translate
-    with a dict looks up every character (most of the time it took to normalise a notice).
+def fold_widths(text: str) -> tuple[str, str]:
+    """``text.translate(FOLD_TABLE)``, one character for one, and that text with ``_widen``
+    applied as to one line holding all of it, through arrays: str.translate with a dict and the
+    punctuation loop looked up every character (most of the time it took to normalise a notice).
+    A line takes slices of both (``_clean_line``).
 
-    >>> fold_widths("（一）ＡＢ１２，年产值﹒")
-    '(一)AB12,年产值.'
+    >>> fold_widths("（一）ＡＢ１２，年产值﹒a,b")
+    ('(一)AB12,年产值.a,b', '（一）AB12，年产值.a,b')
     """
     import numpy as np  # here, not at import: the command line starts without it
 
+    fold, visible, widen = _width_tables()
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    folded = np.where(points < len(_fold_points()), _fold_points()[np.minimum(points, len(_fold_points()) - 1)], points)
-    return folded.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    in_table = points < len(fold)
+    folded = np.where(in_table, fold[np.minimum(points, len(fold) - 1)], points).astype(np.uint32)
+    seen = np.where(folded < len(visible), visible[np.minimum(folded, len(visible) - 1)], False)
+    # Between two visible ASCII characters (3,5 or a(b)) punctuation stays as it is.
+    between = np.zeros(len(folded), dtype=bool)
+    between[1:-1] = seen[:-2] & seen[2:]
+    widened = folded.copy()
+    change = (folded < len(widen)) & ~between
+    change[change] = widen[folded[change]] != folded[change]
+    widened[change] = widen[folded[change]]
+    decode = lambda array: array.tobytes().decode("utf-32-le", "surrogatepass")  # noqa: E731
+    return decode(folded), decode(widened)
 
 
 @lru_cache(maxsize=1)
-def _fold_points():
-    """Per code point of the Basic Multilingual Plane, the code point FOLD_TABLE makes of it."""
+def _width_tables():
+    """Per code point of the Basic Multilingual Plane, what FOLD_TABLE makes of it; per ASCII
+    code point, whether it is visible (_is_ascii_visible) and what WIDEN makes of it."""
     import numpy as np
 
-    table = np.arange(0x10000, dtype=np.uint32)
+    fold = np.arange(0x10000, dtype=np.uint32)
     for code, folded in FOLD_TABLE.items():
-        table[code] = folded
-    return table
+        fold[code] = folded
+    visible = np.array([_is_ascii_visible(chr(code)) for code in range(128)], dtype=bool)
+    widen = np.arange(128, dtype=np.uint32)
+    for narrow, wide in WIDEN.items():
+        widen[ord(narrow)] = ord(wide)
+    return fold, visible, widen
 
 
 def _is_ascii_word(ch: str | None) -> bool:
@@ -164,12 +182,13 @@ PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zü]*[āáǎàēéěèīí�
 Line = tuple[str, list[int]]  # a line's text and, per character, its index in the original
 
 
-def _clean_line(raw: str, base: int, folded: str) -> Line:
+def _clean_line(raw: str, base: int, folded: tuple[str, str]) -> Line:
     """Fold widths, drop spaces that CJK text does not use, widen structural punctuation.
 
     ``raw`` is one line of the original starting at index ``base``; ``folded`` is the whole
-    original with its widths folded (fold_widths), so that the line's folded text is a slice.
+    original folded, and folded and widened (fold_widths), so that the line's text is a slice.
     """
+    folded, widened = folded
     if "(" in raw and PINYIN_GLOSS.search(raw):
         glossed = {pos for gloss in PINYIN_GLOSS.finditer(raw) for pos in range(gloss.start(), gloss.end())}
         return _clean_line_by_character([(ch, base + pos) for pos, ch in enumerate(raw) if pos not in glossed])
@@ -182,8 +201,14 @@ def _clean_line(raw: str, base: int, folded: str) -> Line:
                 return _clean_line_by_character([(ch, base + pos) for pos, ch in enumerate(stripped)])
             return _widen(*_drop_spaces(folded_line, base))
         raw = stripped
-    text = folded[base:base + len(raw)]  # the common case: nothing dropped, offsets stay contiguous
-    return _widen(text, list(range(base, base + len(text))))
+    # The common case: nothing dropped, offsets stay contiguous, and the widened whole text holds
+    # the line, but for its two ends: there _widen sees no neighbour, the whole text one.
+    end = base + len(raw)
+    text = widened[base:end]
+    if text and (folded[base] in WIDEN or folded[end - 1] in WIDEN):
+        text = _widen(folded[base:end], [])[0] if len(text) < 3 else \
+            WIDEN.get(folded[base], text[0]) + text[1:-1] + WIDEN.get(folded[end - 1], text[-1])
+    return text, list(range(base, end))
 
 
 def _drop_spaces(text: str, base: int) -> Line:
@@ -318,7 +343,8 @@ BORDER_LINE = re.compile(r"^[ \u3000]*[|｜][ \u3000|｜]*$")
 PIPE_GAP = re.compile(r"[ \u3000]*[|｜][ \u3000]*")
 
 
-def _clean_cells(raw: str, base: int, end: int, cell_ends: set[int], folded: str) -> list[tuple[Line, int]]:
+def _clean_cells(raw: str, base: int, end: int, cell_ends: set[int],
+                 folded: tuple[str, str]) -> list[tuple[Line, int]]:
     """One line of the original, cleaned; a table row (tabs, or bars after a row number) gives one line per cell.
 
     Cells on lines of their own are the form a page's flattened table already takes, so the
@@ -336,7 +362,7 @@ def _clean_cells(raw: str, base: int, end: int, cell_ends: set[int], folded: str
 
 
 def _split_cells(raw: str, base: int, end: int, cell_ends: set[int], gap: re.Pattern[str],
-                 folded: str) -> list[tuple[Line, int]]:
+                 folded: tuple[str, str]) -> list[tuple[Line, int]]:
     """The cells of a table row, split where ``gap`` stands, one line each (fewer than three: the line as it is)."""
     gaps = list(gap.finditer(raw.strip(" \u3000")))
     lead = len(raw) - len(raw.lstrip(" \u3000"))
