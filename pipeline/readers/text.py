@@ -109,7 +109,6 @@ def _likelier(data: bytes, encodings: list[str]) -> str:
 
 
 HAN = re.compile("[\u4e00-\u9fff]")
-HAN_RUN = re.compile("[\u4e00-\u9fff]+")
 
 
 @lru_cache(maxsize=1)
@@ -119,21 +118,30 @@ def _common_gb2312() -> frozenset[str]:
                      for row in range(0xB0, 0xD8) for cell in range(0xA1, 0xFF)) - {""}
 
 
-@lru_cache(maxsize=1)
-def _common_run() -> re.Pattern:
-    """Runs of GB 2312 level 1 characters: counting run lengths is three times faster than a set test per character."""
-    return re.compile("[" + "".join(sorted(_common_gb2312())) + "]+")
-
-
 def common_share(text: str) -> tuple[float, int]:
     """(share of Han characters among GB 2312's 3,755 common ones, number of Han characters).
 
     >>> round(common_share("壶关县促进专业镇高质量发展实施方案")[0], 2)
     1.0
     """
-    han = sum(map(len, HAN_RUN.findall(text)))
-    common = sum(map(len, _common_run().findall(text)))
+    import numpy as np  # here, not at import: the command line starts without it
+
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    han_points = points[(points >= 0x4E00) & (points <= 0x9FFF)] - 0x4E00  # HAN's range
+    han = len(han_points)
+    common = int(np.count_nonzero(_common_table()[han_points]))
     return (common / han if han else 1.0), han
+
+
+@lru_cache(maxsize=1)
+def _common_table():
+    """Per code point from U+4E00 to U+9FFF, whether it is one of GB 2312's common characters
+    (a table look-up per character: regex runs took most of the time of reading a notice)."""
+    import numpy as np
+
+    table = np.zeros(0x9FFF - 0x4E00 + 1, dtype=bool)
+    table[[ord(char) - 0x4E00 for char in _common_gb2312() if 0x4E00 <= ord(char) <= 0x9FFF]] = True
+    return table
 
 
 def repair_mojibake(text: str) -> tuple[str, list[str]]:
