@@ -91,7 +91,7 @@ def split_pairs(pairs: Sequence[tuple[int, int]]) -> list[Sequence[tuple[int, in
 
 
 def pair_products(vectors, offsets: Sequence[int], pairs: Sequence[tuple[int, int]],
-                  rows_of: np.ndarray | None = None) -> Callable[[int, int], np.ndarray]:
+                  rows_of: np.ndarray | None = None) -> PairProducts:
     """A function (i, j) -> dense product of notice i's items' vectors with notice j's (items
     ``offsets[i]:offsets[i + 1]``), for the given pairs (asked for in their order). Item k's vector
     is row ``rows_of[k]`` of the sparse ``vectors`` (items with equal texts share a row; default
@@ -101,37 +101,53 @@ def pair_products(vectors, offsets: Sequence[int], pairs: Sequence[tuple[int, in
     per pair cost more in scipy's set-up than in arithmetic), each distinct row once; each entry
     sums the same terms in the same order as a product of the two notices alone.
     """
-    if rows_of is None:
-        rows_of = np.arange(offsets[-1] if len(offsets) else 0)
-    from pipeline.compare.text import repeat_rows
+    return PairProducts(vectors, offsets, pairs, rows_of)
 
-    monotone = _stored_in_one_direction(vectors)
-    local_column = np.full(vectors.shape[1], -1, dtype=np.int64)  # a column's number in one product
-    partners: dict[int, list[int]] = {}
-    for i, j in pairs:
-        partners.setdefault(i, []).append(j)
-    current: dict[int, dict[int, np.ndarray]] = {}
 
-    def similarity_of(i: int, j: int) -> np.ndarray:
-        if i not in current:
-            current.clear()
-            others = partners.get(i, [j]) if j in partners.get(i, []) else [j]
-            items = np.concatenate([np.arange(offsets[o], offsets[o + 1]) for o in others])
-            product = _rows_product(vectors, rows_of[offsets[i]:offsets[i + 1]], rows_of[items], monotone,
-                                    local_column)
-            found, cursor = {}, 0
-            for other in others:
+class PairProducts:
+    """``pair_products``: called as (i, j) for one pair, or ``block(i)`` for notice i against all
+    its partners (the items of each partner j in turn, ``partner_items(i)`` names them)."""
+
+    def __init__(self, vectors, offsets: Sequence[int], pairs: Sequence[tuple[int, int]],
+                 rows_of: np.ndarray | None = None) -> None:
+        self.vectors, self.offsets = vectors, offsets
+        self.rows_of = np.arange(offsets[-1] if len(offsets) else 0) if rows_of is None else rows_of
+        self.monotone = _stored_in_one_direction(vectors)
+        self.local_column = np.full(vectors.shape[1], -1, dtype=np.int64)  # a column's number in one product
+        self.partners: dict[int, list[int]] = {}
+        for i, j in pairs:
+            self.partners.setdefault(i, []).append(j)
+        self.current: tuple[int, np.ndarray, dict[int, slice]] | None = None
+
+    def partner_items(self, i: int) -> np.ndarray:
+        """The items of notice i's partners, partner after partner: the columns of ``block(i)``."""
+        offsets = self.offsets
+        return np.concatenate([np.arange(offsets[o], offsets[o + 1]) for o in self.partners.get(i, [])]
+                              or [np.zeros(0, dtype=np.int64)])
+
+    def block(self, i: int) -> tuple[np.ndarray, dict[int, slice]]:
+        """Notice i's items against all its partners' items, and each partner's columns."""
+        if self.current is None or self.current[0] != i:
+            offsets = self.offsets
+            product = _rows_product(self.vectors, self.rows_of[offsets[i]:offsets[i + 1]],
+                                    self.rows_of[self.partner_items(i)], self.monotone, self.local_column)
+            columns, cursor = {}, 0
+            for other in self.partners.get(i, []):
                 width = offsets[other + 1] - offsets[other]
-                found[other] = product[:, cursor:cursor + width]
+                columns[other] = slice(cursor, cursor + width)
                 cursor += width
-            current[i] = found
-        found = current[i]
-        if j not in found:  # a pair not announced in ``pairs``
-            return (repeat_rows(vectors, rows_of[offsets[i]:offsets[i + 1]])
-                    @ repeat_rows(vectors, rows_of[offsets[j]:offsets[j + 1]]).T).toarray()
-        return found[j]
+            self.current = (i, product, columns)
+        return self.current[1], self.current[2]
 
-    return similarity_of
+    def __call__(self, i: int, j: int) -> np.ndarray:
+        if j in self.partners.get(i, ()):
+            product, columns = self.block(i)
+            return product[:, columns[j]]
+        offsets, rows_of = self.offsets, self.rows_of  # a pair not announced in ``pairs``
+        from pipeline.compare.text import repeat_rows
+
+        return (repeat_rows(self.vectors, rows_of[offsets[i]:offsets[i + 1]])
+                @ repeat_rows(self.vectors, rows_of[offsets[j]:offsets[j + 1]]).T).toarray()
 
 
 def _stored_in_one_direction(matrix) -> bool:

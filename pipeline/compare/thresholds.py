@@ -107,11 +107,8 @@ def threshold_similarity(records: Sequence[dict], masker: Masker | None = None,
     # Per item and family, its terms as bits: different terms of one family (省级 vs 县级) never match.
     term_bits = np.array([family_bits(word, families) for word in words], dtype=np.int64).reshape(len(words), len(families))
 
-    def similarity_of(i: int, j: int) -> np.ndarray:
-        rows, cols = slice(offsets[i], offsets[i + 1]), slice(offsets[j], offsets[j + 1])
-        if offsets[i] == offsets[i + 1] or offsets[j] == offsets[j + 1]:
-            return np.zeros((offsets[i + 1] - offsets[i], offsets[j + 1] - offsets[j]))
-        metric, subject, context = (products[name](i, j) for name in ("metric", "subject", "context"))
+    def combined(rows, cols, metric: np.ndarray, subject: np.ndarray, context: np.ndarray) -> np.ndarray:
+        """The similarity of items ``rows`` to items ``cols`` (slices or index arrays), entry by entry."""
         open_count = is_open[rows][:, None].astype(int) + is_open[cols][None, :].astype(int)
         subject = np.where(open_count == 2, SUBJECT_BOTH_OPEN, np.where(open_count == 1, SUBJECT_ONE_OPEN, subject))
         result = METRIC_WEIGHT * metric + SUBJECT_WEIGHT * subject + CONTEXT_WEIGHT * context
@@ -120,6 +117,23 @@ def threshold_similarity(records: Sequence[dict], masker: Masker | None = None,
             bits_a, bits_b = term_bits[rows, family][:, None], term_bits[cols, family][None, :]
             allowed &= ~((bits_a != 0) & (bits_b != 0) & ((bits_a & bits_b) == 0))
         return np.where(allowed, result, 0.0).round(6)
+
+    current: list = [None, None, None]  # notice i, its similarity to all its partners, their columns
+
+    def similarity_of(i: int, j: int) -> np.ndarray:
+        if offsets[i] == offsets[i + 1] or offsets[j] == offsets[j + 1]:
+            return np.zeros((offsets[i + 1] - offsets[i], offsets[j + 1] - offsets[j]))
+        metric_products = products["metric"]
+        if j not in metric_products.partners.get(i, ()):  # a pair not announced: on its own
+            rows, cols = slice(offsets[i], offsets[i + 1]), slice(offsets[j], offsets[j + 1])
+            return combined(rows, cols, *(products[name](i, j) for name in ("metric", "subject", "context")))
+        if current[0] != i:
+            # Notice i against all its partners at once (entry by entry, so the same values as pair
+            # by pair): numpy's set-up per call cost more than the arithmetic.
+            blocks = [products[name].block(i) for name in ("metric", "subject", "context")]
+            current[:] = [i, combined(slice(offsets[i], offsets[i + 1]), metric_products.partner_items(i),
+                                      *(block for block, _ in blocks)), blocks[0][1]]
+        return current[1][:, current[2][j]]
 
     return similarity_of
 
