@@ -604,12 +604,14 @@ def test_compare_tells_its_progress_stage_by_stage(out_folder, tmp_path):
     assert told[1] == "masking 2 notices" and told[4] == "aligning actions (1 pairs)"
 
 
-def test_compare_writes_reuse_csv_in_the_background_as_it_would_in_line(records, tmp_path, monkeypatch):
+def test_compare_writes_in_the_background_and_in_two_processes_what_it_writes_in_line(records, tmp_path, monkeypatch):
     # From BACKGROUND_REUSE_MIN_PASSAGES passages reuse.csv is written by a forked process while
-    # actions and thresholds are aligned: the same bytes, every other table too.
+    # actions and thresholds are aligned, and from PARALLEL_MIN_ROWS two processes write the
+    # other tables: the same bytes, every table.
     import json
 
     import pipeline.compare as comparing
+    import pipeline.compare.tables as tables
 
     notices = [records["huguan"], records["wenxi"], {**records["huguan"], "source": "corpora/copy.txt"}]
     for name in ("inline", "background"):
@@ -619,6 +621,8 @@ def test_compare_writes_reuse_csv_in_the_background_as_it_would_in_line(records,
     told: list[str] = []
     compare_out(tmp_path / "inline")
     monkeypatch.setattr(comparing, "BACKGROUND_REUSE_MIN_PASSAGES", 1)
+    monkeypatch.setattr(tables, "PARALLEL_MIN_ROWS", 1)
+    monkeypatch.setenv("POLICYMAP_COMPARE_JOBS", "2")
     comparison = compare_out(tmp_path / "background", progress=told.append)
     assert any(message.startswith("writing reuse.csv") for message in told)
     written = sorted(path.name for path in (tmp_path / "background" / "compare").iterdir())

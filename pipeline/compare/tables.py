@@ -235,24 +235,35 @@ TABLES: dict[str, Callable[[Comparison], Table]] = {
 }
 
 
+# The tables written side by side in two processes from this many rows (actions and matched
+# pairs): 10,000 notices make half a million rows of action pairs, seconds of building and writing.
+PARALLEL_MIN_ROWS = 200_000
+# Who writes what when two processes write: the tables with a row per action, match or threshold,
+# and the tables with a row per notice or group together with the report, which shows those.
+TABLE_GROUPS = (("action_pairs", "actions", "thresholds"),
+                ("notices", "actions_wide", "thresholds_wide", "roles", "reuse_shares", "report"))
+
+
 def write_comparison(folder: Path, c: Comparison, reuse_written: bool = False) -> list[Path]:
     """Write every table as CSV (UTF-8 with BOM) and report.html into ``folder``; the paths written.
     ``reuse_written``: reuse.csv is being written by someone else (compare_out, in the background)."""
+    from pipeline.compare.parallel import fork_map
+
+    # reuse.csv is streamed, the others are built whole (rows per notice, group, action or match).
+    if not reuse_written:
+        write_reuse_csv(folder / "reuse.csv", c.records, c.template, c.passages)
+    large = len(c.actions) + len(c.action_matches) >= PARALLEL_MIN_ROWS
+    fork_map(lambda names: _write_tables(folder, c, names), TABLE_GROUPS, workers=None if large else 1)
+    return [folder / f"{name}.csv" for name in TABLES] + [folder / "report.html"]
+
+
+def _write_tables(folder: Path, c: Comparison, names: tuple[str, ...]) -> None:
+    """Build and write the named tables ("report": report.html, from the tables it shows)."""
     from pipeline.compare.report import render_report
     from pipeline.write import atomic_write, write_csv
 
-    written = []
-    # Every table but reuse (small: rows per notice or per group); reuse.csv is streamed.
-    tables = {name: build(c) for name, build in TABLES.items() if name != "reuse"}
-    for name in TABLES:
-        path = folder / f"{name}.csv"
-        if name == "reuse":
-            if not reuse_written:
-                write_reuse_csv(path, c.records, c.template, c.passages)
-        else:
-            write_csv(path, *tables[name])
-        written.append(path)
-    report = folder / "report.html"
-    atomic_write(report, render_report(c, tables))
-    written.append(report)
-    return written
+    tables = {name: TABLES[name](c) for name in names if name != "report"}
+    for name, table in tables.items():
+        write_csv(folder / f"{name}.csv", *table)
+    if "report" in names:
+        atomic_write(folder / "report.html", render_report(c, tables))
