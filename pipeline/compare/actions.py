@@ -158,37 +158,34 @@ def align_actions(records: Sequence[dict], masker: Masker, pairs: Sequence[tuple
     pairs = all_pairs(len(records)) if pairs is None else pairs
     cosine = pair_products(vectors, offsets, pairs, rows_of)
 
-    def align_pairs(some: Sequence[tuple[int, int]]) -> tuple[list[Match], list[tuple[Item, Item]]]:
+    def align_pairs(some: Sequence[tuple[int, int]]) -> tuple[list[Match], np.ndarray]:
         matches: list[Match] = []
-        related: list[tuple[Item, Item]] = []
+        related: list[np.ndarray] = []  # per pair, the related actions as numbers across records
         for i, j in some:
             similarity = cosine(i, j).round(6)
             assigned = assign(similarity, ACTION_MATCH_MIN, ACTION_MATCH_FLOOR)
             matches += [Match((i, row), (j, col), score) for row, col, score in assigned]
             # Beyond the one-to-one pairs: a county that merged two actions into one matches one of
             # them and is related to the other.
-            partners = {(row, col) for row, col, _ in assigned}
-            related += [((i, int(row)), (j, int(col))) for row, col in zip(*np.nonzero(similarity >= RELATED_MIN))
-                        if (row, col) not in partners]
-        return matches, related
+            close = similarity >= RELATED_MIN
+            close[[row for row, _, _ in assigned], [col for _, col, _ in assigned]] = False
+            rows_close, cols_close = np.nonzero(close)
+            related.append(np.stack([rows_close + offsets[i], cols_close + offsets[j]]))
+        return matches, np.concatenate(related, axis=1) if related else np.zeros((2, 0), dtype=np.int64)
 
     matches: list[Match] = []
-    related: list[tuple[Item, Item]] = []
+    related_parts: list[np.ndarray] = []
     for found, found_related in fork_map(align_pairs, split_pairs(pairs)):  # in the order of ``pairs``
         matches += found
-        related += found_related
+        related_parts.append(found_related)
     items: list[Item] = [(i, k) for i, record in enumerate(records) for k in range(len(record.get("actions", [])))]
     groups = group_items(items, matches)
     best = best_partner_similarity(groups, matches)
     # One id per group, not per member (a sha1 each: 100,000 actions share a few hundred groups).
     root_ids = {root: group_id("A", records[root[0]], records[root[0]]["actions"][root[1]]["number"])
                 for root in set(groups.values())}
-    ids = {item: root_ids[root] for item, root in groups.items()}
-    related_groups: dict[Item, set[str]] = {}
-    for a, b in related:
-        if ids[a] != ids[b]:
-            related_groups.setdefault(a, set()).add(ids[b])
-            related_groups.setdefault(b, set()).add(ids[a])
+    related_groups = _related_groups(items, [root_ids[groups[item]] for item in items],
+                                     np.concatenate(related_parts, axis=1) if related_parts else np.zeros((2, 0), int))
     rows = []
     for item in items:
         root = groups[item]
@@ -198,5 +195,28 @@ def align_actions(records: Sequence[dict], masker: Masker, pairs: Sequence[tuple
             group=root_ids[root], group_title=root_action.get("title") or "",
             notice=item[0], index=item[1], number=action["number"], title=action.get("title") or "",
             similarity=round(best[item], 4) if item in best else None,
-            related=tuple(sorted(related_groups.get(item, ())))))
+            related=related_groups.get(item, ())))
     return rows, matches
+
+
+def _related_groups(items: Sequence[Item], item_groups: Sequence[str], related: np.ndarray) -> dict[Item, tuple[str, ...]]:
+    """Per item, the other groups it reads like (sorted ids): ``related`` holds pairs of item numbers
+    (positions in ``items``) as two rows; each pair relates both ways, within a group it says nothing.
+
+    >>> _related_groups([(0, 0), (1, 0), (1, 1)], ["A1", "A1", "A2"], np.array([[0, 1], [2, 2]]))
+    {(0, 0): ('A2',), (1, 0): ('A2',), (1, 1): ('A1',)}
+    """
+    names = sorted(set(item_groups))
+    number_of = {name: number for number, name in enumerate(names)}
+    group_number = np.array([number_of[name] for name in item_groups], dtype=np.int64)
+    a, b = related[0].astype(np.int64), related[1].astype(np.int64)
+    differ = group_number[a] != group_number[b]
+    # (item, group of the other) both ways, each once, by item and group name.
+    item_side = np.concatenate([a[differ], b[differ]])
+    other_group = np.concatenate([group_number[b[differ]], group_number[a[differ]]])
+    pairs = np.unique(item_side * len(names) + other_group) if len(item_side) else np.zeros(0, dtype=np.int64)
+    found: dict[Item, tuple[str, ...]] = {}
+    for item_number, group in zip((pairs // max(len(names), 1)).tolist(), (pairs % max(len(names), 1)).tolist()):
+        item = items[item_number]
+        found[item] = found.get(item, ()) + (names[group],)
+    return found
