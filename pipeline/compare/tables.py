@@ -7,6 +7,7 @@ Per-notice columns are named by the notice's label (its county, see ``notice_lab
 from __future__ import annotations
 
 import csv
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -178,18 +179,59 @@ def write_reuse_csv(path: Path, records: list[dict], template: dict | None, pass
     everything = records + ([template] if template else [])
     sources = [csv_text_cell(record["source"]) for record in everything]
     texts = [record.get("text") or "" for record in everything]
+    plain = _PlainCells(texts)
     columns = passages.columns
     copied = KINDS.index(COPIED)
     with atomic_open(path) as fh:
         fh.write("\ufeff" + ",".join(csv_text_cell(name) for name in REUSE_HEADER) + "\r\n")
         for first in range(0, len(passages), chunk):
-            part = [columns[name][first:first + chunk].tolist()
-                    for name in ("a", "start_a", "end_a", "b", "start_b", "end_b", "kind", "similarity")]
-            # A copied passage's two texts are equal by definition: its cell is made once.
-            fh.write("".join([f"{sources[a]},{start_a},{end_a},{sources[b]},{start_b},{end_b},{KINDS[kind]},"
-                              f"{similarity!r},{(cell := csv_text_cell(texts[a][start_a:end_a]))},"
-                              f"{cell if kind == copied else csv_text_cell(texts[b][start_b:end_b])}\r\n"
-                              for a, start_a, end_a, b, start_b, end_b, kind, similarity in zip(*part)]))
+            arrays = [columns[name][first:first + chunk]
+                      for name in ("a", "start_a", "end_a", "b", "start_b", "end_b", "kind", "similarity")]
+            part = [values.tolist() for values in arrays[:7]]
+            # Each distinct similarity formatted once (they are rounded to four places).
+            values, at = np.unique(arrays[7], return_inverse=True)
+            similarities = np.array([repr(value) for value in values.tolist()] or [""], dtype=object)[at].tolist()
+            # Rows whose two texts need no quoting (most): their cells are the texts themselves. A
+            # copied passage's two texts are equal by definition: its cell is made once.
+            fast = (plain.rows(*arrays[0:3]) & plain.rows(*arrays[3:6])).tolist()
+            fh.write("".join([
+                f"{sources[a]},{start_a},{end_a},{sources[b]},{start_b},{end_b},{KINDS[kind]},{similarity},"
+                + (f"{(cell := texts[a][start_a:end_a])},{cell if kind == copied else texts[b][start_b:end_b]}\r\n"
+                   if is_plain else
+                   f"{(cell := csv_text_cell(texts[a][start_a:end_a]))},"
+                   f"{cell if kind == copied else csv_text_cell(texts[b][start_b:end_b])}\r\n")
+                for a, start_a, end_a, b, start_b, end_b, kind, similarity, is_plain in zip(*part, similarities, fast)]))
+
+
+class _PlainCells:
+    """Which slices of a list of texts ``csv_text_cell`` leaves as they are: none of ``"`` ``,``
+    and line breaks inside, no formula character first. Those characters are few in a notice,
+    so their positions (texts laid end to end) answer for a chunk of rows with arrays.
+
+    >>> cells = _PlainCells(["一，二", "3,5", "=A1"])
+    >>> cells.rows(np.array([0, 1, 1, 2, 2]), np.array([0, 0, 2, 0, 1]), np.array([3, 3, 3, 2, 3])).tolist()
+    [True, False, True, False, True]
+    """
+
+    def __init__(self, texts: list[str]) -> None:
+        from pipeline.write import FORMULA_START
+
+        self.bases = np.concatenate(([0], np.cumsum([len(text) for text in texts]))).astype(np.int64)
+        quoting = re.compile('["\n\r,]')
+        formula = re.compile("[" + re.escape("".join(FORMULA_START)) + "]")
+        self.quoting = np.array([base + match.start() for base, text in zip(self.bases.tolist(), texts)
+                                 for match in quoting.finditer(text)], dtype=np.int64)
+        self.formula = np.array([base + match.start() for base, text in zip(self.bases.tolist(), texts)
+                                 for match in formula.finditer(text)], dtype=np.int64)
+
+    def rows(self, notices: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        """Per row, whether text[notice][start:end] is its own cell."""
+        start, end = self.bases[notices] + starts, self.bases[notices] + ends
+        quoted = np.searchsorted(self.quoting, end) > np.searchsorted(self.quoting, start)
+        at = np.searchsorted(self.formula, start)
+        formula_first = (at < len(self.formula)) & (self.formula[np.minimum(at, len(self.formula) - 1)] == start) \
+            & (end > start) if len(self.formula) else np.zeros(len(start), dtype=bool)
+        return ~quoted & ~formula_first
 
 
 def reuse_table(c: Comparison) -> Table:
