@@ -182,6 +182,8 @@ class Masker:
         # of a notice start none, and a table look-up rules them out before the binary search.
         self.first_chars = np.zeros(0x110000, dtype=bool)
         self.first_chars[[ord(word[0]) for word in words if len(word) > 1]] = True
+        # The same as a set, with the one-character words: where a short text's words can start.
+        self.starting = frozenset(word[0] for word in words)
         self._masked_texts: dict[str, str] = {}
 
     def masked_text(self, text: str) -> str:
@@ -191,7 +193,7 @@ class Masker:
         if found is None:
             if len(self._masked_texts) >= MASK_MEMO_MAX:
                 self._masked_texts.clear()
-            found = self._masked_texts[text] = self.mask(text).text
+            found = self._masked_texts[text] = self._joined(text, self._tokens(text))  # no offsets needed
         return found
 
     def mask(self, text: str, offset: int = 0) -> Masked:
@@ -202,53 +204,68 @@ class Masker:
         notice's thousands of characters, found with arrays); the rest are kept as they are.
         """
         length_of_text = len(text)
-        tokens = []
-        if length_of_text:
-            number_starts = {match.start() for match in NUMBER_START.finditer(text)}
-            if length_of_text < SHORT_TEXT:  # a passage: every position (arrays cost more than they save)
-                starts = range(length_of_text)
-            else:
-                points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
-                may_start = np.flatnonzero(self.first_chars[points[:-1]])
-                pairs = (points[may_start] << 21) | points[may_start + 1]
-                at = np.searchsorted(self.prefixes, pairs)
-                at[at == len(self.prefixes)] = 0
-                word_starts = (may_start[self.prefixes[at] == pairs] if len(self.prefixes)
-                               else np.zeros(0, dtype=np.int64))
-                single = [index for index, char in enumerate(text) if char in self.single] if self.single else []
-                starts = np.union1d(word_starts, np.array(sorted(number_starts) + single, dtype=np.int64)).tolist()
-            cursor = 0
-            for index in starts:
-                if index < cursor:
-                    continue
-                end, kind = None, "number"
-                if index in number_starts:
-                    found = NUMBER.match(text, index)
-                    end = found.end() if found else None
-                if end is None:
-                    for length in self.lengths.get(text[index:index + 2], ()):
-                        # A word longer than what is left of the text would slice to a shorter one.
-                        kind = self.kinds.get(text[index:index + length]) if index + length <= length_of_text else None
-                        if kind is not None:
-                            end = index + length
-                            break
-                    else:
-                        if text[index] in self.single:
-                            end, kind = index + 1, self.kinds[text[index]]
-                if end is not None:
-                    tokens.append((index, end, kind))
-                    cursor = end
+        tokens = self._tokens(text)
         if not tokens:
             starts_array = np.arange(offset, offset + length_of_text, dtype=np.int64)
             return Masked(text, _offsets(starts_array, offset + length_of_text), offset + length_of_text)
-        pieces, keep, previous = [], np.ones(length_of_text, dtype=bool), 0
+        keep = np.ones(length_of_text, dtype=bool)
+        for start, end, _ in tokens:
+            keep[start + 1:end] = False
+        starts_array = np.flatnonzero(keep) + offset
+        return Masked(self._joined(text, tokens), _offsets(starts_array, offset + length_of_text),
+                      offset + length_of_text)
+
+    @staticmethod
+    def _joined(text: str, tokens: list[tuple[int, int, str]]) -> str:
+        pieces, previous = [], 0
         for start, end, kind in tokens:
             pieces += [text[previous:start], PLACEHOLDER[kind]]
-            keep[start + 1:end] = False
             previous = end
         pieces.append(text[previous:])
-        starts_array = np.flatnonzero(keep) + offset
-        return Masked("".join(pieces), _offsets(starts_array, offset + length_of_text), offset + length_of_text)
+        return "".join(pieces)
+
+    def _tokens(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, kind) of each number and word masking replaces, left to right."""
+        length_of_text = len(text)
+        tokens: list[tuple[int, int, str]] = []
+        if not length_of_text:
+            return tokens
+        number_starts = {match.start() for match in NUMBER_START.finditer(text)}
+        if length_of_text < SHORT_TEXT:  # a passage: a set test per character (arrays cost more)
+            starting = self.starting
+            starts = sorted(number_starts.union([index for index, char in enumerate(text) if char in starting]))
+        else:
+            points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+            may_start = np.flatnonzero(self.first_chars[points[:-1]])
+            pairs = (points[may_start] << 21) | points[may_start + 1]
+            at = np.searchsorted(self.prefixes, pairs)
+            at[at == len(self.prefixes)] = 0
+            word_starts = (may_start[self.prefixes[at] == pairs] if len(self.prefixes)
+                           else np.zeros(0, dtype=np.int64))
+            single = [index for index, char in enumerate(text) if char in self.single] if self.single else []
+            starts = np.union1d(word_starts, np.array(sorted(number_starts) + single, dtype=np.int64)).tolist()
+        cursor = 0
+        for index in starts:
+            if index < cursor:
+                continue
+            end, kind = None, "number"
+            if index in number_starts:
+                found = NUMBER.match(text, index)
+                end = found.end() if found else None
+            if end is None:
+                for length in self.lengths.get(text[index:index + 2], ()):
+                    # A word longer than what is left of the text would slice to a shorter one.
+                    kind = self.kinds.get(text[index:index + length]) if index + length <= length_of_text else None
+                    if kind is not None:
+                        end = index + length
+                        break
+                else:
+                    if text[index] in self.single:
+                        end, kind = index + 1, self.kinds[text[index]]
+            if end is not None:
+                tokens.append((index, end, kind))
+                cursor = end
+        return tokens
 
 
 def mask_all(masker: Masker, texts: Sequence[str]) -> list[Masked]:
