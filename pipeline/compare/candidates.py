@@ -104,63 +104,87 @@ def minhash_signatures(masked_texts: Sequence[str], chunk: int = SIGNATURE_CHUNK
     and permuted once (datasketch does it once per notice), and a notice's minimum per
     permutation is found by walking that permutation's smallest values until every notice of the
     chunk holds one (a few dozen steps), instead of taking the minimum over all its 3-grams.
+    Chunks are shared among forked workers (each keeps its own 3-grams already permuted).
     """
-    from datasketch import MinHash
+    from pipeline.compare.parallel import compare_workers, fork_map
 
-    count = len(masked_texts)
-    result = np.zeros((count, LSH_PERMUTATIONS), dtype=np.uint64)
-    known_keys = np.zeros(0, dtype=np.uint64)
-    known_values = np.zeros((0, LSH_PERMUTATIONS), dtype=np.uint64)
+    firsts = list(range(0, len(masked_texts), chunk))
+    workers = min(compare_workers(), len(firsts))
+    runs = [firsts[len(firsts) * k // workers:len(firsts) * (k + 1) // workers] for k in range(workers)] \
+        if workers > 1 else [firsts]
 
-    def permuted(grams: list[bytes]) -> np.ndarray:
+    def signatures_of(run: list[int]) -> list[np.ndarray]:
+        permuted = _PermutedGrams()
+        return [_chunk_signatures(masked_texts[first:first + chunk], permuted) for first in run]
+
+    blocks = [block for part in fork_map(signatures_of, runs, workers) for block in part]
+    return np.concatenate(blocks) if blocks else np.zeros((0, LSH_PERMUTATIONS), dtype=np.uint64)
+
+
+class _PermutedGrams:
+    """The LSH_PERMUTATIONS hash values of each 3-gram (as a key) met so far, hashed once."""
+
+    def __init__(self) -> None:
+        self.keys = np.zeros(0, dtype=np.uint64)
+        self.values = np.zeros((0, LSH_PERMUTATIONS), dtype=np.uint64)
+
+    @staticmethod
+    def permute(grams: list[bytes]) -> np.ndarray:
+        from datasketch import MinHash
+
         found = MinHash.bulk([[gram] for gram in grams], num_perm=LSH_PERMUTATIONS, hashfunc=zlib.crc32)
         return np.array([minhash.hashvalues for minhash in found], dtype=np.uint64).reshape(-1, LSH_PERMUTATIONS)
 
-    for first_number in range(0, count, chunk):
-        numbers = range(first_number, min(first_number + chunk, count))
-        keys, short = [], []
-        for number in numbers:
-            text = masked_texts[number]
-            if len("".join(text.split())) < 3:  # shingles() then takes the text itself
-                short.append(number)
-                keys.append(np.zeros(0, dtype=np.uint64))
-            else:
-                keys.append(_gram_keys(text))
-        for number in short:
-            result[number] = permuted([shingles(masked_texts[number], 3)[0]])[0]
-        vocabulary = distinct(np.concatenate(keys))
-        new = np.setdiff1d(vocabulary, known_keys, assume_unique=True)
+    def of(self, vocabulary: np.ndarray) -> np.ndarray:
+        """The hash values of each key of ``vocabulary`` (sorted, distinct), one row each."""
+        new = np.setdiff1d(vocabulary, self.keys, assume_unique=True)
         if len(new):
-            known_keys = np.concatenate([known_keys, new])
-            known_values = np.concatenate([known_values, permuted([_gram_bytes(int(key)) for key in new])])
-            order = np.argsort(known_keys, kind="stable")
-            known_keys, known_values = known_keys[order], known_values[order]
-        values = known_values[np.searchsorted(known_keys, vocabulary)]
-        # Which notices of the chunk hold each 3-gram of its vocabulary (rows: 3-grams).
-        columns = np.concatenate([np.full(len(k), n, dtype=np.int64) for n, k in enumerate(keys)])
-        rows = np.searchsorted(vocabulary, np.concatenate(keys))
-        holders = sparse.csr_matrix((np.ones(len(rows), dtype=np.int8), (rows, columns)),
-                                    shape=(len(vocabulary), len(keys)))
-        holders.sort_indices()
-        wanted = np.array([len(k) > 0 for k in keys])
-        for permutation in range(LSH_PERMUTATIONS):
-            order = np.argsort(values[:, permutation], kind="stable")
-            best = np.full(len(keys), -1, dtype=np.int64)  # place in ``order`` of a notice's smallest 3-gram
-            open_ = wanted.copy()
-            done, step = 0, WALK_STEP
-            while open_.any():
-                taken = holders[order[done:done + step]]
-                owners = taken.indices
-                places = np.repeat(np.arange(done, done + taken.shape[0]), np.diff(taken.indptr))
-                still = open_[owners]
-                # Owners come in order of place, so a notice's first occurrence is its smallest 3-gram.
-                reached, first = np.unique(owners[still], return_index=True)
-                best[reached] = places[still][first]
-                open_[reached] = False
-                done += taken.shape[0]
-                step *= 2
-            held = wanted.nonzero()[0]
-            result[first_number + held, permutation] = values[order[best[held]], permutation]
+            self.keys = np.concatenate([self.keys, new])
+            self.values = np.concatenate([self.values, self.permute([_gram_bytes(int(key)) for key in new])])
+            order = np.argsort(self.keys, kind="stable")
+            self.keys, self.values = self.keys[order], self.values[order]
+        return self.values[np.searchsorted(self.keys, vocabulary)]
+
+
+def _chunk_signatures(masked_texts: Sequence[str], permuted: _PermutedGrams) -> np.ndarray:
+    """``minhash_signatures`` of a chunk of texts (see there)."""
+    result = np.zeros((len(masked_texts), LSH_PERMUTATIONS), dtype=np.uint64)
+    keys, short = [], []
+    for number, text in enumerate(masked_texts):
+        if len("".join(text.split())) < 3:  # shingles() then takes the text itself
+            short.append(number)
+            keys.append(np.zeros(0, dtype=np.uint64))
+        else:
+            keys.append(_gram_keys(text))
+    for number in short:
+        result[number] = permuted.permute([shingles(masked_texts[number], 3)[0]])[0]
+    vocabulary = distinct(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.uint64)
+    values = permuted.of(vocabulary)
+    # Which notices of the chunk hold each 3-gram of its vocabulary (rows: 3-grams).
+    columns = np.concatenate([np.full(len(k), n, dtype=np.int64) for n, k in enumerate(keys)] or [np.zeros(0, int)])
+    rows = np.searchsorted(vocabulary, np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint64))
+    holders = sparse.csr_matrix((np.ones(len(rows), dtype=np.int8), (rows, columns)),
+                                shape=(len(vocabulary), len(keys)))
+    holders.sort_indices()
+    wanted = np.array([len(k) > 0 for k in keys], dtype=bool)
+    held = wanted.nonzero()[0]
+    for permutation in range(LSH_PERMUTATIONS):
+        order = np.argsort(values[:, permutation], kind="stable")
+        best = np.full(len(keys), -1, dtype=np.int64)  # place in ``order`` of a notice's smallest 3-gram
+        open_ = wanted.copy()
+        done, step = 0, WALK_STEP
+        while open_.any():
+            taken = holders[order[done:done + step]]
+            owners = taken.indices
+            places = np.repeat(np.arange(done, done + taken.shape[0]), np.diff(taken.indptr))
+            still = open_[owners]
+            # Owners come in order of place, so a notice's first occurrence is its smallest 3-gram.
+            reached, first = np.unique(owners[still], return_index=True)
+            best[reached] = places[still][first]
+            open_[reached] = False
+            done += taken.shape[0]
+            step *= 2
+        result[held, permutation] = values[order[best[held]], permutation]
     return result
 
 
