@@ -79,8 +79,9 @@ class BackgroundTask:
     copy-on-write); ``join()`` waits and raises OSError with the task's error, ``cancel()`` stops
     it. Where processes cannot be forked, the task runs at once, here.
 
-    >>> done = []
-    >>> BackgroundTask(lambda: done.append(1)).join()
+    >>> BackgroundTask(lambda: 1 / 0).join()
+    Traceback (most recent call last):
+    OSError: ZeroDivisionError: division by zero
     """
 
     def __init__(self, task: Callable[[], None]) -> None:

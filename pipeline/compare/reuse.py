@@ -116,21 +116,24 @@ class SentenceTable:
         self.ids: dict[str, int] = {}
         self.set_of: list[int] = []  # per masked sentence, its bigram set's number
         self.size_of: list[int] = []  # per masked sentence, its number of distinct bigrams
-        self.sets: dict[frozenset, int] = {}
-        self.set_keys: list[np.ndarray] = []  # per set, its bigrams as sorted integers
+        self.sets: dict[bytes, int] = {}
+        # Per set, its bigrams as sorted 64-bit integers, as bytes (one object a set: a corpus not
+        # copied from a template has millions of distinct sentences).
+        self.set_keys: list[bytes] = []
 
     def add(self, masked: str) -> int:
         """The number of a masked sentence (a new one when first seen)."""
         found = self.ids.get(masked)
         if found is None:
-            bigrams = frozenset(masked[k:k + 2] for k in range(len(masked) - 1))
-            set_number = self.sets.get(bigrams)
+            codes = sorted({(ord(masked[k]) << 21) | ord(masked[k + 1]) for k in range(len(masked) - 1)})
+            key = np.array(codes, dtype=np.int64).tobytes()
+            set_number = self.sets.get(key)
             if set_number is None:
-                set_number = self.sets[bigrams] = len(self.set_keys)
-                self.set_keys.append(np.array(sorted((ord(g[0]) << 21) | ord(g[1]) for g in bigrams), dtype=np.int64))
+                set_number = self.sets[key] = len(self.set_keys)
+                self.set_keys.append(key)
             found = self.ids[masked] = len(self.set_of)
             self.set_of.append(set_number)
-            self.size_of.append(len(bigrams))
+            self.size_of.append(len(codes))
         return found
 
 
@@ -176,9 +179,9 @@ class NoticeSentences:
 
     def bigrams(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(row, bigram) of the distinct masked character bigrams of the given sentences, by row."""
-        keys = [self.table.set_keys[number] for number in self.set_ids[rows].tolist()]
+        keys = b"".join([self.table.set_keys[number] for number in self.set_ids[rows].tolist()])
         owner = np.repeat(np.arange(len(rows)), self.sizes[rows])
-        return owner, np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+        return owner, np.frombuffer(keys, dtype=np.int64)
 
     def masked_text(self, row: int) -> str:
         return self.document.text[self.first[row]:self.last[row]]
