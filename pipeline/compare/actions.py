@@ -110,12 +110,28 @@ def action_vectors(records: Sequence[dict], masker: Masker,
     """
     def texts_of(numbers: range) -> tuple[list[str], list[str]]:
         titles, bodies = [], []
+        cleaned: dict[str, str] = {}  # _words of each masked text met (headings and bodies repeat)
+
+        def words(text: str) -> str:
+            found = cleaned.get(text)
+            if found is None:
+                found = cleaned[text] = _words(text)
+            return found
+
         for number in numbers:
             record = records[number]
             document = documents[number] if documents is not None else masker.mask(record.get("text") or "")
-            for (title_start, title_end), body in action_ranges(record):
-                titles.append(_words(document.slice(title_start, title_end).text))
-                bodies.append(_words("".join(document.slice(a, b).text for a, b in body)))
+            ranges = action_ranges(record)
+            # Every heading and body piece of the record found in the masked text at once
+            # (``document.slice`` per piece: a binary search each, 300,000 at 10,000 notices).
+            bounds = [position for title, body in ranges for piece in [title, *body] for position in piece]
+            at = np.searchsorted(document.starts, bounds, side="left").tolist() if bounds else []
+            masked, cursor = document.text, 0
+            for title, body in ranges:
+                titles.append(words(masked[at[cursor]:at[cursor + 1]]))
+                bodies.append(words("".join(masked[at[cursor + 2 + 2 * k]:at[cursor + 3 + 2 * k]]
+                                            for k in range(len(body)))))
+                cursor += 2 + 2 * len(body)
         return titles, bodies
 
     # Slicing and cleaning 200,000 masked headings and bodies takes seconds: forked workers share it.
