@@ -172,24 +172,24 @@ def _rows_product(vectors, left: np.ndarray, right: np.ndarray, monotone: bool,
     stored column order of the left operand's row; when every row of ``vectors`` stores its columns
     in one direction (``monotone``), the right rows hold the shared columns in that same order,
     so every entry sums the same products in the same order. ``local_column`` is all -1 (scratch)."""
-    from pipeline.compare.text import repeat_rows
+    from pipeline.compare.text import repeat_rows, row_arrays
 
     left_rows, left_at = np.unique(left, return_inverse=True)
     right_rows, right_at = np.unique(right, return_inverse=True)
-    block = repeat_rows(vectors, left_rows)
-    partners = repeat_rows(vectors, right_rows)
     if not monotone:
-        return (block @ partners.T).toarray()[np.ix_(left_at, right_at)]
-    features = distinct(block.indices)
-    local = sparse.csr_matrix((block.data, (np.searchsorted(features, block.indices),
-                                            np.repeat(np.arange(len(left_rows)), np.diff(block.indptr)))),
+        return (repeat_rows(vectors, left_rows) @ repeat_rows(vectors, right_rows).T).toarray()[np.ix_(left_at, right_at)]
+    block_data, block_indices, block_indptr = row_arrays(vectors, left_rows)
+    partner_data, partner_indices, partner_indptr = row_arrays(vectors, right_rows)
+    features = distinct(block_indices)
+    local = sparse.csr_matrix((block_data, (np.searchsorted(features, block_indices),
+                                            np.repeat(np.arange(len(left_rows)), np.diff(block_indptr)))),
                               shape=(len(features), len(left_rows)))
     local_column[features] = np.arange(len(features))  # -1 elsewhere
-    at = local_column[partners.indices]
+    at = local_column[partner_indices]
     local_column[features] = -1
     kept = at >= 0
     running = np.concatenate(([0], np.cumsum(kept)))
-    cut = sparse.csr_matrix((partners.data[kept], at[kept], running[partners.indptr]),
+    cut = sparse.csr_matrix((partner_data[kept], at[kept], running[partner_indptr]),
                             shape=(len(right_rows), len(features)))
     return (cut @ local).toarray().T[np.ix_(left_at, right_at)]
 

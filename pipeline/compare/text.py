@@ -403,13 +403,19 @@ def repeat_rows(matrix: sparse.csr_matrix, rows: np.ndarray) -> sparse.csr_matri
     """
     if len(rows) == matrix.shape[0] and np.array_equal(rows, np.arange(len(rows))):
         return matrix
+    repeated = sparse.csr_matrix(row_arrays(matrix, rows), shape=(len(rows), matrix.shape[1]))
+    repeated.has_sorted_indices = matrix.has_sorted_indices
+    return repeated
+
+
+def row_arrays(matrix: sparse.csr_matrix, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(data, indices, indptr) of ``repeat_rows(matrix, rows)``, without building the matrix
+    (scipy's constructor checks cost more than the copy for a few hundred rows)."""
     lengths = np.diff(matrix.indptr)[rows]
     indptr = np.concatenate(([0], np.cumsum(lengths))).astype(matrix.indptr.dtype)
     # Position of every entry of the result in the source: each row's start, then 0, 1, 2, ...
     take = np.repeat(matrix.indptr[rows] - indptr[:-1], lengths) + np.arange(indptr[-1])
-    repeated = sparse.csr_matrix((matrix.data[take], matrix.indices[take], indptr), shape=(len(rows), matrix.shape[1]))
-    repeated.has_sorted_indices = matrix.has_sorted_indices
-    return repeated
+    return matrix.data[take], matrix.indices[take], indptr
 
 
 def _chunk_gram_counts(first: int, chunk: Sequence[str], sizes: Sequence[int]) -> list[tuple]:
