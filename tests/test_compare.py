@@ -328,6 +328,31 @@ def test_compare_pair_products_of_shared_rows_equal_products_of_every_row(record
     assert np.array_equal(shared(0, 0), every(0, 0))  # a pair not announced
 
 
+def test_compare_products_of_matrices_side_by_side_equal_each_matrix_alone(records):
+    # Thresholds multiply metric, subject and context in one product per notice (families of
+    # columns): each family's values must be those of its own matrix, bit for bit.
+    import numpy as np
+
+    from pipeline.compare.align import _stored_in_one_direction, pair_products
+    from pipeline.compare.text import tfidf_rows
+    from pipeline.compare.thresholds import _side_by_side_products
+
+    rng = random.Random(9)
+    texts = [records["huguan"]["text"], records["wenxi"]["text"]]
+    pieces = [text[start:start + rng.randint(0, 80)] for text in texts for start in range(0, 5000, 173)]
+    matrices = [tfidf_rows([rng.choice(pieces) for _ in range(120)], sizes=sizes) for sizes in ((1, 2), (1, 2), (2, 3))]
+    offsets = list(range(0, 119, 5)) + [120]
+    pairs = [(i, j) for i in range(len(offsets) - 1) for j in range(i + 1, len(offsets) - 1) if (i + 2 * j) % 3]
+    together = _side_by_side_products(matrices, offsets, pairs)
+    assert _stored_in_one_direction(together.vectors)  # else the slow path would hide a wrong order
+    alone = [pair_products(matrix, offsets, pairs, rows_of) for matrix, rows_of in matrices]
+    for i, j in pairs + [(0, 0), (3, 1)]:  # and two pairs not announced
+        stacked = together(i, j)
+        assert len(stacked) == 3
+        for family, products in enumerate(alone):
+            assert np.array_equal(stacked[family], products(i, j))
+
+
 def test_compare_group_ids_do_not_depend_on_input_order(records):
     forward = compare([records["huguan"], records["wenxi"]])
     backward = compare([records["wenxi"], records["huguan"]])

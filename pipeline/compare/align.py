@@ -106,11 +106,18 @@ def pair_products(vectors, offsets: Sequence[int], pairs: Sequence[tuple[int, in
 
 class PairProducts:
     """``pair_products``: called as (i, j) for one pair, or ``block(i)`` for notice i against all
-    its partners (the items of each partner j in turn, ``partner_items(i)`` names them)."""
+    its partners (the items of each partner j in turn, ``partner_items(i)`` names them).
+
+    ``families``: column boundaries of vectors that are several matrices side by side (0, then
+    where each ends); each product is then one per family, stacked (family, row, column), made
+    in one sparse product whose left side holds each family's columns apart.
+    """
 
     def __init__(self, vectors, offsets: Sequence[int], pairs: Sequence[tuple[int, int]],
-                 rows_of: np.ndarray | None = None) -> None:
+                 rows_of: np.ndarray | None = None, families: Sequence[int] | None = None) -> None:
         self.vectors, self.offsets = vectors, offsets
+        self.families = np.asarray(families if families is not None else (0, vectors.shape[1]), dtype=np.int64)
+        self.stacked = families is not None
         self.rows_of = np.arange(offsets[-1] if len(offsets) else 0) if rows_of is None else rows_of
         self.monotone = _stored_in_one_direction(vectors)
         self.local_column = np.full(vectors.shape[1], -1, dtype=np.int64)  # a column's number in one product
@@ -130,7 +137,9 @@ class PairProducts:
         if self.current is None or self.current[0] != i:
             offsets = self.offsets
             product = _rows_product(self.vectors, self.rows_of[offsets[i]:offsets[i + 1]],
-                                    self.rows_of[self.partner_items(i)], self.monotone, self.local_column)
+                                    self.rows_of[self.partner_items(i)], self.monotone, self.local_column,
+                                    self.families)
+            product = product if self.stacked else product[0]
             columns, cursor = {}, 0
             for other in self.partners.get(i, []):
                 width = offsets[other + 1] - offsets[other]
@@ -142,12 +151,15 @@ class PairProducts:
     def __call__(self, i: int, j: int) -> np.ndarray:
         if j in self.partners.get(i, ()):
             product, columns = self.block(i)
-            return product[:, columns[j]]
+            return product[..., columns[j]]
         offsets, rows_of = self.offsets, self.rows_of  # a pair not announced in ``pairs``
         from pipeline.compare.text import repeat_rows
 
-        return (repeat_rows(self.vectors, rows_of[offsets[i]:offsets[i + 1]])
-                @ repeat_rows(self.vectors, rows_of[offsets[j]:offsets[j + 1]]).T).toarray()
+        left = repeat_rows(self.vectors, rows_of[offsets[i]:offsets[i + 1]])
+        right = repeat_rows(self.vectors, rows_of[offsets[j]:offsets[j + 1]])
+        products = np.stack([(left[:, start:end] @ right[:, start:end].T).toarray()
+                             for start, end in zip(self.families[:-1].tolist(), self.families[1:].tolist())])
+        return products if self.stacked else products[0]
 
 
 def _stored_in_one_direction(matrix) -> bool:
@@ -164,26 +176,34 @@ def _stored_in_one_direction(matrix) -> bool:
 
 
 def _rows_product(vectors, left: np.ndarray, right: np.ndarray, monotone: bool,
-                  local_column: np.ndarray) -> np.ndarray:
+                  local_column: np.ndarray, families: np.ndarray) -> np.ndarray:
     """``(vectors[left] @ vectors[right].T).toarray()``, bit for bit, each distinct row multiplied
     once (neighbouring notices repeat most of their items' texts) and without the cost of the
     whole vocabulary: only the columns of the left rows can add to a product, so the right rows
     are cut to those columns and multiplied the other way round. scipy sums each entry in the
     stored column order of the left operand's row; when every row of ``vectors`` stores its columns
     in one direction (``monotone``), the right rows hold the shared columns in that same order,
-    so every entry sums the same products in the same order. ``local_column`` is all -1 (scratch)."""
+    so every entry sums the same products in the same order. ``local_column`` is all -1 (scratch).
+
+    ``families`` (column boundaries, see PairProducts) gives one product per family, stacked:
+    a left row's entries of family k go to left column k × rows + row, so each output entry sums
+    only its family's products, in the same order as that family's matrix alone would."""
     from pipeline.compare.text import repeat_rows, row_arrays
 
     left_rows, left_at = np.unique(left, return_inverse=True)
     right_rows, right_at = np.unique(right, return_inverse=True)
+    count = len(left_rows)
     if not monotone:
-        return (repeat_rows(vectors, left_rows) @ repeat_rows(vectors, right_rows).T).toarray()[np.ix_(left_at, right_at)]
+        block, partners = repeat_rows(vectors, left_rows), repeat_rows(vectors, right_rows)
+        return np.stack([(block[:, start:end] @ partners[:, start:end].T).toarray()[np.ix_(left_at, right_at)]
+                         for start, end in zip(families[:-1].tolist(), families[1:].tolist())])
     block_data, block_indices, block_indptr = row_arrays(vectors, left_rows)
     partner_data, partner_indices, partner_indptr = row_arrays(vectors, right_rows)
     features = distinct(block_indices)
+    family = np.searchsorted(families, block_indices, side="right") - 1
     local = sparse.csr_matrix((block_data, (np.searchsorted(features, block_indices),
-                                            np.repeat(np.arange(len(left_rows)), np.diff(block_indptr)))),
-                              shape=(len(features), len(left_rows)))
+                                            family * count + np.repeat(np.arange(count), np.diff(block_indptr)))),
+                              shape=(len(features), count * (len(families) - 1)))
     local_column[features] = np.arange(len(features))  # -1 elsewhere
     at = local_column[partner_indices]
     local_column[features] = -1
@@ -191,7 +211,8 @@ def _rows_product(vectors, left: np.ndarray, right: np.ndarray, monotone: bool,
     running = np.concatenate(([0], np.cumsum(kept)))
     cut = sparse.csr_matrix((partner_data[kept], at[kept], running[partner_indptr]),
                             shape=(len(right_rows), len(features)))
-    return (cut @ local).toarray().T[np.ix_(left_at, right_at)]
+    stacked = (cut @ local).toarray().T.reshape(len(families) - 1, count, len(right_rows))
+    return stacked[:, left_at][:, :, right_at]
 
 
 def group_items(items: Sequence[Item], matches: Sequence[Match]) -> dict[Item, Item]:

@@ -22,11 +22,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 
-from pipeline.compare.align import best_partner_similarity, group_items, pair_matches, pair_products
+from pipeline.compare.align import PairProducts, best_partner_similarity, group_items, pair_matches
 from pipeline.compare.actions import group_id
 from pipeline.compare.candidates import all_pairs
-from pipeline.compare.text import Masked, Masker, read_terms, sentence_spans, tfidf_rows
+from pipeline.compare.text import Masked, Masker, read_terms, repeat_rows, sentence_spans, tfidf_rows
 
 # What is measured, what it applies to, and the sentence it stands in (masked): the context
 # tells 带动…配套企业户数 / 关联配套企业数量 (the same 龙头企业 criterion, context 0.5) from
@@ -96,10 +97,9 @@ def threshold_similarity(records: Sequence[dict], masker: Masker | None = None,
     contexts = tfidf_rows([c for n, r in enumerate(records)
                            for c in threshold_contexts(r, masker, documents[n] if documents is not None else None)]
                           ) if items else None
-    # Each a matrix of the distinct texts and each threshold's row in it.
-    products = {name: pair_products(matrix, offsets, pairs, rows_of)
-                for name, (matrix, rows_of) in (("metric", metrics), ("subject", subjects), ("context", contexts))
-                if items}
+    # Each a matrix of the distinct texts and each threshold's row in it; the three side by side,
+    # a row per distinct (metric, subject, context), multiply in one product per notice.
+    products = _side_by_side_products([metrics, subjects, contexts], offsets, pairs) if items else None
     unit_ids = {unit: number for number, unit in enumerate(sorted({str(t.get("unit")) for t in items}))}
     units = np.array([unit_ids[str(t.get("unit"))] for t in items], dtype=int)
     is_open = np.array([t.get("subject") is None for t in items], dtype=bool)
@@ -123,19 +123,31 @@ def threshold_similarity(records: Sequence[dict], masker: Masker | None = None,
     def similarity_of(i: int, j: int) -> np.ndarray:
         if offsets[i] == offsets[i + 1] or offsets[j] == offsets[j + 1]:
             return np.zeros((offsets[i + 1] - offsets[i], offsets[j + 1] - offsets[j]))
-        metric_products = products["metric"]
-        if j not in metric_products.partners.get(i, ()):  # a pair not announced: on its own
+        if j not in products.partners.get(i, ()):  # a pair not announced: on its own
             rows, cols = slice(offsets[i], offsets[i + 1]), slice(offsets[j], offsets[j + 1])
-            return combined(rows, cols, *(products[name](i, j) for name in ("metric", "subject", "context")))
+            return combined(rows, cols, *products(i, j))
         if current[0] != i:
             # Notice i against all its partners at once (entry by entry, so the same values as pair
             # by pair): numpy's set-up per call cost more than the arithmetic.
-            blocks = [products[name].block(i) for name in ("metric", "subject", "context")]
-            current[:] = [i, combined(slice(offsets[i], offsets[i + 1]), metric_products.partner_items(i),
-                                      *(block for block, _ in blocks)), blocks[0][1]]
+            block, columns = products.block(i)
+            current[:] = [i, combined(slice(offsets[i], offsets[i + 1]), products.partner_items(i), *block), columns]
         return current[1][:, current[2][j]]
 
     return similarity_of
+
+
+def _side_by_side_products(matrices: list[tuple[sparse.csr_matrix, np.ndarray]], offsets: Sequence[int],
+                           pairs: Sequence[tuple[int, int]]) -> PairProducts:
+    """PairProducts of several (distinct rows, each item's row) matrices at once: a row per
+    distinct combination of the items' rows, the matrices side by side as families."""
+    first: dict[tuple[int, ...], int] = {}
+    rows_of = np.fromiter((first.setdefault(rows, len(first)) for rows in zip(*(r.tolist() for _, r in matrices))),
+                          dtype=np.int64, count=len(matrices[0][1]))
+    combinations = np.array(list(first), dtype=np.int64).reshape(len(first), len(matrices))
+    side_by_side = sparse.hstack([repeat_rows(matrix, combinations[:, number])
+                                  for number, (matrix, _) in enumerate(matrices)], format="csr")
+    families = np.cumsum([0] + [matrix.shape[1] for matrix, _ in matrices])
+    return PairProducts(side_by_side, offsets, pairs, rows_of, families)
 
 
 def align_thresholds(records: Sequence[dict], pairs: Sequence[tuple[int, int]] | None = None,
