@@ -18,7 +18,7 @@ from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
 from pipeline.compare.parallel import compare_workers, fork_map
-from pipeline.compare.text import distinct
+from pipeline.compare.text import distinct, repeat_rows, row_arrays
 
 Item = tuple[int, int]  # (notice index, item index within the notice)
 # Pairs of notices per worker process below which the pair loops stay in one process.
@@ -153,8 +153,6 @@ class PairProducts:
             product, columns = self.block(i)
             return product[..., columns[j]]
         offsets, rows_of = self.offsets, self.rows_of  # a pair not announced in ``pairs``
-        from pipeline.compare.text import repeat_rows
-
         left = repeat_rows(self.vectors, rows_of[offsets[i]:offsets[i + 1]])
         right = repeat_rows(self.vectors, rows_of[offsets[j]:offsets[j + 1]])
         products = np.stack([(left[:, start:end] @ right[:, start:end].T).toarray()
@@ -188,8 +186,6 @@ def _rows_product(vectors, left: np.ndarray, right: np.ndarray, monotone: bool,
     ``families`` (column boundaries, see PairProducts) gives one product per family, stacked:
     a left row's entries of family k go to left column k × rows + row, so each output entry sums
     only its family's products, in the same order as that family's matrix alone would."""
-    from pipeline.compare.text import repeat_rows, row_arrays
-
     left_rows, left_at = np.unique(left, return_inverse=True)
     right_rows, right_at = np.unique(right, return_inverse=True)
     count = len(left_rows)
