@@ -28,7 +28,7 @@ Avoids:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -67,6 +67,8 @@ PLACE_LINE = re.compile(r"^[\u4e00-\u9fff]{2,10}[省市县区州旗]$")
 TITLE_DOC_NUMBER = re.compile(r"[（(](?P<number>[^（）()]{2,20}?〔\d{4}〕\d{1,4}号)[）)]$"
                               r"|(?<=[知见定复告函法])(?P<glued>[\u4e00-\u9fff]{1,12}〔\d{4}〕\d{1,4}号)$")
 # 《A》《B》 that the notice itself promulgates: 现将《A》印发给你们, 《A》已经县政府同意, 制定了《A》，现印发.
+# How far before its first 《 a match of OWN_TITLES can start: its longest verb (编制完成了).
+OWN_TITLE_LEAD = 5
 OWN_TITLES = re.compile(
     # 现将《A》印发 promulgates A; 现将《A》责任分解印发 promulgates A's breakdown and cites A.
     r"(?:现将|现把|制定了|研究制定了|研究确定了|确定了|修订了|编制完成了|编制了)(?P<after>(?:《[^《》\n]+》[、和及与]?)+)"
@@ -458,8 +460,26 @@ def _named(text: str, name: str | None) -> bool:
     return False
 
 
+def _own_title_matches(text: str) -> Iterator[re.Match]:
+    """``OWN_TITLES.finditer(text)``, trying the pattern only just before a 《: every match starts
+    with one of its verbs (at most OWN_TITLE_LEAD characters) or a sentence end right before a 《,
+    and the rest of a notice's thousands of positions would each try every alternative.
+
+    >>> [m.group("after") for m in _own_title_matches("现将《壶关县实施方案》印发给你们。")]
+    ['《壶关县实施方案》']
+    """
+    position = 0
+    for bracket in re.finditer("《", text):
+        for start in range(max(position, bracket.start() - OWN_TITLE_LEAD), bracket.start() + 1):
+            match = OWN_TITLES.match(text, start)
+            if match:
+                yield match
+                position = match.end()
+                break
+
+
 def _cited(text: str, own_titles: set[str]) -> tuple[CitedPolicy, ...]:
-    own_titles = own_titles | {title for match in OWN_TITLES.finditer(text)
+    own_titles = own_titles | {title for match in _own_title_matches(text)
                                for title in re.findall(r"《([^《》\n]+)》", match.group("after") or match.group("before"))}
     seen: dict[str, CitedPolicy] = {}
     for match in CITED.finditer(text):

@@ -363,3 +363,21 @@ def test_metadata_region_index_agrees_with_the_scan_on_generated_names(knowledge
 ])
 def test_metadata_region_short_forms_start_a_word(texts, county, knowledge):
     assert find_region(texts, knowledge.regions).county == county
+
+
+def test_own_titles_found_only_before_brackets_are_the_pattern_s_matches():
+    # _cited tries OWN_TITLES only just before each 《 (a speed-up): the matches must be finditer's.
+    import random
+
+    from extractors.metadata import OWN_TITLES, _own_title_matches
+
+    rng = random.Random(5)
+    parts = ["现将", "现把", "制定了", "研究制定了", "编制完成了", "编制了", "确定了", "《", "》", "《壶关县方案》",
+             "、", "和", "印发", "已经", "经", "。", "：", "\n", "（试行）", "，", "专业镇", "已"]
+    texts = ["".join(rng.choice(parts) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    found = 0
+    for text in texts:
+        expected = [(m.span(), m.group(0)) for m in OWN_TITLES.finditer(text)]
+        assert [(m.span(), m.group(0)) for m in _own_title_matches(text)] == expected, text
+        found += len(expected)
+    assert found > 300  # the texts hold matches to compare, not only misses
