@@ -49,13 +49,6 @@ MATCH_MEMO_MAX = 200_000
 
 
 @dataclass(frozen=True, slots=True)
-class Sentence:
-    start: int
-    end: int
-    masked: Masked
-
-
-@dataclass(frozen=True, slots=True)
 class Passage:
     a: int  # notice indices
     start_a: int
@@ -159,10 +152,8 @@ class NoticeSentences:
         masked, add = document.text, self.table.add
         self.masked_ids = np.array([add(masked[start:end]) for start, end in zip(self.first.tolist(), self.last.tolist())],
                                    dtype=np.int64)
-        self.set_ids = np.array(self.table.set_of, dtype=np.int64)[self.masked_ids] if len(self.masked_ids) \
-            else self.masked_ids.copy()
-        self.sizes = np.array(self.table.size_of, dtype=np.int64)[self.masked_ids] if len(self.masked_ids) \
-            else self.masked_ids.copy()
+        self.set_ids = np.array(self.table.set_of, dtype=np.int64)[self.masked_ids]
+        self.sizes = np.array(self.table.size_of, dtype=np.int64)[self.masked_ids]
         self.raw_hashes = np.array([hash(text[start:end]) for start, end in zip(self.starts.tolist(), self.ends.tolist())],
                                    dtype=np.int64)
         # Each set with its occurrence number among equal ones (the k-th sentence of a set in one
@@ -185,21 +176,6 @@ class NoticeSentences:
 
     def masked_text(self, row: int) -> str:
         return self.document.text[self.first[row]:self.last[row]]
-
-    def raw_text(self, row: int) -> str:
-        return self.text[self.starts[row]:self.ends[row]]
-
-    def sentence(self, row: int) -> Sentence:
-        """``Sentence(start, end, document.slice(start, end))``, from the masked range found once in
-        __init__ instead of two binary searches per call (reworded sentences of 44,000 pairs)."""
-        start, end = int(self.starts[row]), int(self.ends[row])
-        return Sentence(start, end, self.document.part(int(self.first[row]), int(self.last[row]), start))
-
-
-def sentences(text: str, masker: Masker, document: Masked | None = None) -> list[Sentence]:
-    """The sentences of a normalised text, masked (see NoticeSentences for which are left out)."""
-    found = NoticeSentences(text, document if document is not None else masker.mask(text))
-    return [found.sentence(row) for row in range(len(found))]
 
 
 def sentence_pairs(a: NoticeSentences, b: NoticeSentences) -> list[tuple[int, int, float]]:
@@ -267,26 +243,6 @@ def _pairs_by_product(a: NoticeSentences, b: NoticeSentences, rows_a: np.ndarray
     pairs.sort()
     return (np.array([p[0] for p in pairs], dtype=np.int64), np.array([p[1] for p in pairs], dtype=np.int64),
             np.array([p[2] for p in pairs], dtype=np.float64))
-
-
-def sentence_passages(text_a: str, text_b: str, sent_a: Sentence, sent_b: Sentence,
-                      masker: Masker, blocks: dict | None = None) -> list[tuple[int, int, int, int, str]]:
-    """Passages (start_a, end_a, start_b, end_b, kind) inside one aligned sentence pair; ``blocks``
-    remembers the common runs of masked sentence pairs (they recur across a corpus)."""
-    ma, mb = sent_a.masked, sent_b.masked
-    if ma.text == mb.text:
-        # The common case in a corpus rewritten from one template: no diff needed, and the
-        # sentences were masked on their own, exactly as classify() would mask them.
-        kind = COPIED if text_a[sent_a.start:sent_a.end] == text_b[sent_b.start:sent_b.end] else LOCALISED
-        return [(sent_a.start, sent_a.end, sent_b.start, sent_b.end, kind)]
-    runs = blocks.get((ma.text, mb.text)) if blocks is not None else None
-    if runs is None:
-        runs = masked_runs(ma.text, mb.text)
-        if blocks is not None:
-            if len(blocks) >= MATCH_MEMO_MAX:
-                blocks.clear()
-            blocks[(ma.text, mb.text)] = runs
-    return runs_passages(text_a, text_b, ma.starts.tolist() + [ma.stop], mb.starts.tolist() + [mb.stop], runs, masker)
 
 
 def masked_runs(masked_a: str, masked_b: str) -> tuple[int, int, list[tuple[int, int, int, bool, bool]]]:
@@ -417,8 +373,8 @@ def _pairs_passages(texts: Sequence[str], masker: Masker, notices: Sequence[Noti
         found.add_arrays(i, a.starts[fast_a], a.ends[fast_a], j, b.starts[fast_b], b.ends[fast_b],
                          np.where(np.array(copied, dtype=bool), KINDS.index(COPIED), KINDS.index(LOCALISED)),
                          similarity[same])
-        # Reworded sentences: their masked texts' common runs, remembered by sentence numbers, then
-        # mapped onto each pair's own text (sentence_passages without building Sentence objects).
+        # Reworded sentences: their masked texts' common runs, remembered by sentence numbers (they
+        # recur across a corpus), then mapped onto each pair's own text.
         slow_a, slow_b = rows_a[~same], rows_b[~same]
         for k, m, id_a, id_b, first_a, last_a, first_b, last_b, value in zip(
                 slow_a.tolist(), slow_b.tolist(), a.masked_ids[slow_a].tolist(), b.masked_ids[slow_b].tolist(),
