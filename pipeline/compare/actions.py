@@ -30,7 +30,7 @@ from pipeline.compare.align import (Item, Match, assign, best_partner_similarity
                                     split_pairs)
 from pipeline.compare.candidates import all_pairs
 from pipeline.compare.parallel import compare_workers, fork_map
-from pipeline.compare.text import Masked, Masker, normalise_rows, tfidf
+from pipeline.compare.text import Masked, Masker, first_seen, normalise_rows, tfidf
 
 # Heading vs body: the body carries most of the meaning and survives a reworded heading,
 # the heading decides when bodies are short or were rewritten too.
@@ -147,13 +147,10 @@ def action_vectors(records: Sequence[dict], masker: Masker,
     # Each distinct (heading, body) once, standing for all its copies in the frequencies: most
     # actions of a corpus rewritten from one template repeat (10,000 notices: 100,000 actions,
     # 23,000 distinct), and an action's vector depends only on its texts and the frequencies.
-    first_row: dict[tuple[str, str], int] = {}
-    inverse = np.fromiter((first_row.setdefault(texts, len(first_row)) for texts in zip(titles, bodies)),
-                          dtype=np.int64, count=len(titles))
-    copies = np.bincount(inverse, minlength=len(first_row))
-    distinct_titles, distinct_bodies = [title for title, _ in first_row], [body for _, body in first_row]
-    both = tfidf(distinct_titles + distinct_bodies, weights=np.concatenate([copies, copies]))
-    vectors = TITLE_WEIGHT * both[: len(first_row)] + both[len(first_row):]
+    texts, inverse = first_seen(zip(titles, bodies))
+    copies = np.bincount(inverse, minlength=len(texts))
+    both = tfidf([title for title, _ in texts] + [body for _, body in texts], weights=np.concatenate([copies, copies]))
+    vectors = TITLE_WEIGHT * both[: len(texts)] + both[len(texts):]
     return normalise_rows(vectors), offsets, inverse
 
 
@@ -201,7 +198,7 @@ def align_actions(records: Sequence[dict], masker: Masker, pairs: Sequence[tuple
     root_ids = {root: group_id("A", records[root[0]], records[root[0]]["actions"][root[1]]["number"])
                 for root in set(groups.values())}
     related_groups = _related_groups(items, [root_ids[groups[item]] for item in items],
-                                     np.concatenate(related_parts, axis=1) if related_parts else np.zeros((2, 0), int))
+                                     np.concatenate(related_parts, axis=1))
     rows = []
     for item in items:
         root = groups[item]
@@ -225,14 +222,15 @@ def _related_groups(items: Sequence[Item], item_groups: Sequence[str], related: 
     names = sorted(set(item_groups))
     number_of = {name: number for number, name in enumerate(names)}
     group_number = np.array([number_of[name] for name in item_groups], dtype=np.int64)
-    a, b = related[0].astype(np.int64), related[1].astype(np.int64)
+    a, b = related
     differ = group_number[a] != group_number[b]
     # (item, group of the other) both ways, each once, by item and group name.
     item_side = np.concatenate([a[differ], b[differ]])
     other_group = np.concatenate([group_number[b[differ]], group_number[a[differ]]])
-    pairs = np.unique(item_side * len(names) + other_group) if len(item_side) else np.zeros(0, dtype=np.int64)
+    width = max(len(names), 1)
+    pairs = np.unique(item_side * width + other_group)
     found: dict[Item, tuple[str, ...]] = {}
-    for item_number, group in zip((pairs // max(len(names), 1)).tolist(), (pairs % max(len(names), 1)).tolist()):
+    for item_number, group in zip((pairs // width).tolist(), (pairs % width).tolist()):
         item = items[item_number]
         found[item] = found.get(item, ()) + (names[group],)
     return found

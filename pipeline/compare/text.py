@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -126,13 +126,8 @@ class Masked:
         True
         """
         first, last = np.searchsorted(self.starts, (start, end), side="left").tolist()
-        return self.part(first, last, int(start))
-
-    def part(self, first: int, last: int, start: int) -> Masked:
-        """Masked characters [first, last), whose original starts at ``start`` (``slice`` once the
-        range is known)."""
         stop = int(self.starts[last]) if last < len(self.starts) else self.stop
-        return Masked(self.text[first:last], self.starts[first:last], stop if last > first else start)
+        return Masked(self.text[first:last], self.starts[first:last], stop if last > first else int(start))
 
 
 def _offsets(values: np.ndarray, stop: int) -> np.ndarray:
@@ -363,10 +358,7 @@ def tfidf_rows(documents: Sequence[str], sizes: Sequence[int] = (2, 3),
     from pipeline.compare.parallel import fork_map
 
     weights = np.ones(len(documents), dtype=np.int64) if weights is None else np.asarray(weights, dtype=np.int64)
-    first_row: dict[str, int] = {}
-    inverse = np.fromiter((first_row.setdefault(document, len(first_row)) for document in documents),
-                          dtype=np.int64, count=len(documents))
-    documents = list(first_row)
+    documents, inverse = first_seen(documents)
     multiplicity = np.bincount(inverse, weights=weights, minlength=len(documents))
     # N-grams as integers that sort as the strings do (each character + 1 in 21 bits, 0 past the
     # end: 专业 < 专业镇), counted with arrays a chunk of documents at a time.
@@ -392,6 +384,19 @@ def tfidf_rows(documents: Sequence[str], sizes: Sequence[int] = (2, 3),
     idf = np.log((1 + multiplicity.sum()) / (1 + document_frequency)) + 1.0
     matrix.data *= idf[matrix.indices]  # the product with diag(idf), in place
     return normalise_rows(matrix), inverse
+
+
+def first_seen(values: Iterable[Hashable]) -> tuple[list, np.ndarray]:
+    """The distinct values in the order they first come, and each value's number among them
+    (what lets repeated texts be counted once and spread back).
+
+    >>> distinct_values, numbers = first_seen(["专业镇", "产业园", "专业镇"])
+    >>> distinct_values, numbers.tolist()
+    (['专业镇', '产业园'], [0, 1, 0])
+    """
+    number_of: dict = {}
+    numbers = np.fromiter((number_of.setdefault(value, len(number_of)) for value in values), dtype=np.int64)
+    return list(number_of), numbers
 
 
 def repeat_rows(matrix: sparse.csr_matrix, rows: np.ndarray) -> sparse.csr_matrix:

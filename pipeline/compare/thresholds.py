@@ -27,7 +27,7 @@ from scipy import sparse
 from pipeline.compare.align import PairProducts, best_partner_similarity, group_items, pair_matches
 from pipeline.compare.actions import group_id
 from pipeline.compare.candidates import all_pairs
-from pipeline.compare.text import Masked, Masker, read_terms, repeat_rows, sentence_spans, tfidf_rows
+from pipeline.compare.text import Masked, Masker, first_seen, read_terms, repeat_rows, sentence_spans, tfidf_rows
 
 # What is measured, what it applies to, and the sentence it stands in (masked): the context
 # tells 带动…配套企业户数 / 关联配套企业数量 (the same 龙头企业 criterion, context 0.5) from
@@ -140,10 +140,8 @@ def _side_by_side_products(matrices: list[tuple[sparse.csr_matrix, np.ndarray]],
                            pairs: Sequence[tuple[int, int]]) -> PairProducts:
     """PairProducts of several (distinct rows, each item's row) matrices at once: a row per
     distinct combination of the items' rows, the matrices side by side as families."""
-    first: dict[tuple[int, ...], int] = {}
-    rows_of = np.fromiter((first.setdefault(rows, len(first)) for rows in zip(*(r.tolist() for _, r in matrices))),
-                          dtype=np.int64, count=len(matrices[0][1]))
-    combinations = np.array(list(first), dtype=np.int64).reshape(len(first), len(matrices))
+    distinct_rows, rows_of = first_seen(zip(*(rows.tolist() for _, rows in matrices)))
+    combinations = np.array(distinct_rows, dtype=np.int64).reshape(len(distinct_rows), len(matrices))
     side_by_side = sparse.hstack([repeat_rows(matrix, combinations[:, number])
                                   for number, (matrix, _) in enumerate(matrices)], format="csr")
     families = np.cumsum([0] + [matrix.shape[1] for matrix, _ in matrices])
