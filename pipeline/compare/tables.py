@@ -6,7 +6,6 @@ Per-notice columns are named by the notice's label (its county, see ``notice_lab
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -190,7 +189,7 @@ def write_reuse_csv(path: Path, records: list[dict], template: dict | None, pass
             part = [values.tolist() for values in arrays[:7]]
             # Each distinct similarity formatted once (they are rounded to four places).
             values, at = np.unique(arrays[7], return_inverse=True)
-            similarities = np.array([repr(value) for value in values.tolist()] or [""], dtype=object)[at].tolist()
+            similarities = np.array([repr(value) for value in values.tolist()], dtype=object)[at].tolist()
             # Rows whose two texts need no quoting (most): their cells are the texts themselves. A
             # copied passage's two texts are equal by definition: its cell is made once.
             fast = (plain.rows(*arrays[0:3]) & plain.rows(*arrays[3:6])).tolist()
@@ -214,10 +213,10 @@ class _PlainCells:
     """
 
     def __init__(self, texts: list[str]) -> None:
-        from pipeline.write import FORMULA_START
+        from pipeline.write import FORMULA_START, QUOTED_CHARACTERS
 
         self.bases = np.concatenate(([0], np.cumsum([len(text) for text in texts]))).astype(np.int64)
-        quoting = re.compile('["\n\r,]')
+        quoting = re.compile("[" + re.escape(QUOTED_CHARACTERS) + "]")
         formula = re.compile("[" + re.escape("".join(FORMULA_START)) + "]")
         self.quoting = np.array([base + match.start() for base, text in zip(self.bases.tolist(), texts)
                                  for match in quoting.finditer(text)], dtype=np.int64)
@@ -281,9 +280,8 @@ TABLES: dict[str, Callable[[Comparison], Table]] = {
 # pairs): 10,000 notices make half a million rows of action pairs, seconds of building and writing.
 PARALLEL_MIN_ROWS = 200_000
 # Who writes what when two processes write: the tables with a row per action, match or threshold,
-# and the tables with a row per notice or group together with the report, which shows those.
-TABLE_GROUPS = (("action_pairs", "actions", "thresholds"),
-                ("notices", "actions_wide", "thresholds_wide", "roles", "reuse_shares", "report"))
+# and every other table (rows per notice or group) together with the report, which shows those.
+ROW_TABLES = ("action_pairs", "actions", "thresholds")
 
 
 def write_comparison(folder: Path, c: Comparison, reuse_written: bool = False) -> list[Path]:
@@ -295,7 +293,8 @@ def write_comparison(folder: Path, c: Comparison, reuse_written: bool = False) -
     if not reuse_written:
         write_reuse_csv(folder / "reuse.csv", c.records, c.template, c.passages)
     large = len(c.actions) + len(c.action_matches) >= PARALLEL_MIN_ROWS
-    fork_map(lambda names: _write_tables(folder, c, names), TABLE_GROUPS, workers=None if large else 1)
+    groups = [ROW_TABLES, tuple(name for name in TABLES if name not in ROW_TABLES + ("reuse",)) + ("report",)]
+    fork_map(lambda names: _write_tables(folder, c, names), groups, workers=None if large else 1)
     return [folder / f"{name}.csv" for name in TABLES] + [folder / "report.html"]
 
 
