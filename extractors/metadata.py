@@ -307,8 +307,8 @@ def _published_date(fields: dict[str, str], lines: Sequence[str] = ()) -> str | 
         if page_time and len(line.strip()) - page_time.end() <= 20 and "。" not in line:
             return parse_date(line)
         dated = REPOST_LINE.search(line.strip()) or TIME_LINE.match(line.strip()) or BRACKET_DATE.search(line)
-        if dated and parse_date(dated.group(0)):
-            return parse_date(dated.group(0))  # each pattern holds one date: parse_date finds it
+        if dated and (date := parse_date(dated.group(0))):  # each pattern holds one date: parse_date finds it
+            return date
     return None
 
 

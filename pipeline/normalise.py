@@ -133,8 +133,7 @@ def fold_widths(text: str) -> tuple[str, str]:
     between = np.zeros(len(folded), dtype=bool)
     between[1:-1] = seen[:-2] & seen[2:]
     widened = folded.copy()
-    change = (folded < len(widen)) & ~between
-    change[change] = widen[folded[change]] != folded[change]
+    change = (folded < len(widen)) & ~between  # WIDEN leaves the other ASCII characters as they are
     widened[change] = widen[folded[change]]
     decode = lambda array: array.tobytes().decode("utf-32-le", "surrogatepass")  # noqa: E731
     return decode(folded), decode(widened)
@@ -182,13 +181,13 @@ PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zü]*[āáǎàēéěèīí�
 Line = tuple[str, list[int]]  # a line's text and, per character, its index in the original
 
 
-def _clean_line(raw: str, base: int, folded: tuple[str, str]) -> Line:
+def _clean_line(raw: str, base: int, widths: tuple[str, str]) -> Line:
     """Fold widths, drop spaces that CJK text does not use, widen structural punctuation.
 
-    ``raw`` is one line of the original starting at index ``base``; ``folded`` is the whole
+    ``raw`` is one line of the original starting at index ``base``; ``widths`` is the whole
     original folded, and folded and widened (fold_widths), so that the line's text is a slice.
     """
-    folded, widened = folded
+    folded, widened = widths
     if "(" in raw and PINYIN_GLOSS.search(raw):
         glossed = {pos for gloss in PINYIN_GLOSS.finditer(raw) for pos in range(gloss.start(), gloss.end())}
         return _clean_line_by_character([(ch, base + pos) for pos, ch in enumerate(raw) if pos not in glossed])
@@ -344,7 +343,7 @@ PIPE_GAP = re.compile(r"[ \u3000]*[|｜][ \u3000]*")
 
 
 def _clean_cells(raw: str, base: int, end: int, cell_ends: set[int],
-                 folded: tuple[str, str]) -> list[tuple[Line, int]]:
+                 widths: tuple[str, str]) -> list[tuple[Line, int]]:
     """One line of the original, cleaned; a table row (tabs, or bars after a row number) gives one line per cell.
 
     Cells on lines of their own are the form a page's flattened table already takes, so the
@@ -355,14 +354,14 @@ def _clean_cells(raw: str, base: int, end: int, cell_ends: set[int],
         # border alone (|, ||||||): the border is no text. (A portal's field line, 文号 | … |, keeps it.)
         raw = raw.rstrip(" \u3000|｜")
     if "\t" in raw:
-        return _split_cells(raw, base, end, cell_ends, TAB_GAP, folded)
+        return _split_cells(raw, base, end, cell_ends, TAB_GAP, widths)
     if ("|" in raw or "｜" in raw) and PIPE_ROW.match(raw):
-        return _split_cells(raw, base, end, cell_ends, PIPE_GAP, folded)
-    return [(_clean_line(raw, base, folded), end)]
+        return _split_cells(raw, base, end, cell_ends, PIPE_GAP, widths)
+    return [(_clean_line(raw, base, widths), end)]
 
 
 def _split_cells(raw: str, base: int, end: int, cell_ends: set[int], gap: re.Pattern[str],
-                 folded: tuple[str, str]) -> list[tuple[Line, int]]:
+                 widths: tuple[str, str]) -> list[tuple[Line, int]]:
     """The cells of a table row, split where ``gap`` stands, one line each (fewer than three: the line as it is)."""
     gaps = list(gap.finditer(raw.strip(" \u3000")))
     lead = len(raw) - len(raw.lstrip(" \u3000"))
@@ -370,9 +369,9 @@ def _split_cells(raw: str, base: int, end: int, cell_ends: set[int], gap: re.Pat
     bounds = [0] + [pos for g in gaps for pos in g] + [len(raw)]
     cells = [(a, b) for a, b in zip(bounds[::2], bounds[1::2]) if raw[a:b].strip()]
     if len(cells) < 3:
-        return [(_clean_line(raw, base, folded), end)]
+        return [(_clean_line(raw, base, widths), end)]
     # The break after a cell maps to the tab that followed it; no cell runs on into the next.
-    pieces = [(_clean_line(raw[a:b], base + a, folded), base + b if index + 1 < len(cells) else end)
+    pieces = [(_clean_line(raw[a:b], base + a, widths), base + b if index + 1 < len(cells) else end)
               for index, (a, b) in enumerate(cells)]
     cell_ends.update(piece_end for _, piece_end in pieces)
     return pieces
@@ -386,7 +385,7 @@ def normalise(original: str) -> NormalisedText:
     >>> normalise("(十) 实施专业镇环境服务优化行动\\r\\n\\r\\n优化专业镇发展软硬环境").text
     '（十）实施专业镇环境服务优化行动\\n优化专业镇发展软硬环境'
     """
-    folded = fold_widths(original)  # once for the whole text: lines take slices of it
+    widths = fold_widths(original)  # once for the whole text: lines take slices of it
     cleaned: list[tuple[Line, int]] = []
     cell_ends: set[int] = set()  # breaks after the cells of a tab-separated row: never joined
     start = 0
@@ -399,9 +398,9 @@ def normalise(original: str) -> NormalisedText:
         if SPACED_HEADER.match(raw):
             spaced_table = True
         if spaced_table and (SPACED_HEADER.match(raw) or SPACED_ROW.match(raw)):
-            cleaned.extend(_split_cells(raw, start, stop, cell_ends, SPACE_GAP, folded))
+            cleaned.extend(_split_cells(raw, start, stop, cell_ends, SPACE_GAP, widths))
         else:
-            cleaned.extend(_clean_cells(raw, start, stop, cell_ends, folded))
+            cleaned.extend(_clean_cells(raw, start, stop, cell_ends, widths))
         if newline:
             start = newline.end()
     paragraphs = [piece for line, end in cleaned if line[0] for piece in _split_lost_breaks(line, end)]
