@@ -298,8 +298,9 @@ def unit_columns(text: str) -> tuple[str, ...] | None:
     """
     # Only the lines that can be such a header are looked at (this runs on every notice).
     for header in COLUMN_TASK_HEADER.finditer(text):
-        before = text[text.rfind("\n", 0, max(header.start() - 1, 0)) + 1:max(header.start() - 1, 0)]
-        if header.start() and before.strip() in ("序号", "编号"):
+        line_start = header.start()  # the pattern holds a whole line
+        previous = text[text.rfind("\n", 0, line_start - 1) + 1:line_start - 1] if line_start else ""
+        if previous.strip() in ("序号", "编号"):
             continue  # (a header after 序号 is a flattened table's: extractors/tables.py reads it)
         roles = []
         for cell in text[header.end() + 1:].split("\n", 4)[:4]:

@@ -74,8 +74,7 @@ def csv_text_cell(text: str) -> str:
     >>> csv_text_cell("县工信局"), csv_text_cell("一，二"), csv_text_cell("3,5"), csv_text_cell('a"b'), csv_text_cell("=A1")
     ('县工信局', '一，二', '"3,5"', '"a""b"', "'=A1")
     """
-    if text.startswith(FORMULA_START):
-        text = "'" + text
+    text = safe_cell(text)
     if '"' in text:
         return '"' + text.replace('"', '""') + '"'
     if "," in text or "\n" in text or "\r" in text:  # the rest of QUOTED_CHARACTERS, tested one by one (fast)
@@ -90,9 +89,7 @@ def csv_rows(path: Path, header: Sequence[str], durable: bool = True) -> Iterato
         fh.write("\ufeff")
         writer = csv.writer(fh, lineterminator="\r\n")
         writer.writerow([safe_cell(h) for h in header])
-        # safe_cell inlined: a call per cell was most of the cost of tables with a million rows.
-        yield lambda row: writer.writerow(["" if v is None else "'" + v if isinstance(v, str) and
-                                           v.startswith(FORMULA_START) else v for v in row])
+        yield lambda row: writer.writerow(["" if v is None else safe_cell(v) for v in row])
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]], durable: bool = True) -> None:
