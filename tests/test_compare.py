@@ -475,6 +475,28 @@ def test_compare_reuse_sentence_pairs_equal_greedy_dice_of_every_pair(records):
         assert sentence_pairs(left, right) == sorted(expected)
 
 
+def test_compare_reuse_common_runs_are_difflibs_matching_blocks(records):
+    # cydifflib stands in for difflib's SequenceMatcher: on every sentence pair reuse matches in
+    # the samples (reworded ones included), it must find the very same blocks.
+    import difflib
+
+    from pipeline.compare.reuse import MIN_RUN, NoticeSentences, SentenceTable, masked_runs, sentence_pairs
+
+    masker = masker_for(list(records.values()))
+    texts = [records["huguan"]["text"], reword_and_shuffle(records["huguan"], 3), records["wenxi"]["text"]]
+    table = SentenceTable()
+    notices = [NoticeSentences(text, masker.mask(text), table) for text in texts]
+    checked = 0
+    for a, b in [(0, 1), (0, 2), (1, 2)]:
+        for row_a, row_b, _ in sentence_pairs(notices[a], notices[b]):
+            masked_a, masked_b = notices[a].masked_text(row_a), notices[b].masked_text(row_b)
+            blocks = difflib.SequenceMatcher(None, masked_a, masked_b, autojunk=False).get_matching_blocks()
+            expected = [(block.a, block.b, block.size) for block in blocks if block.size >= MIN_RUN]
+            assert [run[:3] for run in masked_runs(masked_a, masked_b)[2]] == expected
+            checked += masked_a != masked_b
+    assert checked > 20  # reworded pairs, not only equal ones
+
+
 def test_compare_reuse_in_worker_processes_equals_one_process(records, monkeypatch):
     import numpy as np
 

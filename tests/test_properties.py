@@ -83,3 +83,19 @@ def test_properties_csv_text_cell_is_what_the_csv_module_writes(text):
     # As write_csv writes (CRLF lines), with a second cell: a lone empty cell is written as "".
     csv.writer(buffer, lineterminator="\r\n").writerow([safe_cell(text), "x"])
     assert csv_text_cell(text) + ",x\r\n" == buffer.getvalue()
+
+
+@SETTINGS
+@given(st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(alphabet="专业镇县局推进建设产值亿元", max_size=30)),
+                min_size=2, max_size=6))
+def test_properties_cydifflib_finds_difflibs_matching_blocks(pieces):
+    # reuse.py uses cydifflib's SequenceMatcher for difflib's: the blocks must be the same, also on
+    # texts with many repeated characters (where difflib's popularity rules would matter).
+    import difflib
+
+    import cydifflib
+
+    left, right = "".join(pieces[::2]), "".join(pieces[1::2])
+    expected = difflib.SequenceMatcher(None, left, right, autojunk=False).get_matching_blocks()
+    found = cydifflib.SequenceMatcher(None, left, right, autojunk=False).get_matching_blocks()
+    assert [tuple(block) for block in found] == [tuple(block) for block in expected]

@@ -4,9 +4,9 @@ Local alignment on characters, in two steps. Sentences first: each sentence is m
 (place names, unit names, numbers, 全省/县级 become placeholders, see text.py) and two
 notices' sentences are paired one to one, most similar first, when the Dice coefficient
 of their masked character bigrams reaches SENTENCE_MATCH_MIN. Then characters: within a
-sentence pair, difflib's SequenceMatcher finds the common runs of the masked texts; a run
-of at least MIN_RUN characters is a passage, and the differing stretch between two runs
-is a passage too when both sides have comparable text there. Each passage is classified
+sentence pair, difflib's SequenceMatcher (cydifflib's C port of it) finds the common runs of
+the masked texts; a run of at least MIN_RUN characters is a passage, and the differing
+stretch between two runs is a passage too when both sides have comparable text there. Each passage is classified
 on its exact spans:
 
     copied     text_a[span_a] == text_b[span_b]
@@ -24,10 +24,12 @@ import unicodedata
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from functools import cache
 
 import numpy as np
+# difflib's SequenceMatcher in C: the same matching blocks (tests/test_properties.py checks it
+# against difflib), 2-3 times faster; 10,000 notices match about a million sentence pairs.
+from cydifflib import SequenceMatcher
 
 from pipeline.compare.parallel import compare_workers, fork_map
 from pipeline.compare.text import NUMERALS, PLACEHOLDER, Masked, Masker, sentence_spans
