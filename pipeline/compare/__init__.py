@@ -31,7 +31,7 @@ from pathlib import Path
 
 from pipeline.compare import candidates
 from pipeline.compare.actions import AlignedAction, align_actions
-from pipeline.compare.align import Match
+from pipeline.compare.align import Matches
 from pipeline.compare.parallel import BackgroundTask, without_cycle_collection
 from pipeline.compare.reuse import Passages, align_reuse
 from pipeline.compare.roles import RoleRow, role_rows
@@ -57,7 +57,7 @@ class Comparison:
     records: list[dict]
     labels: list[str]
     actions: list[AlignedAction]
-    action_matches: list[Match]
+    action_matches: Matches
     thresholds: list[AlignedThreshold]
     roles: list[RoleRow]
     passages: Passages  # notice indices; index len(records) is the template

@@ -26,7 +26,7 @@ from functools import cache
 import numpy as np
 from scipy import sparse
 
-from pipeline.compare.align import (Item, Match, assign, best_partner_similarity, group_items, pair_products,
+from pipeline.compare.align import (Item, Matches, assign, best_partner_similarity, group_items, pair_products,
                                     split_pairs)
 from pipeline.compare.candidates import all_pairs
 from pipeline.compare.parallel import compare_workers, fork_map
@@ -161,7 +161,7 @@ def group_id(prefix: str, record: dict, number: object) -> str:
 
 
 def align_actions(records: Sequence[dict], masker: Masker, pairs: Sequence[tuple[int, int]] | None = None,
-                  documents: Sequence[Masked] | None = None) -> tuple[list[AlignedAction], list[Match]]:
+                  documents: Sequence[Masked] | None = None) -> tuple[list[AlignedAction], Matches]:
     """Every action of every record with its group, and the matched pairs behind the groups.
 
     ``pairs`` are the pairs of notices to align (candidates.py); default every pair.
@@ -171,26 +171,24 @@ def align_actions(records: Sequence[dict], masker: Masker, pairs: Sequence[tuple
     pairs = all_pairs(len(records)) if pairs is None else pairs
     cosine = pair_products(vectors, offsets, pairs, rows_of)
 
-    def align_pairs(some: Sequence[tuple[int, int]]) -> tuple[list[Match], np.ndarray]:
-        matches: list[Match] = []
+    def align_pairs(some: Sequence[tuple[int, int]]) -> tuple[Matches, np.ndarray]:
+        matches: list[tuple[int, int, int, int, float]] = []
         related: list[np.ndarray] = []  # per pair, the related actions as numbers across records
         for i, j in some:
             similarity = cosine(i, j).round(6)
             assigned = assign(similarity, ACTION_MATCH_MIN, ACTION_MATCH_FLOOR)
-            matches += [Match((i, row), (j, col), score) for row, col, score in assigned]
+            matches += [(i, row, j, col, score) for row, col, score in assigned]
             # Beyond the one-to-one pairs: a county that merged two actions into one matches one of
             # them and is related to the other.
             close = similarity >= RELATED_MIN
             close[[row for row, _, _ in assigned], [col for _, col, _ in assigned]] = False
             rows_close, cols_close = np.nonzero(close)
             related.append(np.stack([rows_close + offsets[i], cols_close + offsets[j]]))
-        return matches, np.concatenate(related, axis=1) if related else np.zeros((2, 0), dtype=np.int64)
+        return Matches.of(matches), np.concatenate(related, axis=1) if related else np.zeros((2, 0), dtype=np.int64)
 
-    matches: list[Match] = []
-    related_parts: list[np.ndarray] = []
-    for found, found_related in fork_map(align_pairs, split_pairs(pairs)):  # in the order of ``pairs``
-        matches += found
-        related_parts.append(found_related)
+    parts = fork_map(align_pairs, split_pairs(pairs))  # in the order of ``pairs``
+    matches = Matches.joined(found for found, _ in parts)
+    related_parts = [found_related for _, found_related in parts]
     items: list[Item] = [(i, k) for i, record in enumerate(records) for k in range(len(record.get("actions", [])))]
     groups = group_items(items, matches)
     best = best_partner_similarity(groups, matches)

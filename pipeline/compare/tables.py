@@ -91,11 +91,11 @@ def action_pairs_table(c: Comparison) -> Table:
                                        c.records[row.notice]["actions"][row.index].get("title"))
              for row in c.actions}
     rows = []
-    for match in c.action_matches:
-        group_a, source_a, number_a, title_a = cells[match.a]
-        group_b, source_b, number_b, title_b = cells[match.b]
+    for notice_a, item_a, notice_b, item_b, similarity in c.action_matches.rows():
+        group_a, source_a, number_a, title_a = cells[(notice_a, item_a)]
+        group_b, source_b, number_b, title_b = cells[(notice_b, item_b)]
         rows.append([group_a if group_a == group_b else None, source_a, number_a, title_a, source_b, number_b,
-                     title_b, round(match.similarity, 4)])
+                     title_b, round(similarity, 4)])
     return header, rows
 
 
