@@ -279,9 +279,18 @@ def test_compare_masking_equals_a_scan_of_every_position(records):
         assert masked.spans == [(start + 7, end + 7) for _, start, end in expected]
 
 
+@pytest.fixture(params=["cut", "whole vocabulary"])
+def product_layout(request, monkeypatch):
+    """Both ways _rows_product lays out a block (each is chosen by size at scale)."""
+    from pipeline.compare import align
+
+    monkeypatch.setattr(align, "_cut_pays", lambda columns, entries: request.param == "cut")
+    return request.param
+
+
 @pytest.mark.parametrize("descending", [False, True])
-def test_compare_pair_products_equal_scipy_bit_for_bit(records, descending):
-    # A notice against all its partners in one cut-down product must give scipy's per-pair values.
+def test_compare_pair_products_equal_scipy_bit_for_bit(records, descending, product_layout):
+    # A notice against all its partners in one product must give scipy's per-pair values.
     import numpy as np
 
     from pipeline.compare.align import pair_products
@@ -306,7 +315,7 @@ def test_compare_pair_products_equal_scipy_bit_for_bit(records, descending):
         assert np.array_equal(product(i, j), expected)
 
 
-def test_compare_pair_products_of_shared_rows_equal_products_of_every_row(records):
+def test_compare_pair_products_of_shared_rows_equal_products_of_every_row(records, product_layout):
     # Items with equal texts share one row of tfidf_rows: their products must be those of the full matrix.
     import numpy as np
 
@@ -328,7 +337,7 @@ def test_compare_pair_products_of_shared_rows_equal_products_of_every_row(record
     assert np.array_equal(shared(0, 0), every(0, 0))  # a pair not announced
 
 
-def test_compare_products_of_matrices_side_by_side_equal_each_matrix_alone(records):
+def test_compare_products_of_matrices_side_by_side_equal_each_matrix_alone(records, product_layout):
     # Thresholds multiply metric, subject and context in one product per notice (families of
     # columns): each family's values must be those of its own matrix, bit for bit.
     import numpy as np

@@ -227,12 +227,16 @@ def _stored_in_one_direction(matrix) -> bool:
 def _rows_product(vectors, left: np.ndarray, right: np.ndarray, monotone: bool,
                   local_column: np.ndarray, families: np.ndarray) -> np.ndarray:
     """``(vectors[left] @ vectors[right].T).toarray()``, bit for bit, each distinct row multiplied
-    once (neighbouring notices repeat most of their items' texts) and without the cost of the
-    whole vocabulary: only the columns of the left rows can add to a product, so the right rows
-    are cut to those columns and multiplied the other way round. scipy sums each entry in the
+    once (neighbouring notices repeat most of their items' texts), as the product the other way
+    round: the right rows times the left rows laid out by column. scipy sums each entry in the
     stored column order of the left operand's row; when every row of ``vectors`` stores its columns
-    in one direction (``monotone``), the right rows hold the shared columns in that same order,
-    so every entry sums the same products in the same order. ``local_column`` is all -1 (scratch).
+    in one direction (``monotone``), the right rows hold the shared columns in that same order, so
+    every entry sums the same products in the same order (columns only one side has add nothing).
+
+    The left rows are laid out over the whole vocabulary when the right rows hold at least as many
+    entries as it has columns (10,000 notices' actions: 4,600 columns, 56,000 entries a block);
+    else, over only their own columns, with the right rows cut to those (``local_column``: all -1,
+    scratch), so that a large vocabulary is not paid for per block.
 
     ``families`` (column boundaries, see PairProducts) gives one product per family, stacked:
     a left row's entries of family k go to left column k × rows + row, so each output entry sums
@@ -246,20 +250,32 @@ def _rows_product(vectors, left: np.ndarray, right: np.ndarray, monotone: bool,
                          for start, end in zip(families[:-1].tolist(), families[1:].tolist())])
     block_data, block_indices, block_indptr = row_arrays(vectors, left_rows)
     partner_data, partner_indices, partner_indptr = row_arrays(vectors, right_rows)
-    features = distinct(block_indices)
     family = np.searchsorted(families, block_indices, side="right") - 1
-    local = sparse.csr_matrix((block_data, (np.searchsorted(features, block_indices),
-                                            family * count + np.repeat(np.arange(count), np.diff(block_indptr)))),
-                              shape=(len(features), count * (len(families) - 1)))
-    local_column[features] = np.arange(len(features))  # -1 elsewhere
-    at = local_column[partner_indices]
-    local_column[features] = -1
-    kept = at >= 0
-    running = np.concatenate(([0], np.cumsum(kept)))
-    cut = sparse.csr_matrix((partner_data[kept], at[kept], running[partner_indptr]),
-                            shape=(len(right_rows), len(features)))
-    stacked = (cut @ local).toarray().T.reshape(len(families) - 1, count, len(right_rows))
+    left_columns = family * count + np.repeat(np.arange(count), np.diff(block_indptr))
+    if _cut_pays(vectors.shape[1], len(partner_indices)):
+        features = distinct(block_indices)
+        local = sparse.csr_matrix((block_data, (np.searchsorted(features, block_indices), left_columns)),
+                                  shape=(len(features), count * (len(families) - 1)))
+        local_column[features] = np.arange(len(features))  # -1 elsewhere
+        at = local_column[partner_indices]
+        local_column[features] = -1
+        kept = at >= 0
+        running = np.concatenate(([0], np.cumsum(kept)))
+        partners = sparse.csr_matrix((partner_data[kept], at[kept], running[partner_indptr]),
+                                     shape=(len(right_rows), len(features)))
+    else:
+        local = sparse.csr_matrix((block_data, (block_indices, left_columns)),
+                                  shape=(vectors.shape[1], count * (len(families) - 1)))
+        partners = sparse.csr_matrix((partner_data, partner_indices, partner_indptr),
+                                     shape=(len(right_rows), vectors.shape[1]))
+    stacked = (partners @ local).toarray().T.reshape(len(families) - 1, count, len(right_rows))
     return stacked[:, left_at][:, :, right_at]
+
+
+def _cut_pays(columns: int, right_entries: int) -> bool:
+    """Whether cutting the right rows to the left rows' columns costs less than laying the left
+    rows out over all ``columns`` (both give the same bits)."""
+    return right_entries < columns
 
 
 def group_items(items: Sequence[Item], matches: Matches) -> dict[Item, Item]:
