@@ -279,6 +279,16 @@ def test_compare_masking_equals_a_scan_of_every_position(records):
         assert masked.spans == [(start + 7, end + 7) for _, start, end in expected]
 
 
+def test_compare_masker_masks_the_same_after_pickling(records):
+    # Its automaton cannot be pickled and is built again from the words (a masker sent to a worker).
+    import pickle
+
+    masker = masker_for(list(records.values()))
+    copy = pickle.loads(pickle.dumps(masker))
+    text = records["wenxi"]["text"]
+    assert copy.mask(text).spans == masker.mask(text).spans and copy.mask(text).text == masker.mask(text).text
+
+
 @pytest.fixture(params=["cut", "whole vocabulary"])
 def product_layout(request, monkeypatch):
     """Both ways _rows_product lays out a block (each is chosen by size at scale)."""

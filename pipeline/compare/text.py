@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import ahocorasick_rs
 import numpy as np
 from scipy import sparse
 
@@ -34,8 +35,6 @@ NUMBER = re.compile(r"\d+(?:\.\d+)?(?:[-—~～至]\d+(?:\.\d+)?)?[万亿]*%?"
 # Characters a NUMBER can start with besides decimal digits (str.isdecimal is what \d matches).
 NUMERALS = frozenset("一二三四五六七八九十两百千万亿")
 NUMBER_START = re.compile(r"[\d一二三四五六七八九十两百千万亿]")
-# Texts shorter than this are masked trying every position rather than the ones arrays pick.
-SHORT_TEXT = 200
 
 # A sentence ends at 。！？； or a line break; headings sit on their own line after normalise.
 SENTENCE_END = re.compile(r"[。！？；\n]")
@@ -161,25 +160,21 @@ class Masker:
             if len(name) >= 2:
                 words[name] = "unit"
         self.kinds = words
-        # Per first two characters, the lengths of the words that start with them, longest first: at a
-        # position a few dict look-ups find the longest word (壶关县工信局 is one unit, not
-        # 壶关县 + 工信局); a regex of thousands of alternatives tries them one by one (27 ms a notice).
-        lengths: dict[str, set[int]] = {}
-        for word in words:
-            lengths.setdefault(word[:2], set()).add(len(word))
-        self.lengths = {first: sorted(found, reverse=True) for first, found in lengths.items()}
-        # Where a word can start at all: its first two characters as one integer (sorted, for a
-        # vectorised look-up of every position of a text at once); words of one character by set.
-        self.prefixes = np.unique(np.array([(ord(word[0]) << 21) | ord(word[1]) for word in words if len(word) > 1],
-                                           dtype=np.int64))
-        self.single = frozenset(word for word in words if len(word) == 1)
-        # Per code point, whether a word of two or more characters starts with it: most characters
-        # of a notice start none, and a table look-up rules them out before the binary search.
-        self.first_chars = np.zeros(0x110000, dtype=bool)
-        self.first_chars[[ord(word[0]) for word in words if len(word) > 1]] = True
-        # The same as a set, with the one-character words: where a short text's words can start.
-        self.starting = frozenset(word[0] for word in words)
+        # Every word in one Aho-Corasick automaton (Rust's aho-corasick): one pass over a text finds
+        # every word in it, where a dict look-up per candidate length and position cost a millisecond
+        # a notice in Python.
+        self.word_kinds = list(words.values())
+        self.automaton = ahocorasick_rs.AhoCorasick(list(words))
         self._masked_texts: dict[str, str] = {}
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        del state["automaton"]  # cannot be pickled: built again from the words
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.automaton = ahocorasick_rs.AhoCorasick(list(self.kinds))
 
     def masked_text(self, text: str) -> str:
         """``mask(text).text``, remembered: passages of a corpus rewritten from one template repeat
@@ -195,8 +190,9 @@ class Masker:
         """Mask ``text``; spans are offsets into the string ``text`` was sliced from (``offset``).
 
         Left to right, at each position: a NUMBER, else the longest word, else the character.
-        Only positions where a number or a word can start are looked at (a few hundred of a
-        notice's thousands of characters, found with arrays); the rest are kept as they are.
+        Only positions where a number or a word starts are looked at (a few hundred of a notice's
+        thousands of characters: the automaton finds the words, a regex the numbers' first
+        characters); the rest are kept as they are.
         """
         length_of_text = len(text)
         tokens = self._tokens(text)
@@ -221,45 +217,30 @@ class Masker:
 
     def _tokens(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, kind) of each number and word masking replaces, left to right."""
-        length_of_text = len(text)
         tokens: list[tuple[int, int, str]] = []
-        if not length_of_text:
+        if not text:
             return tokens
         number_starts = {match.start() for match in NUMBER_START.finditer(text)}
-        if length_of_text < SHORT_TEXT:  # a passage: a set test per character (arrays cost more)
-            starting = self.starting
-            starts = sorted(number_starts.union([index for index, char in enumerate(text) if char in starting]))
-        else:
-            points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
-            may_start = np.flatnonzero(self.first_chars[points[:-1]])
-            pairs = (points[may_start] << 21) | points[may_start + 1]
-            at = np.searchsorted(self.prefixes, pairs)
-            at[at == len(self.prefixes)] = 0
-            word_starts = (may_start[self.prefixes[at] == pairs] if len(self.prefixes)
-                           else np.zeros(0, dtype=np.int64))
-            single = [index for index, char in enumerate(text) if char in self.single] if self.single else []
-            starts = np.union1d(word_starts, np.array(sorted(number_starts) + single, dtype=np.int64)).tolist()
+        longest: dict[int, tuple[int, str]] = {}  # per start, the end and kind of its longest word
+        kinds = self.word_kinds
+        for number, start, end in self.automaton.find_matches_as_indexes(text, overlapping=True):
+            found = longest.get(start)
+            if found is None or found[0] < end:
+                longest[start] = (end, kinds[number])
         cursor = 0
-        for index in starts:
+        for index in sorted(number_starts.union(longest)):
             if index < cursor:
                 continue
-            end, kind = None, "number"
             if index in number_starts:
-                found = NUMBER.match(text, index)
-                end = found.end() if found else None
-            if end is None:
-                for length in self.lengths.get(text[index:index + 2], ()):
-                    # A word longer than what is left of the text would slice to a shorter one.
-                    kind = self.kinds.get(text[index:index + length]) if index + length <= length_of_text else None
-                    if kind is not None:
-                        end = index + length
-                        break
-                else:
-                    if text[index] in self.single:
-                        end, kind = index + 1, self.kinds[text[index]]
-            if end is not None:
-                tokens.append((index, end, kind))
-                cursor = end
+                found_number = NUMBER.match(text, index)
+                if found_number:
+                    tokens.append((index, found_number.end(), "number"))
+                    cursor = found_number.end()
+                    continue
+            word = longest.get(index)
+            if word is not None:
+                tokens.append((index, *word))
+                cursor = word[0]
         return tokens
 
 
