@@ -458,10 +458,15 @@ def test_compare_reuse_spans_are_exact(comparison, records):
     assert kinds == {COPIED, LOCALISED, REWRITTEN}
 
 
-def test_compare_reuse_sentence_pairs_equal_greedy_dice_of_every_pair(records):
-    # Fast path (equal bigram sets by number) and product must pair exactly as the plain definition:
+@pytest.mark.parametrize("shared_counts", ["counted for the corpus", "counted per pair"])
+def test_compare_reuse_sentence_pairs_equal_greedy_dice_of_every_pair(records, shared_counts, monkeypatch):
+    # Fast path (equal bigram sets by number) and the counts of shared bigrams (all at once for a
+    # corpus of few distinct sentences, else per pair) must pair exactly as the plain definition:
     # every pair's Dice, most similar first, lower rows first on ties, one to one.
+    from pipeline.compare import reuse
     from pipeline.compare.reuse import SENTENCE_MATCH_MIN, NoticeSentences, SentenceTable, sentence_pairs
+
+    monkeypatch.setattr(reuse, "SHARED_COUNTS_MAX_SETS", 10**6 if shared_counts == "counted for the corpus" else 0)
 
     masker = masker_for(list(records.values()))
     # Unit lists one name longer have the same bigram set (Dice 1) but other masked text.

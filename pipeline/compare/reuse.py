@@ -30,6 +30,7 @@ import numpy as np
 # difflib's SequenceMatcher in C: the same matching blocks (tests/test_properties.py checks it
 # against difflib), 2-3 times faster; 10,000 notices match about a million sentence pairs.
 from cydifflib import SequenceMatcher
+from scipy import sparse
 
 from pipeline.compare.parallel import compare_workers, fork_map
 from pipeline.compare.text import NUMERALS, PLACEHOLDER, Masked, Masker, sentence_spans
@@ -48,6 +49,10 @@ REWRITE_BALANCE = 0.3
 PARALLEL_MIN_PAIRS = 500
 # Masked sentence pairs whose common runs are remembered before the memo starts again.
 MATCH_MEMO_MAX = 200_000
+# Up to this many distinct bigram sets (10,000 notices rewritten from one template: 2,300), the
+# bigrams every two sets share are counted once for the whole comparison (a 4-byte count a pair of
+# sets: 64 MB at most) instead of in a product per pair of notices.
+SHARED_COUNTS_MAX_SETS = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +120,7 @@ class SentenceTable:
         # Per set, its bigrams as sorted 64-bit integers, as bytes (one object a set: a corpus not
         # copied from a template has millions of distinct sentences).
         self.set_keys: list[bytes] = []
+        self._shared_counts: np.ndarray | None = None  # shared_counts() of the sets so far
 
     def add(self, masked: str) -> int:
         """The number of a masked sentence (a new one when first seen)."""
@@ -126,10 +132,32 @@ class SentenceTable:
             if set_number is None:
                 set_number = self.sets[key] = len(self.set_keys)
                 self.set_keys.append(key)
+                self._shared_counts = None
             found = self.ids[masked] = len(self.set_of)
             self.set_of.append(set_number)
             self.size_of.append(len(codes))
         return found
+
+    def shared_counts(self) -> np.ndarray | None:
+        """How many bigrams every two sets share (set × set), or None past SHARED_COUNTS_MAX_SETS sets.
+
+        >>> table = SentenceTable()
+        >>> [table.add(text) for text in ("开工投产", "投产开工", "建设平台")]
+        [0, 1, 2]
+        >>> table.shared_counts().tolist()
+        [[3, 2, 0], [2, 3, 0], [0, 0, 3]]
+        """
+        if len(self.set_keys) > SHARED_COUNTS_MAX_SETS:
+            return None
+        if self._shared_counts is None or len(self._shared_counts) != len(self.set_keys):
+            sizes = [len(key) // 8 for key in self.set_keys]
+            vocabulary, columns = np.unique(np.frombuffer(b"".join(self.set_keys), dtype=np.int64),
+                                            return_inverse=True)
+            incidence = sparse.csr_matrix((np.ones(len(columns), dtype=np.int32), columns.ravel(),
+                                           np.concatenate(([0], np.cumsum(sizes)))),
+                                          shape=(len(self.set_keys), len(vocabulary)))
+            self._shared_counts = (incidence @ incidence.T).toarray().astype(np.int32)
+        return self._shared_counts
 
 
 class NoticeSentences:
@@ -154,8 +182,11 @@ class NoticeSentences:
         masked, add = document.text, self.table.add
         self.masked_ids = np.array([add(masked[start:end]) for start, end in zip(self.first.tolist(), self.last.tolist())],
                                    dtype=np.int64)
-        self.set_ids = np.array(self.table.set_of, dtype=np.int64)[self.masked_ids]
-        self.sizes = np.array(self.table.size_of, dtype=np.int64)[self.masked_ids]
+        # By sentence, not an array of the whole table per notice (millions of entries in a corpus
+        # not rewritten from one template).
+        set_of, size_of = self.table.set_of, self.table.size_of
+        self.set_ids = np.array([set_of[number] for number in self.masked_ids.tolist()], dtype=np.int64)
+        self.sizes = np.array([size_of[number] for number in self.masked_ids.tolist()], dtype=np.int64)
         self.raw_hashes = np.array([hash(text[start:end]) for start, end in zip(self.starts.tolist(), self.ends.tolist())],
                                    dtype=np.int64)
         # Each set with its occurrence number among equal ones (the k-th sentence of a set in one
@@ -225,14 +256,18 @@ def _pairs_by_product(a: NoticeSentences, b: NoticeSentences, rows_a: np.ndarray
     """Greedy pairs among the given rows by the Dice of their bigram sets (rows in a, rows in b, Dice)."""
     pairs = []
     if len(rows_a) and len(rows_b):
-        owner_a, keys_a = a.bigrams(rows_a)
-        owner_b, keys_b = b.bigrams(rows_b)
-        vocabulary, columns = np.unique(np.concatenate([keys_a, keys_b]), return_inverse=True)
-        matrix_a = np.zeros((len(rows_a), len(vocabulary)), dtype=np.float32)
-        matrix_b = np.zeros((len(rows_b), len(vocabulary)), dtype=np.float32)
-        matrix_a[owner_a, columns[:len(keys_a)]] = 1
-        matrix_b[owner_b, columns[len(keys_a):]] = 1
-        shared = (matrix_a @ matrix_b.T).astype(np.float64)  # counts: exact in float32
+        counts = a.table.shared_counts()
+        if counts is not None:  # the corpus has few distinct sentences: every count is known
+            shared = counts[a.set_ids[rows_a][:, None], b.set_ids[rows_b][None, :]].astype(np.float64)
+        else:
+            owner_a, keys_a = a.bigrams(rows_a)
+            owner_b, keys_b = b.bigrams(rows_b)
+            vocabulary, columns = np.unique(np.concatenate([keys_a, keys_b]), return_inverse=True)
+            matrix_a = np.zeros((len(rows_a), len(vocabulary)), dtype=np.float32)
+            matrix_b = np.zeros((len(rows_b), len(vocabulary)), dtype=np.float32)
+            matrix_a[owner_a, columns[:len(keys_a)]] = 1
+            matrix_b[owner_b, columns[len(keys_a):]] = 1
+            shared = (matrix_a @ matrix_b.T).astype(np.float64)  # counts: exact in float32
         dice = 2 * shared / (a.sizes[rows_a][:, None] + b.sizes[rows_b][None, :])
         found_a, found_b = np.nonzero((dice >= SENTENCE_MATCH_MIN) & (shared > 0))
         scored = sorted(zip((-dice[found_a, found_b]).tolist(), rows_a[found_a].tolist(), rows_b[found_b].tolist()))
@@ -347,6 +382,7 @@ def align_reuse(texts: Sequence[str], masker: Masker, pairs: Sequence[tuple[int,
     # the columns are put in order afterwards (the result does not depend on how pairs were split).
     size = -(-len(wanted) // (workers * 4)) if workers > 1 else max(len(wanted), 1)
     runs = [wanted[first:first + size] for first in range(0, len(wanted), size)] or [wanted]
+    table.shared_counts()  # counted once, here, for every worker (when the sets are few enough)
     # One memo per process, kept from run to run: each forked worker fills its own copy.
     blocks: dict[tuple[int, int], tuple] = {}
     parts = fork_map(lambda run: _pairs_passages(texts, masker, notices, run, blocks), runs, workers)
