@@ -99,3 +99,26 @@ def test_properties_cydifflib_finds_difflibs_matching_blocks(pieces):
     expected = difflib.SequenceMatcher(None, left, right, autojunk=False).get_matching_blocks()
     found = cydifflib.SequenceMatcher(None, left, right, autojunk=False).get_matching_blocks()
     assert [tuple(block) for block in found] == [tuple(block) for block in expected]
+
+
+def _sentences_by_definition(text: str) -> list[tuple[int, int]]:
+    """Sentence spans as the comparison defines them: cut after 。！？； (kept) and at line breaks
+    (dropped); a piece with nothing but whitespace is no sentence."""
+    spans, cursor = [], 0
+    for index, char in enumerate(text):
+        if char in "。！？；\n":
+            stop = index + 1 if char != "\n" else index
+            if text[cursor:stop].strip():
+                spans.append((cursor, stop))
+            cursor = index + 1
+    if text[cursor:].strip():
+        spans.append((cursor, len(text)))
+    return spans
+
+
+@SETTINGS
+@given(st.one_of(notice_like, st.text(alphabet="。！？；\n \t\u3000\x1c\xa0县局a", max_size=60)))
+def test_properties_sentence_spans_cut_where_the_definition_cuts(text):
+    from pipeline.compare.text import sentence_spans
+
+    assert sentence_spans(text) == _sentences_by_definition(text)

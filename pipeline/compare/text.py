@@ -36,8 +36,9 @@ NUMBER = re.compile(r"\d+(?:\.\d+)?(?:[-—~～至]\d+(?:\.\d+)?)?[万亿]*%?"
 NUMERALS = frozenset("一二三四五六七八九十两百千万亿")
 NUMBER_START = re.compile(r"[\d一二三四五六七八九十两百千万亿]")
 
-# A sentence ends at 。！？； or a line break; headings sit on their own line after normalise.
-SENTENCE_END = re.compile(r"[。！？；\n]")
+# A sentence ends at 。！？； (kept) or a line break (not); headings sit on their own line after
+# normalise. One match a sentence: up to its end mark, or up to a line break with some text.
+SENTENCE = re.compile(r"[^。！？；\n]*[。！？；]|[^。！？；\n]*[^\s。！？；][^。！？；\n]*")
 
 # Place names shorter than this are not masked on their own: 城区 -> 城 would hit ordinary words.
 MIN_PLACE_CHARS = 2
@@ -64,16 +65,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     >>> [t[a:b] for a, b in sentence_spans(t)]
     ['一、总体要求', '加快建设平台。', '带动就业；']
     """
-    end = len(text) if end is None else end
-    spans, cursor = [], start
-    for match in SENTENCE_END.finditer(text, start, end):
-        stop = match.end() if match.group() != "\n" else match.start()
-        if text[cursor:stop].strip():
-            spans.append((cursor, stop))
-        cursor = match.end()
-    if text[cursor:end].strip():
-        spans.append((cursor, end))
-    return spans
+    return [match.span() for match in SENTENCE.finditer(text, start, len(text) if end is None else end)]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
