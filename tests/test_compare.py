@@ -372,6 +372,48 @@ def test_compare_products_of_matrices_side_by_side_equal_each_matrix_alone(recor
             assert np.array_equal(stacked[family], products(i, j))
 
 
+def _groups_by_definition(items, rows):
+    """group_items and best_partner_similarity as first written: tuples, best match first."""
+    parent, notices, earliest = {i: i for i in items}, {i: {i[0]} for i in items}, {i: i for i in items}
+
+    def find(item):
+        while parent[item] != item:
+            item = parent[item]
+        return item
+
+    for _, a, b in sorted(((-similarity, (na, ia), (nb, ib)) for na, ia, nb, ib, similarity in rows)):
+        root_a, root_b = find(a), find(b)
+        if root_a != root_b and notices[root_a].isdisjoint(notices[root_b]):
+            parent[root_b] = root_a
+            notices[root_a] |= notices[root_b]
+            earliest[root_a] = min(earliest[root_a], earliest[root_b])
+    groups = {item: earliest[find(item)] for item in sorted(items)}
+    best = {}
+    for na, ia, nb, ib, similarity in rows:
+        if groups[(na, ia)] == groups[(nb, ib)]:
+            for item in ((na, ia), (nb, ib)):
+                best[item] = max(best.get(item, 0.0), similarity)
+    return groups, best
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_compare_groups_equal_the_plain_union_of_best_matches_first(seed):
+    from pipeline.compare.align import Matches, best_partner_similarity, group_items
+
+    rng = random.Random(seed)
+    items = [(notice, index) for notice in range(30) for index in range(rng.randint(0, 6))]
+    rows = []
+    for _ in range(400):
+        (na, ia), (nb, ib) = rng.sample(items, 2)
+        if na != nb:
+            rows.append((na, ia, nb, ib, rng.choice([0.3, 0.5, 0.5, 0.75, 0.9, rng.random()])))  # ties too
+    matches = Matches.of(rows)
+    groups, best = _groups_by_definition(items, rows)
+    assert group_items(items, matches) == groups
+    assert best_partner_similarity(items, groups, matches) == best
+    assert len(set(groups.values())) < len(items)  # some groups were merged
+
+
 def test_compare_group_ids_do_not_depend_on_input_order(records):
     forward = compare([records["huguan"], records["wenxi"]])
     backward = compare([records["wenxi"], records["huguan"]])

@@ -191,7 +191,7 @@ def align_actions(records: Sequence[dict], masker: Masker, pairs: Sequence[tuple
     related_parts = [found_related for _, found_related in parts]
     items: list[Item] = [(i, k) for i, record in enumerate(records) for k in range(len(record.get("actions", [])))]
     groups = group_items(items, matches)
-    best = best_partner_similarity(groups, matches)
+    best = best_partner_similarity(items, groups, matches)
     # One id per group, not per member (a sha1 each: 100,000 actions share a few hundred groups).
     root_ids = {root: group_id("A", records[root[0]], records[root[0]]["actions"][root[1]]["number"])
                 for root in set(groups.values())}

@@ -288,40 +288,76 @@ def group_items(items: Sequence[Item], matches: Matches) -> dict[Item, Item]:
     >>> group_items([(0, 0), (0, 1), (1, 1), (2, 0)], ms)
     {(0, 0): (0, 0), (0, 1): (0, 1), (1, 1): (0, 0), (2, 0): (0, 0)}
     """
-    parent = {item: item for item in items}
-    notices = {item: {item[0]} for item in items}  # per root, the notices its group holds
-    earliest = {item: item for item in items}  # per root, its group's lowest member
+    numbers_a, numbers_b = item_numbers(items, matches)
+    parent = list(range(len(items)))  # items by their position in ``items``
+    notices: list[set[int] | None] = [{notice} for notice, _ in items]  # per root, the notices its group holds
+    earliest = list(items)  # per root, its group's lowest member
 
-    def find(item: Item) -> Item:
-        while parent[item] != item:
-            parent[item] = parent[parent[item]]
-            item = parent[item]
-        return item
+    def find(number: int) -> int:
+        while parent[number] != number:
+            parent[number] = parent[parent[number]]
+            number = parent[number]
+        return number
 
     # Best first, ties by (a, b): the order of sorted(key=(-similarity, a, b)), by a lexsort of
     # columns (a key function per match cost seconds at a million matches).
     columns = matches.columns
     order = np.lexsort([columns["item_b"], columns["notice_b"], columns["item_a"], columns["notice_a"],
                         -columns["similarity"]])
-    for notice_a, item_a, notice_b, item_b, _ in matches.rows(order):
-        root_a, root_b = find((notice_a, item_a)), find((notice_b, item_b))
+    for number_a, number_b in zip(numbers_a[order].tolist(), numbers_b[order].tolist()):
+        root_a, root_b = find(number_a), find(number_b)
         if root_a == root_b or not notices[root_a].isdisjoint(notices[root_b]):
             continue
         # The smaller group joins the larger: one group of 10,000 notices would otherwise copy its
         # set of notices at every merge (quadratic); the key is kept apart, as the lowest member.
         keep, drop = (root_a, root_b) if len(notices[root_a]) >= len(notices[root_b]) else (root_b, root_a)
         parent[drop] = keep
-        notices[keep] |= notices.pop(drop)
-        earliest[keep] = min(earliest[keep], earliest.pop(drop))
-    return {item: earliest[find(item)] for item in sorted(items)}
+        notices[keep] |= notices[drop]
+        notices[drop] = None
+        earliest[keep] = min(earliest[keep], earliest[drop])
+    return {items[number]: earliest[find(number)] for number in sorted(range(len(items)), key=items.__getitem__)}
 
 
-def best_partner_similarity(groups: dict[Item, Item], matches: Matches) -> dict[Item, float]:
-    """Per item, the highest similarity of a match that joins it to another member of its group."""
-    best: dict[Item, float] = {}
-    for notice_a, item_a, notice_b, item_b, similarity in matches.rows():
-        a, b = (notice_a, item_a), (notice_b, item_b)
-        if groups[a] == groups[b]:
-            for item in (a, b):
-                best[item] = max(best.get(item, 0.0), similarity)
-    return best
+def item_numbers(items: Sequence[Item], matches: Matches) -> tuple[np.ndarray, np.ndarray]:
+    """The positions in ``items`` of each match's two items (KeyError for an item not in ``items``).
+
+    >>> matches = Matches.of([(1, 0, 0, 1, 0.9)])
+    >>> [numbers.tolist() for numbers in item_numbers([(0, 0), (0, 1), (1, 0)], matches)]
+    [[2], [1]]
+    """
+    columns = matches.columns
+    known = np.array(items, dtype=np.int64).reshape(-1, 2)
+    width = int(max(known[:, 1].max(initial=0), columns["item_a"].max(initial=0),
+                    columns["item_b"].max(initial=0))) + 1
+    keys = known[:, 0] * width + known[:, 1]  # (notice, item) as one integer
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    found = []
+    for notice, item in (("notice_a", "item_a"), ("notice_b", "item_b")):
+        wanted = columns[notice] * width + columns[item]
+        at = np.minimum(np.searchsorted(ordered, wanted), max(len(ordered) - 1, 0))
+        missing = ordered[at] != wanted if len(ordered) else np.ones(len(wanted), dtype=bool)
+        if missing.any():
+            first = int(np.flatnonzero(missing)[0])
+            raise KeyError((int(columns[notice][first]), int(columns[item][first])))
+        found.append(order[at] if len(ordered) else at)
+    return found[0], found[1]
+
+
+def best_partner_similarity(items: Sequence[Item], groups: dict[Item, Item], matches: Matches) -> dict[Item, float]:
+    """Per item, the highest similarity of a match that joins it to another member of its group.
+
+    >>> items = [(0, 0), (1, 0), (2, 0)]
+    >>> matches = Matches.of([(0, 0, 1, 0, 0.5), (0, 0, 2, 0, 0.75), (1, 0, 2, 0, 0.25)])
+    >>> best_partner_similarity(items, {(0, 0): (0, 0), (1, 0): (0, 0), (2, 0): (2, 0)}, matches)
+    {(0, 0): 0.5, (1, 0): 0.5}
+    """
+    numbers_a, numbers_b = item_numbers(items, matches)
+    group_of = {group: number for number, group in enumerate(sorted(set(groups.values())))}
+    group_number = np.array([group_of[groups[item]] for item in items], dtype=np.int64)
+    joined = group_number[numbers_a] == group_number[numbers_b]
+    members = np.concatenate([numbers_a[joined], numbers_b[joined]])
+    similarity = np.tile(matches.columns["similarity"][joined], 2)
+    best = np.zeros(len(items))  # the loop this replaces started each item at 0.0 too
+    np.maximum.at(best, members, similarity)
+    return {items[number]: best[number].item() for number in np.unique(members).tolist()}

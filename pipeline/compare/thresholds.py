@@ -157,7 +157,7 @@ def align_thresholds(records: Sequence[dict], pairs: Sequence[tuple[int, int]] |
                            THRESHOLD_MATCH_FLOOR)
     items = [(i, k) for i, record in enumerate(records) for k in range(len(record.get("thresholds", [])))]
     groups = group_items(items, matches)
-    best = best_partner_similarity(groups, matches)
+    best = best_partner_similarity(items, groups, matches)
     root_ids = {root: group_id("T", records[root[0]], f"t{root[1]}") for root in set(groups.values())}
     return [AlignedThreshold(root_ids[groups[item]], item[0], item[1], round(best[item], 4) if item in best else None)
             for item in items]
