@@ -653,6 +653,28 @@ def test_compare_reuse_csv_is_what_write_csv_writes(tmp_path, records):
     assert b'""' in written and b"'=" in written and b'\n' in written and len(comparison.passages) > 50
 
 
+def test_compare_action_pairs_csv_is_what_write_csv_writes(tmp_path, records):
+    # action_pairs.csv formats its rows itself (850,000 at 10,000 notices); titles with commas,
+    # quotes, line breaks and formula starts, and a missing title, must come out as write_csv writes them.
+    from pipeline.compare.tables import action_pairs_table, write_action_pairs_csv
+    from pipeline.write import write_csv
+
+    hostile = []
+    for name, marks in (("huguan", ['=', ',', '"']), ("wenxi", ['+', '\n', None])):
+        record = json.loads(json.dumps(records[name]))
+        record["source"] = f'=corpora/{name},"x".txt'
+        for number, action in enumerate(record["actions"]):
+            mark = marks[number % len(marks)]
+            action["title"] = None if mark is None else f"{mark}{action['title']}{mark}"
+        hostile.append(record)
+    comparison = compare(hostile)
+    write_action_pairs_csv(tmp_path / "action_pairs.csv", comparison)
+    write_csv(tmp_path / "expected.csv", *action_pairs_table(comparison))
+    written = (tmp_path / "action_pairs.csv").read_bytes()
+    assert written == (tmp_path / "expected.csv").read_bytes()
+    assert b'""' in written and b"'=" in written and b"\n" in written and len(comparison.action_matches) > 5
+
+
 @pytest.mark.parametrize("name", sorted(CONTRACT_COLUMNS))
 def test_compare_files_start_with_the_contract_columns(out_folder, name):
     raw = (out_folder / "compare" / name).read_bytes()
