@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from extractors.knowledge import UnitTable, default_knowledge
+from pipeline.jsonl import parse_record
 from pipeline.matrices import ROLES, UNKNOWN_CATEGORY, action_roles, county_label, notice_keys, unit_key
 from pipeline.write import atomic_write, write_csv
 
@@ -70,7 +71,7 @@ def read_records(out: Path, keep_text: bool = True) -> list[dict]:
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
+                record = parse_record(line)
             except json.JSONDecodeError as err:
                 raise GraphInputError(f"{path}:{line_number}: not a JSON record: {err.msg}") from err
             if not keep_text:

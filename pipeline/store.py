@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from extractors.records import Action, CitedPolicy, Metadata, Region, Threshold, Unit
+from pipeline.jsonl import parse_record
 from pipeline.run import NoticeResult
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ def iter_records(path: Path) -> Iterator[dict]:
             if not line.strip():
                 continue
             try:
-                yield json.loads(line)
+                yield parse_record(line)
             except json.JSONDecodeError:
                 log.warning("%s:%d: incomplete line skipped (interrupted run?)", path, number)
 

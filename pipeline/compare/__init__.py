@@ -37,6 +37,7 @@ from pipeline.compare.reuse import Passages, align_reuse
 from pipeline.compare.roles import RoleRow, role_rows
 from pipeline.compare.text import mask_all, masker_for
 from pipeline.compare.thresholds import AlignedThreshold, align_thresholds
+from pipeline.jsonl import parse_record
 
 __all__ = ["Comparison", "CompareError", "compare", "compare_out", "compare_out_if_several", "load_records"]
 
@@ -102,7 +103,7 @@ def load_records(path: Path) -> list[dict]:
             if not line.strip():
                 continue
             try:
-                records.append(json.loads(line))
+                records.append(parse_record(line))
             except json.JSONDecodeError as err:
                 raise CompareError(f"{path}: line {number} is not JSON: {err.msg}") from err
     return sorted(records, key=lambda r: r["source"])
