@@ -580,6 +580,27 @@ def test_compare_reuse_in_worker_processes_equals_one_process(records, monkeypat
     assert all(np.array_equal(alone.columns[name], shared.columns[name]) for name in alone.columns)
 
 
+def test_compare_sentences_found_in_worker_processes_number_as_one_process(records):
+    # Workers number the masked sentences in tables of their own; merged, every array and the
+    # shared table must be what one process makes.
+    import numpy as np
+
+    from pipeline.compare.reuse import SentenceTable, notice_sentences
+
+    masker = masker_for(list(records.values()))
+    texts = [records["huguan"]["text"], records["wenxi"]["text"]] + \
+        [reword_and_shuffle(records[name], seed) for name in ("huguan", "wenxi") for seed in (3, 4)] + [""]
+    documents = [masker.mask(text) for text in texts]
+    alone_table, shared_table = SentenceTable(), SentenceTable()
+    alone = notice_sentences(texts, documents, alone_table, workers=1)
+    shared = notice_sentences(texts, documents, shared_table, workers=2)
+    names = ("starts", "ends", "first", "last", "masked_ids", "raw_hashes", "set_ids", "sizes", "pair_keys")
+    for one, other in zip(alone, shared, strict=True):
+        assert all(np.array_equal(getattr(one, name), getattr(other, name)) for name in names)
+    assert alone_table.ids == shared_table.ids and alone_table.set_keys == shared_table.set_keys
+    assert len(alone_table.ids) > 100
+
+
 def test_compare_pair_loops_in_worker_processes_equal_one_process(records, monkeypatch):
     import pipeline.compare.align as align
     import pipeline.compare.text as text

@@ -169,33 +169,21 @@ class NoticeSentences:
     闻政办发〔2023〕33号) is left out: every notice has one, and matching them says nothing about reuse.
     """
 
-    def __init__(self, text: str, document: Masked, table: SentenceTable | None = None) -> None:
+    def __init__(self, text: str, document: Masked, table: SentenceTable | None = None,
+                 found: SentenceArrays | None = None) -> None:
+        """``found``: ``sentence_arrays(text, document, table)``, made already (in a worker process,
+        with the masked-sentence numbers of ``table``)."""
         self.text, self.document = text, document
         self.table = SentenceTable() if table is None else table
-        spans = np.array(sentence_spans(text), dtype=np.int64).reshape(-1, 2)
-        first = np.searchsorted(document.starts, spans[:, 0], side="left")
-        last = np.searchsorted(document.starts, spans[:, 1], side="left")
-        letters = np.concatenate(([0], np.cumsum(_letters(document.text))))
-        keep = letters[last] - letters[first] >= MIN_RUN
-        self.starts, self.ends = spans[keep, 0], spans[keep, 1]
-        self.first, self.last = first[keep], last[keep]
-        masked, add = document.text, self.table.add
-        self.masked_ids = np.array([add(masked[start:end]) for start, end in zip(self.first.tolist(), self.last.tolist())],
-                                   dtype=np.int64)
+        found = sentence_arrays(text, document, self.table) if found is None else found
+        self.starts, self.ends, self.first, self.last, self.masked_ids, self.raw_hashes, occurrence = found
         # By sentence, not an array of the whole table per notice (millions of entries in a corpus
         # not rewritten from one template).
         set_of, size_of = self.table.set_of, self.table.size_of
         self.set_ids = np.array([set_of[number] for number in self.masked_ids.tolist()], dtype=np.int64)
         self.sizes = np.array([size_of[number] for number in self.masked_ids.tolist()], dtype=np.int64)
-        self.raw_hashes = np.array([hash(text[start:end]) for start, end in zip(self.starts.tolist(), self.ends.tolist())],
-                                   dtype=np.int64)
         # Each set with its occurrence number among equal ones (the k-th sentence of a set in one
         # notice pairs with the k-th of that set in the other), as one key per sentence.
-        order = np.argsort(self.set_ids, kind="stable")
-        ordered = self.set_ids[order]
-        group_start = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1]))) if len(order) else order
-        occurrence = np.empty(len(order), dtype=np.int64)
-        occurrence[order] = np.arange(len(order)) - np.repeat(group_start, np.diff(np.append(group_start, len(order))))
         self.pair_keys = (self.set_ids << 32) | occurrence
 
     def __len__(self) -> int:
@@ -209,6 +197,66 @@ class NoticeSentences:
 
     def masked_text(self, row: int) -> str:
         return self.document.text[self.first[row]:self.last[row]]
+
+
+SentenceArrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def sentence_arrays(text: str, document: Masked, table: SentenceTable) -> SentenceArrays:
+    """The sentences of a notice (see NoticeSentences) as arrays: raw starts and ends, masked first
+    and last, the masked sentences' numbers in ``table``, raw hashes, and each sentence's occurrence
+    among the notice's sentences of its bigram set (0 for the first, 1 for the next, ...).
+
+    >>> found = sentence_arrays("开工投产开工了。另一句话说完了。开工投产开工了。", Masker().mask("开工投产开工了。另一句话说完了。开工投产开工了。"), SentenceTable())
+    >>> [values.tolist() for values in found[:5:4]], found[6].tolist()
+    ([[0, 8, 16], [0, 1, 0]], [0, 0, 1])
+    """
+    spans = np.array(sentence_spans(text), dtype=np.int64).reshape(-1, 2)
+    first = np.searchsorted(document.starts, spans[:, 0], side="left")
+    last = np.searchsorted(document.starts, spans[:, 1], side="left")
+    letters = np.concatenate(([0], np.cumsum(_letters(document.text))))
+    keep = letters[last] - letters[first] >= MIN_RUN
+    starts, ends, first, last = spans[keep, 0], spans[keep, 1], first[keep], last[keep]
+    masked, add = document.text, table.add
+    masked_ids = np.array([add(masked[start:end]) for start, end in zip(first.tolist(), last.tolist())],
+                          dtype=np.int64)
+    raw_hashes = np.array([hash(text[start:end]) for start, end in zip(starts.tolist(), ends.tolist())],
+                          dtype=np.int64)
+    set_of = table.set_of
+    set_ids = np.array([set_of[number] for number in masked_ids.tolist()], dtype=np.int64)
+    order = np.argsort(set_ids, kind="stable")
+    ordered = set_ids[order]
+    group_start = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1]))) if len(order) else order
+    occurrence = np.empty(len(order), dtype=np.int64)
+    occurrence[order] = np.arange(len(order)) - np.repeat(group_start, np.diff(np.append(group_start, len(order))))
+    return starts, ends, first, last, masked_ids, raw_hashes, occurrence
+
+
+def notice_sentences(texts: Sequence[str], documents: Sequence[Masked], table: SentenceTable,
+                     workers: int = 1) -> list[NoticeSentences]:
+    """``[NoticeSentences(text, document, table) for ...]``, the same numbers in ``table``: with
+    several workers, each finds the sentences of a slice of the notices with a table of its own,
+    and its masked sentences are numbered here in the order it met them (the order one process
+    would have met them in). 10,000 notices: 1.2 million sentences, seconds in one process.
+    """
+    if workers < 2 or len(texts) < 2:
+        return [NoticeSentences(text, document, table) for text, document in zip(texts, documents)]
+    size = -(-len(texts) // (workers * 2))
+
+    def part_arrays(first: int) -> tuple[list[SentenceArrays], list[str]]:
+        local = SentenceTable()
+        found = [sentence_arrays(texts[n], documents[n], local) for n in range(first, min(first + size, len(texts)))]
+        return found, list(local.ids)  # the masked sentences in the order of their local numbers
+
+    notices = []
+    for found, masked_texts in fork_map(part_arrays, range(0, len(texts), size), workers):
+        numbers = np.array([table.add(masked) for masked in masked_texts], dtype=np.int64)
+        for arrays in found:
+            starts, ends, first, last, local_ids, raw_hashes, occurrence = arrays
+            notice = len(notices)
+            notices.append(NoticeSentences(texts[notice], documents[notice], table,
+                                           (starts, ends, first, last, numbers[local_ids], raw_hashes, occurrence)))
+    return notices
 
 
 def sentence_pairs(a: NoticeSentences, b: NoticeSentences) -> list[tuple[int, int, float]]:
@@ -371,13 +419,13 @@ def align_reuse(texts: Sequence[str], masker: Masker, pairs: Sequence[tuple[int,
                 documents: Sequence[Masked] | None = None) -> Passages:
     """Reuse passages between the given pairs of texts (i < j; default every pair); ``documents``
     are the texts already masked."""
-    table = SentenceTable()
-    notices = [NoticeSentences(text, documents[n] if documents is not None else masker.mask(text), table)
-               for n, text in enumerate(texts)]
     count = len(texts)
     # Sorted, so that runs of it sorted on their own are in order one after the other.
     wanted = sorted(set(pairs)) if pairs is not None else [(i, j) for i in range(count) for j in range(i + 1, count)]
     workers = min(compare_workers(), len(wanted) // PARALLEL_MIN_PAIRS)
+    table = SentenceTable()
+    notices = notice_sentences(texts, documents if documents is not None else [masker.mask(text) for text in texts],
+                               table, workers)
     # Pairs are independent: forked workers (they share the notices' arrays copy-on-write) take a
     # run of consecutive pairs each (neighbouring notices repeat sentence pairs the memo knows) and
     # sort its passages; the runs' columns then join in order (6 million passages at 10,000
