@@ -787,6 +787,31 @@ def test_compare_writes_in_the_background_and_in_two_processes_what_it_writes_in
         assert path.read_bytes() == (tmp_path / "background" / "compare" / path.name).read_bytes(), path.name
 
 
+def test_compare_reuse_csv_shared_between_the_writer_and_this_process_is_what_one_writes(records, tmp_path,
+                                                                                         monkeypatch):
+    # BackgroundReuseCsv.finish takes half of the chunks the background writer has not begun and
+    # appends them: the file must be write_reuse_csv's, byte for byte, whoever wrote which chunk.
+    import time
+
+    import pipeline.compare.tables as tables
+
+    comparison = compare([records["huguan"], records["wenxi"], {**records["huguan"], "source": "corpora/copy.txt"}])
+    tables.write_reuse_csv(tmp_path / "expected.csv", comparison.records, None, comparison.passages, chunk=7)
+    parts = tables.reuse_csv_parts
+
+    def slowly(*args, **kwargs):  # the writer (forked after this) takes longer than this process
+        for text in parts(*args, **kwargs):
+            time.sleep(0.002)
+            yield text
+
+    monkeypatch.setattr(tables, "reuse_csv_parts", slowly)
+    writer = tables.BackgroundReuseCsv(tmp_path / "reuse.csv", comparison.records, None, comparison.passages, chunk=7)
+    writer.finish()
+    assert writer.taken > 0 and writer.count > 20
+    assert (tmp_path / "reuse.csv").read_bytes() == (tmp_path / "expected.csv").read_bytes()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["expected.csv", "reuse.csv"]
+
+
 def test_compare_reports_a_failed_background_write_and_leaves_no_partial_files(records, tmp_path, monkeypatch):
     import json
 
@@ -800,7 +825,7 @@ def test_compare_reports_a_failed_background_write_and_leaves_no_partial_files(r
     def disk_full(*args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(tables, "write_reuse_csv", disk_full)
+    monkeypatch.setattr(tables, "reuse_csv_parts", disk_full)
     with pytest.raises(OSError, match="No space left on device"):
         compare_out(tmp_path)
     assert not (tmp_path / "compare" / "reuse.csv").exists()

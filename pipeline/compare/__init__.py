@@ -32,7 +32,7 @@ from pathlib import Path
 from pipeline.compare import candidates
 from pipeline.compare.actions import AlignedAction, align_actions
 from pipeline.compare.align import Matches
-from pipeline.compare.parallel import BackgroundTask, without_cycle_collection
+from pipeline.compare.parallel import without_cycle_collection
 from pipeline.compare.reuse import Passages, align_reuse
 from pipeline.compare.roles import RoleRow, role_rows
 from pipeline.compare.text import mask_all, masker_for
@@ -201,23 +201,24 @@ def _compare_out(out: Path, template: Path | None, write: bool, tell: Callable[[
         template_record = process_file(template).to_record()
     if not write:
         return compare(records, template_record, tell)
-    from pipeline.compare.tables import write_comparison, write_reuse_csv
+    from pipeline.compare.tables import BackgroundReuseCsv, write_comparison
 
     folder = out / "compare"
     pending = folder / ".reuse.csv.pending"  # renamed to reuse.csv once every table is written
-    writers: list[BackgroundTask] = []
+    writers: list[BackgroundReuseCsv] = []
 
     def write_reuse_meanwhile(sorted_records: list[dict], template_found: dict | None, passages: Passages) -> None:
         if len(passages) >= BACKGROUND_REUSE_MIN_PASSAGES:
             tell(f"writing reuse.csv ({len(passages):,} reused passages) while aligning")
-            writers.append(BackgroundTask(lambda: write_reuse_csv(pending, sorted_records, template_found, passages)))
+            writers.append(BackgroundReuseCsv(pending, sorted_records, template_found, passages))
 
     try:
         comparison = compare(records, template_record, tell, write_reuse_meanwhile)
         tell(f"writing {folder} ({len(comparison.passages):,} reused passages)")
         comparison.files = write_comparison(folder, comparison, reuse_written=bool(writers))
         for writer in writers:
-            writer.join()
+            tell("writing the rest of reuse.csv")
+            writer.finish()  # this process takes half of the rows the writer has not reached
             pending.replace(folder / "reuse.csv")
     except BaseException:
         for writer in writers:
