@@ -8,6 +8,7 @@ the normal pipeline first. One module per concern:
 text.py        sentences, masking of local words, character n-gram TF-IDF
 candidates.py  which pairs of notices to compare (all, or MinHash LSH neighbours)
 align.py       pairwise optimal assignment and grouping across notices
+columns.py     matches and passages kept as numpy columns, read as records
 actions.py     which actions do the same thing
 thresholds.py  which thresholds set the same bar
 roles.py       who leads and cooperates on each action group, per notice

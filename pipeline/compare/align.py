@@ -17,6 +17,7 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
+from pipeline.compare.columns import ColumnTable
 from pipeline.compare.parallel import compare_workers, fork_map
 from pipeline.compare.text import distinct, repeat_rows, row_arrays
 
@@ -36,7 +37,7 @@ MATCH_COLUMNS = (("notice_a", np.int64), ("item_a", np.int64), ("notice_b", np.i
                  ("similarity", np.float64))
 
 
-class Matches(Sequence):
+class Matches(ColumnTable):
     """Matched pairs of items, column by column (``columns["notice_a"]`` …); indexing or iterating
     gives Match records. 10,000 notices match 850,000 pairs of actions: as Match objects they took
     nine seconds to pickle back from the worker processes and to unpickle.
@@ -46,8 +47,7 @@ class Matches(Sequence):
     (2, Match(a=(0, 1), b=(2, 0), similarity=0.9), [2, 1])
     """
 
-    def __init__(self, columns: dict[str, np.ndarray]) -> None:
-        self.columns = columns
+    COLUMNS = MATCH_COLUMNS
 
     @classmethod
     def of(cls, rows: Iterable[tuple[int, int, int, int, float]]) -> Matches:
@@ -55,21 +55,7 @@ class Matches(Sequence):
         found = list(zip(*rows)) or [()] * len(MATCH_COLUMNS)
         return cls({name: np.array(values, dtype=dtype) for (name, dtype), values in zip(MATCH_COLUMNS, found)})
 
-    @classmethod
-    def joined(cls, parts: Iterable[Matches]) -> Matches:
-        """The matches of several parts, part after part."""
-        parts = list(parts) or [cls.of([])]
-        return cls({name: np.concatenate([part.columns[name] for part in parts]) for name, _ in MATCH_COLUMNS})
-
-    def __len__(self) -> int:
-        return len(self.columns["notice_a"])
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self[n] for n in range(*index.indices(len(self)))]
-        if not -len(self) <= index < len(self):
-            raise IndexError(index)
-        index %= len(self)
+    def record(self, index: int) -> Match:
         notice_a, item_a, notice_b, item_b, similarity = (self.columns[name][index].item() for name, _ in MATCH_COLUMNS)
         return Match((notice_a, item_a), (notice_b, item_b), similarity)
 

@@ -32,6 +32,7 @@ import numpy as np
 from cydifflib import SequenceMatcher
 from scipy import sparse
 
+from pipeline.compare.columns import ColumnTable
 from pipeline.compare.parallel import compare_workers, fork_map
 from pipeline.compare.text import NUMERALS, PLACEHOLDER, Masked, Masker, sentence_spans
 
@@ -521,12 +522,12 @@ PASSAGE_COLUMNS = (("a", "l"), ("start_a", "l"), ("end_a", "l"), ("b", "l"), ("s
                    ("kind", "b"), ("similarity", "d"))
 
 
-class Passages(Sequence):
+class Passages(ColumnTable):
     """The passages found, column by column (``columns["start_a"]`` …); indexing or iterating
-    gives Passage records."""
+    gives Passage records. ``joined`` keeps the parts' order: the passages are sorted when each
+    part is and each part's pairs of notices come after the previous part's."""
 
-    def __init__(self, columns: dict[str, np.ndarray]) -> None:
-        self.columns = columns
+    COLUMNS = PASSAGE_COLUMNS
 
     @classmethod
     def sorted_from(cls, parts: Sequence[dict[str, np.ndarray]]) -> Passages:
@@ -536,21 +537,7 @@ class Passages(Sequence):
         order = np.lexsort((columns["start_b"], columns["start_a"], columns["b"], columns["a"]))
         return cls({name: values[order] for name, values in columns.items()})
 
-    @classmethod
-    def joined(cls, parts: Sequence[Passages]) -> Passages:
-        """The passages of several parts, part after part (sorted when each part is, and each
-        part's pairs of notices come after the previous part's)."""
-        return cls({name: np.concatenate([part.columns[name] for part in parts]) for name, _ in PASSAGE_COLUMNS})
-
-    def __len__(self) -> int:
-        return len(self.columns["a"])
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self[n] for n in range(*index.indices(len(self)))]
-        if not -len(self) <= index < len(self):
-            raise IndexError(index)
-        index %= len(self)
+    def record(self, index: int) -> Passage:
         return next(self.rows(index, index + 1))
 
     def __iter__(self):
