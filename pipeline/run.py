@@ -139,7 +139,7 @@ def extract_text(source: str, text: str, knowledge: Knowledge, *, printed: str |
     return result
 
 
-def process_file(path: Path, source: str | None = None, knowledge: Knowledge | None = None,
+def process_file(path: Path | str, source: str | None = None, knowledge: Knowledge | None = None,
                  ocr: bool | None = None, pdf_engine: str | None = None) -> NoticeResult:
     """Read and extract one file. Raises :class:`ReadError` when it cannot be read.
 

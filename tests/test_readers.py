@@ -23,6 +23,14 @@ def test_readers_decode_every_common_encoding(tmp_path, encoding, prefix):
     assert document.warnings == []
 
 
+def test_readers_and_process_file_take_a_path_given_as_a_string():
+    # Notebooks pass paths as strings: the same document and record as with a Path.
+    from pipeline.run import process_file
+
+    assert read(str(WENXI)).text == read(WENXI).text
+    assert process_file(str(HUGUAN)).to_record() == process_file(HUGUAN, source=str(HUGUAN)).to_record()
+
+
 def test_readers_accept_crlf(tmp_path):
     path = tmp_path / "crlf.txt"
     path.write_bytes(HUGUAN.read_text(encoding="utf-8").replace("\n", "\r\n").encode("utf-8"))

@@ -87,14 +87,15 @@ def _looks_like_html(head: bytes, suffix: str) -> bool:
     return start.startswith(b"<") and (suffix in HTML_SUFFIXES or b"<body" in start or b"<head" in start)
 
 
-def read(path: Path, ocr: bool | None = None, pdf_engine: str | None = None) -> Document:
-    """Read one notice file, choosing the reader from its content.
+def read(path: Path | str, ocr: bool | None = None, pdf_engine: str | None = None) -> Document:
+    """Read one notice file (a path, or a string naming one), choosing the reader from its content.
 
     ``ocr`` reads PDFs without a text layer through Tesseract instead of refusing them;
     by default it follows the environment variable POLICYMAP_OCR (``policymap extract
     --ocr`` sets it, so batch worker processes see it too). ``pdf_engine`` is
     ``pdfplumber`` or ``pypdfium2`` (default: POLICYMAP_PDF_ENGINE, else pdfplumber).
     """
+    path = Path(path)
     if ocr is None:
         ocr = os.environ.get(OCR_ENV) == "1"
     if pdf_engine is None:
