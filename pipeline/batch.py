@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
+from pipeline.jsonl import parse_record
 from pipeline.readers import ReadError
 
 log = logging.getLogger(__name__)
@@ -246,7 +247,7 @@ def run_batch(files: Iterable[tuple[Path, str]], out: Path, *, workers: int = 1,
                 todo.append((path_name, source))
                 continue
             if digest in previous:
-                record = json.loads(previous[digest])
+                record = parse_record(previous[digest])
                 record["source"] = source  # the same bytes may now sit under another name
                 reused[source] = json.dumps(record, ensure_ascii=False)
             else:
@@ -281,7 +282,7 @@ def run_batch(files: Iterable[tuple[Path, str]], out: Path, *, workers: int = 1,
 def _resumed_outcome(source: str, line: str) -> Outcome:
     from pipeline.store import result_from_record
 
-    record = json.loads(line)
+    record = parse_record(line)
     result = result_from_record(record)
     # The counts are the record's own; the line is kept as stored (with its new source).
     return replace(_outcome_of(result, record["sha256"]), source=source, line=line)
