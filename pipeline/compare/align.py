@@ -19,7 +19,7 @@ from scipy.optimize import linear_sum_assignment
 
 from pipeline.compare.columns import ColumnTable
 from pipeline.compare.parallel import compare_workers, fork_map
-from pipeline.compare.text import distinct, repeat_rows, row_arrays
+from pipeline.compare.text import distinct, first_seen, repeat_rows, row_arrays
 
 Item = tuple[int, int]  # (notice index, item index within the notice)
 # Pairs of notices per worker process below which the pair loops stay in one process.
@@ -339,8 +339,7 @@ def best_partner_similarity(items: Sequence[Item], groups: dict[Item, Item], mat
     {(0, 0): 0.5, (1, 0): 0.5}
     """
     numbers_a, numbers_b = item_numbers(items, matches)
-    group_of = {group: number for number, group in enumerate(sorted(set(groups.values())))}
-    group_number = np.array([group_of[groups[item]] for item in items], dtype=np.int64)
+    _, group_number = first_seen(groups[item] for item in items)
     joined = group_number[numbers_a] == group_number[numbers_b]
     members = np.concatenate([numbers_a[joined], numbers_b[joined]])
     similarity = np.tile(matches.columns["similarity"][joined], 2)

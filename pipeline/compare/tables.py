@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from pipeline.compare.reuse import COPIED, KINDS, Passages, span_shares
+from pipeline.compare.text import first_seen
 from pipeline.compare.thresholds import WIDE_FIELDS, differs
 
 if TYPE_CHECKING:
@@ -115,8 +116,7 @@ def write_action_pairs_csv(path: Path, c: Comparison, chunk: int = 65536) -> Non
         return "" if value is None else csv_text_cell(value) if isinstance(value, str) else str(value)
 
     items = [(row.notice, row.index) for row in c.actions]
-    group_of = {name: number for number, name in enumerate(sorted({row.group for row in c.actions}))}
-    group_number = np.array([group_of[row.group] for row in c.actions], dtype=np.int64)
+    _, group_number = first_seen(row.group for row in c.actions)
     group_cells = [cell(row.group) for row in c.actions]
     cells = [",".join(cell(value) for value in (c.records[row.notice]["source"], row.number,
                                                  c.records[row.notice]["actions"][row.index].get("title")))
