@@ -207,16 +207,16 @@ REUSE_CHUNK = 65536
 
 
 def write_reuse_csv(path: Path, records: list[dict], template: dict | None, passages: Passages,
-                    chunk: int = REUSE_CHUNK) -> None:
+                    chunk: int = REUSE_CHUNK, chunks: Iterable[int] | None = None) -> None:
     """reuse.csv of ``passages`` (notice indices into ``records``, then the template) byte for byte
     as ``write_csv`` writes it (UTF-8 with BOM, CRLF, formula-safe cells, atomic), a chunk of rows
     at a time, each row one f-string with its text cells through ``csv_text_cell``: 10,000 notices
     reuse millions of passages, and the csv module's per-row cost was most of the comparison's
-    writing."""
+    writing. ``chunks``: the numbers of the chunks to write (default all; see reuse_csv_parts)."""
     from pipeline.write import atomic_open
 
     with atomic_open(path) as fh:
-        for text in reuse_csv_parts(records, template, passages, chunk=chunk):
+        for text in reuse_csv_parts(records, template, passages, chunks, chunk):
             fh.write(text)
 
 
@@ -287,11 +287,7 @@ class BackgroundReuseCsv:
             yield number
 
     def _write(self) -> None:
-        from pipeline.write import atomic_open
-
-        with atomic_open(self.path) as fh:
-            for text in reuse_csv_parts(self.records, self.template, self.passages, self._chunks(), self.chunk):
-                fh.write(text)
+        write_reuse_csv(self.path, self.records, self.template, self.passages, self.chunk, self._chunks())
 
     def finish(self) -> None:
         """Write half of what is left here, wait for the writer, then append it (OSError if the writer failed)."""
