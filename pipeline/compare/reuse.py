@@ -6,8 +6,8 @@ notices' sentences are paired one to one, most similar first, when the Dice coef
 of their masked character bigrams reaches SENTENCE_MATCH_MIN. Then characters: within a
 sentence pair, difflib's SequenceMatcher (cydifflib's C port of it) finds the common runs of
 the masked texts; a run of at least MIN_RUN characters is a passage, and the differing
-stretch between two runs is a passage too when both sides have comparable text there. Each passage is classified
-on its exact spans:
+stretch between two runs is a passage too when both sides have comparable text there. Each
+passage is classified on its exact spans:
 
     copied     text_a[span_a] == text_b[span_b]
     localised  different, but equal once masked (山西省 -> 壶关县, 10亿 -> 5亿, 全省 -> 全县)
