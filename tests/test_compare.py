@@ -563,6 +563,86 @@ def test_compare_reuse_common_runs_are_difflibs_matching_blocks(records):
     assert checked > 20  # reworded pairs, not only equal ones
 
 
+# Reworded sentences whose numbers end in a Chinese numeral (三个 / 三项: masked alone, 三 is text)
+# and whose units and places differ: the sentence pairs reworded_passages leaves to runs_passages.
+HOSTILE_REWORDED = ("各乡镇全面加快建成三个省级专业镇综合服务平台。全县专业镇今年要完成十项重点任务和二是工作要求。"
+                    "壶关县工信局牵头推进专业镇建设，壶关县财政局配合落实资金保障。",
+                    "各乡镇全面加快建成五项省级专业镇综合服务平台。全县专业镇今年要完成八个重点任务和三是工作要求。"
+                    "闻喜县工科局牵头推进专业镇建设，闻喜县财政局配合落实资金保障。")
+
+
+def test_compare_reworded_passages_are_what_runs_passages_makes_of_each_sentence_pair(records, monkeypatch):
+    # reworded_passages classifies the reworded sentences of a notice pair with arrays and sends
+    # only a few sentence pairs through runs_passages; every passage must be what runs_passages
+    # makes of its sentence pair alone.
+    import itertools
+
+    import pipeline.compare.reuse as reuse
+
+    masker = masker_for(list(records.values()))
+    texts = [records["huguan"]["text"], reword_and_shuffle(records["huguan"], 3), records["wenxi"]["text"],
+             reword_and_shuffle(records["wenxi"], 4), *HOSTILE_REWORDED]
+    table = reuse.SentenceTable()
+    notices = [reuse.NoticeSentences(text, masker.mask(text), table) for text in texts]
+    runs_passages = reuse.runs_passages
+    redone = []
+    monkeypatch.setattr(reuse, "runs_passages", lambda *args: redone.append(args) or runs_passages(*args))
+    checked = 0
+    for i, j in itertools.combinations(range(len(texts)), 2):
+        a, b = notices[i], notices[j]
+        rows_a, rows_b, dice = reuse.sentence_pair_arrays(a, b)
+        reworded = a.masked_ids[rows_a] != b.masked_ids[rows_b]
+        rows_a, rows_b, dice = rows_a[reworded], rows_b[reworded], dice[reworded]
+        if not len(rows_a):
+            continue
+        columns = reuse.reworded_passages(texts[i], texts[j], a, b, rows_a, rows_b, dice, masker, {})
+        expected = [(*passage[:4], reuse.KINDS.index(passage[4]), value)
+                    for row_a, row_b, value in zip(rows_a.tolist(), rows_b.tolist(), dice.tolist())
+                    for passage in runs_passages(texts[i], texts[j], a.document.bounds(a.first[row_a], a.last[row_a]),
+                                                 b.document.bounds(b.first[row_b], b.last[row_b]),
+                                                 reuse.masked_runs(a.masked_text(row_a), b.masked_text(row_b)), masker)]
+        assert sorted(zip(*(values.tolist() for values in columns))) == sorted(expected)
+        checked += len(expected)
+    assert checked > 500
+    assert 0 < len(redone) < checked / 20  # the numeral sentences went through runs_passages, little else
+    hostile = [passage for args in redone for passage in runs_passages(*args) if args[0] == HOSTILE_REWORDED[0]]
+    assert {passage[4] for passage in hostile} >= {COPIED, LOCALISED, REWRITTEN}
+
+
+def test_compare_reworded_passages_of_random_edits_are_what_runs_passages_makes():
+    # Sentences of a few characters (numerals, measure words, places, digits) edited at random: the
+    # odd cases (a run ending in a numeral, stretches equal once masked, touching passages) come up.
+    import pipeline.compare.reuse as reuse
+    from pipeline.compare.text import Masker
+
+    masker = Masker(places=["壶关县", "闻喜县", "壶关"], units=["县工信局", "县财政局"])
+    alphabet = ["三", "五", "十", "个", "项", "是", "、", "建成", "平台", "壶关县", "闻喜县", "县工信局", "县财政局",
+                "10", "5", "亿元", "推进", "专业镇", "全县", "全省"]
+    rng = random.Random(5)
+    checked = 0
+    for _ in range(400):
+        words = [rng.choice(alphabet) for _ in range(rng.randint(6, 18))]
+        edited = list(words)
+        for _ in range(rng.randint(1, 4)):
+            edited[rng.randrange(len(edited))] = rng.choice(alphabet)
+        text_a, text_b = "".join(words) + "。", "".join(edited) + "。"
+        table = reuse.SentenceTable()
+        a = reuse.NoticeSentences(text_a, masker.mask(text_a), table)
+        b = reuse.NoticeSentences(text_b, masker.mask(text_b), table)
+        rows_a, rows_b, dice = reuse.sentence_pair_arrays(a, b)
+        reworded = a.masked_ids[rows_a] != b.masked_ids[rows_b]
+        if not reworded.any():
+            continue
+        columns = reuse.reworded_passages(text_a, text_b, a, b, rows_a[reworded], rows_b[reworded], dice[reworded],
+                                          masker, {})
+        expected = [(*passage[:4], reuse.KINDS.index(passage[4]), float(dice[0])) for passage in reuse.runs_passages(
+            text_a, text_b, a.document.bounds(a.first[0], a.last[0]), b.document.bounds(b.first[0], b.last[0]),
+            reuse.masked_runs(a.masked_text(0), b.masked_text(0)), masker)]
+        assert sorted(zip(*(values.tolist() for values in columns))) == sorted(expected), (text_a, text_b)
+        checked += len(expected)
+    assert checked > 300
+
+
 def test_compare_reuse_in_worker_processes_equals_one_process(records, monkeypatch):
     import numpy as np
 

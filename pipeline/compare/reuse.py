@@ -20,8 +20,8 @@ LSH), so the work grows with N × neighbours, not N².
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -384,6 +384,109 @@ def runs_passages(text_a: str, text_b: str, offsets_a: list[int], offsets_b: lis
     return _merge_neighbours(found, text_a, text_b, masker)
 
 
+# What a passage of a masked sentence pair is, besides its offsets (bits of masked_segments' last column).
+RUN = 1  # a common run (else the differing stretch between two runs)
+PLAIN = 2  # a run with no placeholder: its raw texts are its masked text, so equal
+NUMBER_A = 4  # its masked text in a ends in the number placeholder
+NUMBER_B = 8
+EQUAL_MASKED = 16  # a stretch between runs whose masked texts are equal (short runs left out)
+
+
+def masked_segments(masked_a: str, masked_b: str, runs: tuple[int, int, list]) -> np.ndarray:
+    """The passages runs_passages makes of a masked sentence pair before it looks at raw text
+    (``runs``: masked_runs of the pair), one row each: start and end in a, start and end in b
+    (masked offsets), and what the passage is (RUN, PLAIN, NUMBER_A, ...). It depends on the masked
+    texts alone, so it is made once for every pair of notices where the pair of sentences recurs.
+
+    >>> masked_segments("加快建设专业镇平台", "全力加快建设专业镇", masked_runs("加快建设专业镇平台", "全力加快建设专业镇")).tolist()
+    [[0, 7, 2, 9, 3]]
+    """
+    length_a, length_b, blocks = runs
+    number = PLACEHOLDER["number"]
+    placeholders = re.compile("[" + "".join(PLACEHOLDER.values()) + "]")
+    found = []
+    previous_a = previous_b = 0
+    for block in blocks + [None]:
+        gap_end_a, gap_end_b = (block[0], block[1]) if block else (length_a, length_b)
+        gap_a, gap_b = gap_end_a - previous_a, gap_end_b - previous_b
+        if gap_a and gap_b and min(gap_a, gap_b) >= REWRITE_BALANCE * max(gap_a, gap_b):
+            piece_a, piece_b = masked_a[previous_a:gap_end_a], masked_b[previous_b:gap_end_b]
+            found.append((previous_a, gap_end_a, previous_b, gap_end_b,
+                          NUMBER_A * (piece_a[-1] == number) | NUMBER_B * (piece_b[-1] == number)
+                          | EQUAL_MASKED * (piece_a == piece_b)))
+        if block is None:
+            break
+        run_a, run_b, size, number_a, number_b = block
+        plain = placeholders.search(masked_a, run_a, run_a + size) is None
+        found.append((run_a, run_a + size, run_b, run_b + size,
+                      RUN | PLAIN * plain | NUMBER_A * number_a | NUMBER_B * number_b))
+        previous_a, previous_b = run_a + size, run_b + size
+    return np.array(found, dtype=np.int64).reshape(-1, 5)
+
+
+def reworded_passages(text_a: str, text_b: str, a: NoticeSentences, b: NoticeSentences, rows_a: np.ndarray,
+                      rows_b: np.ndarray, similarity: np.ndarray, masker: Masker,
+                      memo: dict) -> tuple[np.ndarray, ...]:
+    """The passages of the given sentence pairs of two notices (rows in a and b whose masked texts
+    differ), exactly as runs_passages makes them, as columns: start_a, end_a, start_b, end_b, kind
+    (index into KINDS) and similarity (of its sentence pair, ``similarity[row]``). ``memo``: masked
+    sentence pairs met before, by their numbers, with their runs and segments.
+
+    Per passage, only what needs raw text is looked at one by one: whether a run with placeholders
+    is copied (raw texts equal) or localised. Sentence pairs where masking a piece alone could
+    differ from its masking in the sentence (a Chinese numeral at a number's end), where a stretch
+    between runs is equal once masked, or where two touching passages might join go through
+    runs_passages itself (a few in a hundred).
+    """
+    parts = []
+    for row_a, row_b, id_a, id_b in zip(rows_a.tolist(), rows_b.tolist(), a.masked_ids[rows_a].tolist(),
+                                        b.masked_ids[rows_b].tolist()):
+        known = memo.get((id_a, id_b))
+        if known is None:
+            if len(memo) >= MATCH_MEMO_MAX:
+                memo.clear()
+            masked_a, masked_b = a.masked_text(row_a), b.masked_text(row_b)
+            runs = masked_runs(masked_a, masked_b)
+            known = memo[(id_a, id_b)] = (runs, masked_segments(masked_a, masked_b, runs))
+        parts.append(known)
+    segments = np.concatenate([segment for _, segment in parts])
+    row = np.repeat(np.arange(len(parts)), [len(segment) for _, segment in parts])
+    first_a, first_b = a.first[rows_a], b.first[rows_b]
+    start_a = a.document.original_offsets(first_a[row] + segments[:, 0])
+    end_a = a.document.original_offsets(first_a[row] + segments[:, 1])
+    start_b = b.document.original_offsets(first_b[row] + segments[:, 2])
+    end_b = b.document.original_offsets(first_b[row] + segments[:, 3])
+    flags = segments[:, 4]
+    kind = np.where(flags & RUN, KINDS.index(LOCALISED), KINDS.index(REWRITTEN)).astype(np.int8)
+    kind[(flags & PLAIN) != 0] = KINDS.index(COPIED)
+    check = np.flatnonzero((flags & (RUN | PLAIN)) == RUN)  # runs with placeholders: copied when raw-equal
+    equal = [text_a[sa:ea] == text_b[sb:eb] for sa, ea, sb, eb in zip(
+        start_a[check].tolist(), end_a[check].tolist(), start_b[check].tolist(), end_b[check].tolist())]
+    kind[check[np.array(equal, dtype=bool)]] = KINDS.index(COPIED)
+    special = (flags & EQUAL_MASKED) != 0
+    for bit, text, ends in ((NUMBER_A, text_a, end_a), (NUMBER_B, text_b, end_b)):
+        at = np.flatnonzero(flags & bit)
+        special[at[np.array([text[end - 1] in NUMERALS for end in ends[at].tolist()], dtype=bool)]] = True
+    kept = kind != KINDS.index(REWRITTEN)
+    touching = (row[1:] == row[:-1]) & (end_a[:-1] == start_a[1:]) & (end_b[:-1] == start_b[1:]) \
+        & kept[1:] & kept[:-1]
+    special[1:] |= touching
+    columns = (start_a, end_a, start_b, end_b, kind, similarity[row])
+    if not special.any():
+        return columns
+    redo = np.zeros(len(parts), dtype=bool)
+    redo[row[special]] = True
+    keep = ~redo[row]
+    redone: list[tuple[int, int, int, int, int, float]] = []
+    for number in np.flatnonzero(redo).tolist():
+        row_a, row_b = int(rows_a[number]), int(rows_b[number])
+        redone += [(*passage[:4], KINDS.index(passage[4]), float(similarity[number])) for passage in runs_passages(
+            text_a, text_b, a.document.bounds(int(a.first[row_a]), int(a.last[row_a])),
+            b.document.bounds(int(b.first[row_b]), int(b.last[row_b])), parts[number][0], masker)]
+    return tuple(np.concatenate([values[keep], np.array([passage[field] for passage in redone], dtype=values.dtype)])
+                 for field, values in enumerate(columns))
+
+
 def _masks_alone_as_in_context(ends_in_number: bool, piece: str) -> bool:
     """Whether ``piece``, a stretch of whole masked characters cut from a masked sentence, masks on
     its own to what it was in the sentence (so classify() need not mask it again);
@@ -465,42 +568,20 @@ def _pairs_passages(texts: Sequence[str], masker: Masker, notices: Sequence[Noti
                          similarity[same])
         # Reworded sentences: their masked texts' common runs, remembered by sentence numbers (they
         # recur across a corpus), then mapped onto each pair's own text.
-        slow_a, slow_b = rows_a[~same], rows_b[~same]
-        for k, m, id_a, id_b, first_a, last_a, first_b, last_b, value in zip(
-                slow_a.tolist(), slow_b.tolist(), a.masked_ids[slow_a].tolist(), b.masked_ids[slow_b].tolist(),
-                a.first[slow_a].tolist(), a.last[slow_a].tolist(), b.first[slow_b].tolist(),
-                b.last[slow_b].tolist(), similarity[~same].tolist()):
-            runs = blocks.get((id_a, id_b))
-            if runs is None:
-                if len(blocks) >= MATCH_MEMO_MAX:
-                    blocks.clear()
-                runs = blocks[(id_a, id_b)] = masked_runs(a.masked_text(k), b.masked_text(m))
-            for start_a, end_a, start_b, end_b, kind in runs_passages(
-                    text_a, text_b, a.document.bounds(first_a, last_a), b.document.bounds(first_b, last_b), runs,
-                    masker):
-                found.add(i, start_a, end_a, j, start_b, end_b, kind, value)
+        slow = ~same
+        if slow.any():
+            start_a, end_a, start_b, end_b, kind, value = reworded_passages(
+                text_a, text_b, a, b, rows_a[slow], rows_b[slow], similarity[slow], masker, blocks)
+            found.add_arrays(i, start_a, end_a, j, start_b, end_b, kind, value)
     return found.unsorted()
 
 
 class PassageColumns:
-    """Passages kept as columns (a thousand notices reuse ~600,000 passages: as objects, hundreds of MB)."""
+    """Passages kept as chunks of columns (a thousand notices reuse ~600,000 passages: as objects,
+    hundreds of MB)."""
 
     def __init__(self) -> None:
-        self.columns = [array(code) for _, code in PASSAGE_COLUMNS]
-        self.appends = [column.append for column in self.columns]
         self.chunks: list[list[np.ndarray]] = []
-
-    def add(self, a: int, start_a: int, end_a: int, b: int, start_b: int, end_b: int, kind: str,
-            similarity: float) -> None:
-        add_a, add_start_a, add_end_a, add_b, add_start_b, add_end_b, add_kind, add_similarity = self.appends
-        add_a(a)
-        add_start_a(start_a)
-        add_end_a(end_a)
-        add_b(b)
-        add_start_b(start_b)
-        add_end_b(end_b)
-        add_kind(KINDS.index(kind))
-        add_similarity(similarity)
 
     def add_arrays(self, a: int, start_a: np.ndarray, end_a: np.ndarray, b: int, start_b: np.ndarray,
                    end_b: np.ndarray, kind: np.ndarray, similarity: np.ndarray) -> None:
@@ -511,15 +592,12 @@ class PassageColumns:
 
     def unsorted(self) -> dict[str, np.ndarray]:
         """The passages as columns, in no particular order."""
-        columns = {}
-        for number, ((name, code), values) in enumerate(zip(PASSAGE_COLUMNS, self.columns)):
-            single = np.frombuffer(values, dtype=values.typecode) if len(values) else np.zeros(0, dtype=code)
-            columns[name] = np.concatenate([chunk[number].astype(single.dtype) for chunk in self.chunks] + [single])
-        return columns
+        return {name: np.concatenate([chunk[number] for chunk in self.chunks] or [np.zeros(0)]).astype(code, copy=False)
+                for number, (name, code) in enumerate(PASSAGE_COLUMNS)}
 
 
-PASSAGE_COLUMNS = (("a", "l"), ("start_a", "l"), ("end_a", "l"), ("b", "l"), ("start_b", "l"), ("end_b", "l"),
-                   ("kind", "b"), ("similarity", "d"))
+PASSAGE_COLUMNS = (("a", np.int64), ("start_a", np.int64), ("end_a", np.int64), ("b", np.int64),
+                   ("start_b", np.int64), ("end_b", np.int64), ("kind", np.int8), ("similarity", np.float64))
 
 
 class Passages(ColumnTable):

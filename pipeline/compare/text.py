@@ -105,6 +105,19 @@ class Masked:
             found.append(self.stop)
         return found
 
+    def original_offsets(self, positions: np.ndarray) -> np.ndarray:
+        """Where the masked characters at ``positions`` start in the original (a position equal
+        to the masked length: where the last character ends), as 64-bit integers.
+
+        >>> Masker(places=["壶关县"]).mask("壶关县产值").original_offsets(np.array([0, 1, 3])).tolist()
+        [0, 3, 5]
+        """
+        inside = positions < len(self.starts)
+        found = self.starts[np.where(inside, positions, 0)].astype(np.int64) if len(self.starts) \
+            else np.zeros(len(positions), dtype=np.int64)
+        found[~inside] = self.stop
+        return found
+
     def slice(self, start: int, end: int) -> Masked:
         """The part of a masked document whose characters start in original [start, end).
 
