@@ -1,0 +1,67 @@
+"""fork_map: forked workers get part numbers and send large arrays back through memory files."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+import numpy as np
+import pytest
+
+import pipeline.compare.parallel as parallel
+
+pytestmark = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork")
+
+
+def _result(size: int) -> dict:
+    """Arrays above and below OUT_OF_BAND_MIN, a string and a number, all made from ``size``."""
+    return {"large": np.arange(size * 20_000, dtype=np.int64) * 3, "small": np.full(3, size, dtype=np.int8),
+            "text": "壶关县" * size, "size": size, "empty": np.zeros(0)}
+
+
+def _same(found: list[dict], expected: list[dict]) -> bool:
+    return len(found) == len(expected) and all(
+        all(np.array_equal(one[key], other[key]) and np.asarray(one[key]).dtype == np.asarray(other[key]).dtype
+            if isinstance(other[key], np.ndarray) else one[key] == other[key] for key in other)
+        for one, other in zip(found, expected))
+
+
+def test_fork_map_results_through_memory_files_equal_one_process():
+    sizes = [5, 0, 12, 1, 7]
+    found = parallel.fork_map(_result, sizes, workers=2)
+    assert _same(found, [_result(size) for size in sizes])
+    large = found[2]["large"]
+    assert large.nbytes >= parallel.OUT_OF_BAND_MIN and large.flags.writeable
+    large[0] = -1  # a private mapping: writable here, and nothing else sees it
+    assert large[0] == -1 and large[1] == 3
+
+
+def test_fork_map_without_memory_files_sends_results_through_the_pipe(monkeypatch):
+    monkeypatch.setattr(parallel, "MEMORY_FILES_MAX", 2)  # parts past the second use the pipe
+    sizes = [3, 4, 5, 6]
+    assert _same(parallel.fork_map(_result, sizes, workers=2), [_result(size) for size in sizes])
+    monkeypatch.delattr(os, "memfd_create")  # a system without memfd
+    assert parallel._memory_files(3) == []
+    assert _same(parallel.fork_map(_result, sizes, workers=2), [_result(size) for size in sizes])
+
+
+def test_fork_map_parts_are_read_in_the_worker_not_sent():
+    # A part that cannot be pickled still reaches its worker (forked, it has the parts already).
+    parts = [lambda: np.arange(100_000), lambda: "二"]
+    found = parallel.fork_map(lambda make: make(), parts, workers=2)
+    assert np.array_equal(found[0], np.arange(100_000)) and found[1] == "二"
+
+
+def _open_memory_files() -> int:
+    return sum("policymap-result" in os.readlink(f"/proc/self/fd/{name}") for name in os.listdir("/proc/self/fd")
+               if os.path.exists(f"/proc/self/fd/{name}"))
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc")
+def test_fork_map_raises_a_workers_error_and_closes_its_files():
+    with pytest.raises(ZeroDivisionError):
+        parallel.fork_map(lambda part: 1 / part, [1, 0, 2], workers=2)
+    found = parallel.fork_map(_result, [1, 2], workers=2)
+    assert _open_memory_files() == 2  # the mappings of the two results' arrays
+    del found
+    assert _open_memory_files() == 0
