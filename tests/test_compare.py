@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -754,6 +755,39 @@ def test_compare_reuse_csv_is_what_write_csv_writes(tmp_path, records):
     assert b'""' in written and b"'=" in written and b'\n' in written and len(comparison.passages) > 50
 
 
+def test_compare_reuse_csv_laid_out_by_arrow_for_every_utf8_width_and_split_text_buffers(tmp_path, records,
+                                                                                         monkeypatch):
+    # reuse_csv.py points Arrow string views into the texts' UTF-8: characters of 1 to 4 bytes,
+    # pieces short enough to be held in a view and longer ones, and texts spread over several
+    # buffers must all come out as write_csv writes reuse_table.
+    import pipeline.compare.reuse_csv as reuse_csv
+    from pipeline.compare.tables import reuse_table, write_reuse_csv
+    from pipeline.write import write_csv
+
+    wide = []
+    for name in ("huguan", "wenxi"):
+        record = dict(records[name])
+        # One character for one: every span stays valid (的: 2 bytes, 镇: 4 bytes, 、: 1 byte).
+        record["text"] = record["text"].replace("的", "é").replace("镇", "\U00028468").replace("、", "/")
+        wide.append(record)
+    wide.append({**wide[0], "source": "corpora/copy.txt"})
+    comparison = compare(wide)
+    write_csv(tmp_path / "expected.csv", *reuse_table(comparison))
+    expected = (tmp_path / "expected.csv").read_bytes()
+    assert "\U00028468".encode() in expected and "é".encode() in expected
+    rows = reuse_csv.ReuseCsvRows(comparison.records, None, comparison.passages)
+    views = rows.row_views(0, len(comparison.passages))
+    views.validate(full=True)
+    lengths = np.array([len(piece) for piece in views.to_pylist()])
+    assert (lengths <= reuse_csv.INLINE_BYTES).any() and (lengths > reuse_csv.INLINE_BYTES).any()
+    write_reuse_csv(tmp_path / "reuse.csv", comparison.records, None, comparison.passages)
+    assert (tmp_path / "reuse.csv").read_bytes() == expected
+    monkeypatch.setattr(reuse_csv, "TEXT_BUFFER_MAX", 20_000)  # a buffer a notice
+    assert len(reuse_csv.ReuseCsvRows(comparison.records, None, comparison.passages).text_buffers) == 3
+    write_reuse_csv(tmp_path / "split.csv", comparison.records, None, comparison.passages, chunk=100)
+    assert (tmp_path / "split.csv").read_bytes() == expected
+
+
 def test_compare_action_pairs_csv_is_what_write_csv_writes(tmp_path, records):
     # action_pairs.csv formats its rows itself (850,000 at 10,000 notices); titles with commas,
     # quotes, line breaks and formula starts, and a missing title, must come out as write_csv writes them.
@@ -885,6 +919,7 @@ def test_compare_reuse_csv_shared_between_the_writer_and_this_process_is_what_on
             yield text
 
     monkeypatch.setattr(tables, "reuse_csv_parts", slowly)
+    monkeypatch.setattr(tables, "TAKE_MIN_CHUNKS", 1)
     writer = tables.BackgroundReuseCsv(tmp_path / "reuse.csv", comparison.records, None, comparison.passages, chunk=7)
     writer.finish()
     assert writer.taken > 0 and writer.count > 20

@@ -7,7 +7,6 @@ Per-notice columns are named by the notice's label (its county, see ``notice_lab
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pipeline.compare.reuse import COPIED, KINDS, Passages, span_shares
+from pipeline.compare.reuse import KINDS, Passages, span_shares
 from pipeline.compare.text import first_seen
 from pipeline.compare.thresholds import WIDE_FIELDS, differs
 
@@ -210,48 +209,31 @@ def write_reuse_csv(path: Path, records: list[dict], template: dict | None, pass
                     chunk: int = REUSE_CHUNK, chunks: Iterable[int] | None = None) -> None:
     """reuse.csv of ``passages`` (notice indices into ``records``, then the template) byte for byte
     as ``write_csv`` writes it (UTF-8 with BOM, CRLF, formula-safe cells, atomic), a chunk of rows
-    at a time, each row one f-string with its text cells through ``csv_text_cell``: 10,000 notices
-    reuse millions of passages, and the csv module's per-row cost was most of the comparison's
-    writing. ``chunks``: the numbers of the chunks to write (default all; see reuse_csv_parts)."""
+    at a time (see reuse_csv.py: 10,000 notices reuse millions of passages). ``chunks``: the
+    numbers of the chunks to write (default all; see reuse_csv_parts)."""
     from pipeline.write import atomic_open
 
-    with atomic_open(path) as fh:
-        for text in reuse_csv_parts(records, template, passages, chunks, chunk):
-            fh.write(text)
+    with atomic_open(path, binary=True) as fh:
+        for data in reuse_csv_parts(records, template, passages, chunks, chunk):
+            fh.write(data)
 
 
 def reuse_csv_parts(records: list[dict], template: dict | None, passages: Passages, chunks: Iterable[int] | None = None,
-                    chunk: int = REUSE_CHUNK, header: bool = True) -> Iterator[str]:
-    """reuse.csv as pieces of text: the BOM and header (``header``), then each chunk of rows
+                    chunk: int = REUSE_CHUNK, header: bool = True) -> Iterator[bytes | memoryview]:
+    """reuse.csv as pieces of bytes: the BOM and header (``header``), then each chunk of rows
     (``chunks``: their numbers, default all; rows chunk × number onwards), formatted on its own."""
-    from pipeline.write import csv_text_cell
+    from pipeline.compare.reuse_csv import ReuseCsvRows
 
-    everything = records + ([template] if template else [])
-    sources = [csv_text_cell(record["source"]) for record in everything]
-    texts = [record.get("text") or "" for record in everything]
-    plain = _PlainCells(texts)
-    columns = passages.columns
-    copied = KINDS.index(COPIED)
+    rows = ReuseCsvRows(records, template, passages)
     if header:
-        yield "\ufeff" + ",".join(csv_text_cell(name) for name in REUSE_HEADER) + "\r\n"
+        yield rows.header(REUSE_HEADER)
     for number in range(-(-len(passages) // chunk)) if chunks is None else chunks:
-        first = number * chunk
-        arrays = [columns[name][first:first + chunk]
-                  for name in ("a", "start_a", "end_a", "b", "start_b", "end_b", "kind", "similarity")]
-        part = [values.tolist() for values in arrays[:7]]
-        # Each distinct similarity formatted once (they are rounded to four places).
-        values, at = np.unique(arrays[7], return_inverse=True)
-        similarities = np.array([repr(value) for value in values.tolist()], dtype=object)[at].tolist()
-        # Rows whose two texts need no quoting (most): their cells are the texts themselves. A
-        # copied passage's two texts are equal by definition: its cell is made once.
-        fast = (plain.rows(*arrays[0:3]) & plain.rows(*arrays[3:6])).tolist()
-        yield "".join([
-            f"{sources[a]},{start_a},{end_a},{sources[b]},{start_b},{end_b},{KINDS[kind]},{similarity},"
-            + (f"{(cell := texts[a][start_a:end_a])},{cell if kind == copied else texts[b][start_b:end_b]}\r\n"
-               if is_plain else
-               f"{(cell := csv_text_cell(texts[a][start_a:end_a]))},"
-               f"{cell if kind == copied else csv_text_cell(texts[b][start_b:end_b])}\r\n")
-            for a, start_a, end_a, b, start_b, end_b, kind, similarity, is_plain in zip(*part, similarities, fast)])
+        yield rows.rows(number * chunk, chunk)
+
+
+# Chunks of reuse.csv below which finish() leaves them all to the writer: writing any here first
+# lays out the texts again (ReuseCsvRows: ~2 s at 10,000 notices, twenty chunks' worth).
+TAKE_MIN_CHUNKS = 20
 
 
 class BackgroundReuseCsv:
@@ -292,16 +274,17 @@ class BackgroundReuseCsv:
     def finish(self) -> None:
         """Write half of what is left here, wait for the writer, then append it (OSError if the writer failed)."""
         with self.stop.get_lock():
-            self.taken = taken = (self.stop.value - self.begun.value) // 2
+            taken = (self.stop.value - self.begun.value) // 2
+            self.taken = taken = taken if taken >= TAKE_MIN_CHUNKS else 0
             self.stop.value -= taken
             first = self.stop.value
         tail = self.path.with_name(self.path.name + ".tail")
         try:
             if taken:
-                with tail.open("w", encoding="utf-8", newline="") as fh:
-                    for text in reuse_csv_parts(self.records, self.template, self.passages,
+                with tail.open("wb") as fh:
+                    for data in reuse_csv_parts(self.records, self.template, self.passages,
                                                 range(first, self.count), self.chunk, header=False):
-                        fh.write(text)
+                        fh.write(data)
             self.task.join()
             if taken:
                 _append(tail, self.path)
@@ -329,37 +312,6 @@ def _append(source: Path, target: Path) -> None:
             shutil.copyfileobj(reader, writer, 1 << 24)
         writer.flush()
         os.fsync(writer.fileno())
-
-
-class _PlainCells:
-    """Which slices of a list of texts ``csv_text_cell`` leaves as they are: none of ``"`` ``,``
-    and line breaks inside, no formula character first. Those characters are few in a notice,
-    so their positions (texts laid end to end) answer for a chunk of rows with arrays.
-
-    >>> cells = _PlainCells(["一，二", "3,5", "=A1"])
-    >>> cells.rows(np.array([0, 1, 1, 2, 2]), np.array([0, 0, 2, 0, 1]), np.array([3, 3, 3, 2, 3])).tolist()
-    [True, False, True, False, True]
-    """
-
-    def __init__(self, texts: list[str]) -> None:
-        from pipeline.write import FORMULA_START, QUOTED_CHARACTERS
-
-        self.bases = np.concatenate(([0], np.cumsum([len(text) for text in texts]))).astype(np.int64)
-        quoting = re.compile("[" + re.escape(QUOTED_CHARACTERS) + "]")
-        formula = re.compile("[" + re.escape("".join(FORMULA_START)) + "]")
-        self.quoting = np.array([base + match.start() for base, text in zip(self.bases.tolist(), texts)
-                                 for match in quoting.finditer(text)], dtype=np.int64)
-        self.formula = np.array([base + match.start() for base, text in zip(self.bases.tolist(), texts)
-                                 for match in formula.finditer(text)], dtype=np.int64)
-
-    def rows(self, notices: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-        """Per row, whether text[notice][start:end] is its own cell."""
-        start, end = self.bases[notices] + starts, self.bases[notices] + ends
-        quoted = np.searchsorted(self.quoting, end) > np.searchsorted(self.quoting, start)
-        at = np.searchsorted(self.formula, start)
-        formula_first = (at < len(self.formula)) & (self.formula[np.minimum(at, len(self.formula) - 1)] == start) \
-            & (end > start) if len(self.formula) else np.zeros(len(start), dtype=bool)
-        return ~quoted & ~formula_first
 
 
 def reuse_table(c: Comparison) -> Table:
