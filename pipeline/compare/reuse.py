@@ -645,25 +645,54 @@ def shares(text: str, spans: Iterable[tuple[int, int, str]]) -> dict[str, float 
 
 def span_shares(text: str, starts: np.ndarray, ends: np.ndarray, kinds: np.ndarray) -> dict[str, float | int]:
     """``shares`` of spans given as arrays (``kinds`` as indices into KINDS)."""
-    rank = {REWRITTEN: 1, LOCALISED: 2, COPIED: 3}
-    best = np.zeros(len(text), dtype=np.int8)
-    for kind in (REWRITTEN, LOCALISED, COPIED):  # a higher class overwrites a lower one
+    return text_shares([text], np.zeros(len(starts), dtype=np.int64), starts, ends, kinds)[0]
+
+
+def text_shares(texts: Sequence[str], owners: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                kinds: np.ndarray) -> list[dict[str, float | int]]:
+    """``span_shares`` of several texts at once (span k lies in ``texts[owners[k]]``): the texts are
+    laid end to end and each character's best class is found for all of them in one pass (per
+    text, numpy's per-call cost was most of the time: 10,000 notices, 4 s).
+
+    >>> [share["copied"] for share in text_shares(["abcd", "", "xy"], np.array([0, 2]), np.array([0, 0]),
+    ...                                           np.array([2, 1]), np.array([0, 0]))]
+    [0.5, 0.0, 0.5]
+    """
+    lengths = np.array([len(text) for text in texts], dtype=np.int64)
+    bases = np.concatenate(([0], np.cumsum(lengths)))
+    length = int(bases[-1])
+    owners = np.asarray(owners, dtype=np.int64)
+    at_start, at_end = bases[owners] + starts, bases[owners] + ends
+    # Per character, its class: 1 new, 2 rewritten, 3 localised, 4 copied (a higher class
+    # overwrites a lower one), then 0 where it is not counted (white space).
+    best = np.ones(length, dtype=np.int8)
+    for number, kind in enumerate((REWRITTEN, LOCALISED, COPIED), 2):
         chosen = kinds == KINDS.index(kind)
-        # +1 where a span starts, -1 where it ends (bincount: np.add.at is several times slower)
-        change = (np.bincount(starts[chosen], minlength=len(text) + 1)
-                  - np.bincount(ends[chosen], minlength=len(text) + 1))
-        best[np.cumsum(change)[:-1] > 0] = rank[kind]
-    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        # +1 where a span starts, -1 where it ends (bincount: np.add.at is several times slower); a
+        # span ends at most where its text does, so it covers nothing of the next one.
+        change = (np.bincount(at_start[chosen], minlength=length + 1)
+                  - np.bincount(at_end[chosen], minlength=length + 1))
+        best[np.cumsum(change)[:-1] > 0] = number
+    joined = "".join(texts)
+    points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     table = _space_table()
     counted = ~table[np.minimum(points, len(table) - 1)]
     for index in np.flatnonzero(points >= len(table) - 1).tolist():  # beyond the BMP: ask str
-        counted[index] = not text[index].isspace()
-    total = int(counted.sum())
-    result: dict[str, float | int] = {"chars": total}
-    for kind in KINDS:
-        result[kind] = round(float(((best == rank[kind]) & counted).sum()) / total, 4) if total else 0.0
-    result["new"] = round(1 - sum(result[k] for k in KINDS), 4) if total else 0.0
-    return result
+        counted[index] = not joined[index].isspace()
+    best[~counted] = 0
+    # Per text, its characters of each class, in one count.
+    classes = np.bincount(np.repeat(np.arange(len(texts)) * 5, lengths) + best,
+                          minlength=5 * len(texts)).reshape(-1, 5).tolist()
+    totals = [sum(row[1:]) for row in classes]
+    found = {kind: [row[number] for row in classes] for number, kind in enumerate((REWRITTEN, LOCALISED, COPIED), 2)}
+    results = []
+    for number, total in enumerate(totals):
+        result: dict[str, float | int] = {"chars": total}
+        for kind in KINDS:
+            result[kind] = round(float(found[kind][number]) / total, 4) if total else 0.0
+        result["new"] = round(1 - sum(result[k] for k in KINDS), 4) if total else 0.0
+        results.append(result)
+    return results
 
 
 @cache
