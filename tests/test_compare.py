@@ -706,6 +706,41 @@ def test_compare_reuse_shares_add_up(out_folder):
         assert parts[0] + parts[1] > 0.4 and parts[3] > 0.1
 
 
+def test_compare_text_shares_of_many_texts_are_each_texts_plain_count():
+    # text_shares lays texts end to end and counts them at once; each text's shares must be the
+    # plain per-character count: the best class covering it (copied > localised > rewritten),
+    # white space not counted, empty texts and characters beyond the BMP included.
+    from pipeline.compare.reuse import KINDS, text_shares
+
+    rng = random.Random(3)
+    alphabet = ["专", "业", "镇", " ", "\n", "\u3000", "a", "1", "\U00028468", "，"]
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.choice([0, 1, 5, 40, 200]))) for _ in range(60)]
+    owners, starts, ends, kinds = [], [], [], []
+    for number, text in enumerate(texts):
+        for _ in range(rng.randint(0, 6)):
+            start = rng.randint(0, len(text))
+            owners.append(number)
+            starts.append(start)
+            ends.append(rng.randint(start, len(text)))
+            kinds.append(rng.randrange(3))
+    found = text_shares(texts, np.array(owners, dtype=np.int64), np.array(starts, dtype=np.int64),
+                        np.array(ends, dtype=np.int64), np.array(kinds, dtype=np.int8))
+    rank = {"rewritten": 1, "localised": 2, "copied": 3}
+    for number, text in enumerate(texts):
+        best = [0] * len(text)
+        for owner, start, end, kind in zip(owners, starts, ends, kinds):
+            if owner == number:
+                for at in range(start, end):
+                    best[at] = max(best[at], rank[KINDS[kind]])
+        counted = [at for at, char in enumerate(text) if not char.isspace()]
+        expected = {"chars": len(counted)}
+        for kind in KINDS:
+            share = sum(best[at] == rank[kind] for at in counted)
+            expected[kind] = round(share / len(counted), 4) if counted else 0.0
+        expected["new"] = round(1 - sum(expected[k] for k in KINDS), 4) if counted else 0.0
+        assert found[number] == expected, text
+
+
 def test_compare_reuse_against_a_template(tmp_path, out_folder, records):
     # A "provincial template": the 壶关 notice with its places put back to the province's.
     template = tmp_path / "template.txt"
