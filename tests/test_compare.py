@@ -564,6 +564,20 @@ def test_compare_reuse_common_runs_are_difflibs_matching_blocks(records):
     assert checked > 20  # reworded pairs, not only equal ones
 
 
+def test_compare_candidate_ranking_one_key_sorts_as_lexsort():
+    import numpy as np
+
+    from pipeline.compare import candidates
+
+    rng = np.random.default_rng(4)
+    for count in (2, 37, 5000):
+        codes = np.unique(rng.integers(0, count * count, 3000))
+        owners, others = codes // count, codes % count
+        equal = rng.integers(0, candidates.LSH_PERMUTATIONS + 1, len(codes))
+        expected = candidates._ranking_order(owners, others, equal, count, one_key=False)
+        assert np.array_equal(candidates._ranking_order(owners, others, equal, count), expected)
+
+
 # Reworded sentences whose numbers end in a Chinese numeral (三个 / 三项: masked alone, 三 is text)
 # and whose units and places differ: the sentence pairs reworded_passages leaves to runs_passages.
 HOSTILE_REWORDED = ("各乡镇全面加快建成三个省级专业镇综合服务平台。全县专业镇今年要完成十项重点任务和二是工作要求。"
