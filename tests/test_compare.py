@@ -837,6 +837,19 @@ def test_compare_reuse_csv_laid_out_by_arrow_for_every_utf8_width_and_split_text
     assert (tmp_path / "split.csv").read_bytes() == expected
 
 
+def test_compare_imports_no_pandas(tmp_path, out_folder):
+    # pa.array and pa.scalar import pandas (45 MB) to see what they were given: reuse.csv's Arrow
+    # arrays are made from buffers, and a comparison (reuse.csv written in the background too)
+    # runs with pandas absent.
+    shutil.copy(out_folder / "notices.jsonl", tmp_path / "notices.jsonl")
+    code = ("import sys; sys.modules['pandas'] = None\n"
+            "from pathlib import Path\nimport pipeline.compare as comparing\n"
+            "comparing.BACKGROUND_REUSE_MIN_PASSAGES = 1\n"
+            f"print(len(comparing.compare_out(Path({str(tmp_path)!r})).passages))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert int(done.stdout) > 50 and (tmp_path / "compare" / "reuse.csv").stat().st_size > 5000
+
+
 def test_compare_action_pairs_csv_is_what_write_csv_writes(tmp_path, records):
     # action_pairs.csv formats its rows itself (850,000 at 10,000 notices); titles with commas,
     # quotes, line breaks and formula starts, and a missing title, must come out as write_csv writes them.

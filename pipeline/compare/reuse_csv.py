@@ -52,8 +52,9 @@ class ReuseCsvRows:
         self.texts = [record.get("text") or "" for record in everything]
         self.columns = passages.columns
         self.count = len(passages)
-        self.sources = pa.array([csv_text_cell(record["source"]) for record in everything], pa.string())
-        self.kinds = pa.array(KINDS, pa.string())
+        self.sources = _strings([csv_text_cell(record["source"]) for record in everything])
+        self.kinds = _strings(list(KINDS))
+        self.empty, self.comma = _strings(["", ","])  # scalars (pa.scalar would import pandas too)
         self.plain = PlainCells(self.texts)
         self._lay_out_texts()
 
@@ -110,10 +111,10 @@ class ReuseCsvRows:
         rows = len(a)
         values, at = np.unique(similarity, return_inverse=True)  # each distinct similarity formatted once
         lead = pc.binary_join_element_wise(
-            pc.take(self.sources, a), _decimal(start_a), _decimal(end_a), pc.take(self.sources, b), _decimal(start_b),
-            _decimal(end_b), pc.take(self.kinds, kind.astype(np.int64)),
-            pc.take(pa.array([repr(value) for value in values.tolist()], pa.string()), at.reshape(-1)),
-            pa.scalar("", pa.string()), pa.scalar(",", pa.string()))
+            pc.take(self.sources, _integers(a)), _decimal(start_a), _decimal(end_a), pc.take(self.sources, _integers(b)),
+            _decimal(start_b), _decimal(end_b), pc.take(self.kinds, _integers(kind)),
+            pc.take(_strings([repr(value) for value in values.tolist()]), _integers(at.reshape(-1))),
+            self.empty, self.comma)
         lead_offsets, lead_data = _string_parts(lead)
         lengths = np.zeros((rows, PIECES), dtype=np.int64)
         buffers = np.zeros((rows, PIECES), dtype=np.int64)  # 0: lead cells, 1: quoted cells, 2 + k: text buffer k
@@ -155,7 +156,19 @@ class ReuseCsvRows:
 
 
 def _decimal(values: np.ndarray) -> pa.Array:
-    return pc.cast(pa.array(values), pa.string())
+    return pc.cast(_integers(values), pa.string())
+
+
+# Arrays made from their buffers: pa.array() imports pandas (45 MB) to check what it was given.
+def _integers(values: np.ndarray) -> pa.Array:
+    values = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
+
+
+def _strings(texts: list[str]) -> pa.Array:
+    encoded = [text.encode("utf-8") for text in texts]
+    offsets = np.concatenate(([0], np.cumsum([len(data) for data in encoded]))).astype(np.int32)
+    return pa.Array.from_buffers(pa.string(), len(texts), [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))])
 
 
 def _string_parts(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
