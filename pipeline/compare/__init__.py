@@ -14,6 +14,8 @@ thresholds.py  which thresholds set the same bar
 roles.py       who leads and cooperates on each action group, per notice
 reuse.py       copied / localised / rewritten passages and their shares
 tables.py      the tables of ``OUT/compare/`` (also as pandas DataFrames)
+reuse_csv.py   reuse.csv's rows as bytes, laid out by Apache Arrow
+parallel.py    forked workers (fork_map) and background tasks
 report.py      ``OUT/compare/report.html``
 =============  ==========================================================
 
