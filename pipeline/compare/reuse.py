@@ -347,6 +347,29 @@ def masked_runs(masked_a: str, masked_b: str) -> tuple[int, int, list[tuple[int,
         for block in matcher.get_matching_blocks() if block.size >= MIN_RUN]
 
 
+def _masked_passages(runs: tuple[int, int, list[tuple[int, int, int, bool, bool]]]) -> Iterator[tuple]:
+    """The passages of a masked sentence pair whose common runs are ``runs`` (masked_runs), in
+    order, in masked offsets: (start in a, end in a, start in b, end in b, the run's block), each
+    run, and each differing stretch between two runs (block None) where both sides have
+    comparable text.
+
+    >>> list(_masked_passages((20, 21, [(0, 0, 6, False, False), (9, 10, 11, False, False)])))[1][:4]
+    (6, 9, 6, 10)
+    """
+    length_a, length_b, blocks = runs
+    previous_a = previous_b = 0
+    for block in blocks + [None]:
+        gap_end_a, gap_end_b = (block[0], block[1]) if block else (length_a, length_b)
+        gap_a, gap_b = gap_end_a - previous_a, gap_end_b - previous_b
+        if gap_a and gap_b and min(gap_a, gap_b) >= REWRITE_BALANCE * max(gap_a, gap_b):
+            yield previous_a, gap_end_a, previous_b, gap_end_b, None
+        if block is None:
+            return
+        run_a, run_b, size = block[:3]
+        yield run_a, run_a + size, run_b, run_b + size, block
+        previous_a, previous_b = run_a + size, run_b + size
+
+
 def runs_passages(text_a: str, text_b: str, offsets_a: list[int], offsets_b: list[int],
                   runs: tuple[int, int, list[tuple[int, int, int, bool, bool]]],
                   masker: Masker) -> list[tuple[int, int, int, int, str]]:
@@ -356,31 +379,20 @@ def runs_passages(text_a: str, text_b: str, offsets_a: list[int], offsets_b: lis
     Each run is a passage, and so is the differing stretch between two runs when both sides have
     comparable text there; touching passages that keep their class together are joined.
     """
-    length_a, length_b, blocks = runs
     found = []
-    previous_a = previous_b = 0
-    for block in blocks + [None]:
-        gap_end_a, gap_end_b = (block[0], block[1]) if block else (length_a, length_b)
-        gap_a, gap_b = gap_end_a - previous_a, gap_end_b - previous_b
-        if gap_a and gap_b and min(gap_a, gap_b) >= REWRITE_BALANCE * max(gap_a, gap_b):
-            start_a, end_a = offsets_a[previous_a], offsets_a[gap_end_a]
-            start_b, end_b = offsets_b[previous_b], offsets_b[gap_end_b]
-            kind = classify(text_a[start_a:end_a], text_b[start_b:end_b], masker) or REWRITTEN
-            found.append((start_a, end_a, start_b, end_b, kind))
-        if block is None:
-            break
-        run_a, run_b, size, number_a, number_b = block
-        start_a, end_a = offsets_a[run_a], offsets_a[run_a + size]
-        start_b, end_b = offsets_b[run_b], offsets_b[run_b + size]
+    for first_a, last_a, first_b, last_b, block in _masked_passages(runs):
+        start_a, end_a = offsets_a[first_a], offsets_a[last_a]
+        start_b, end_b = offsets_b[first_b], offsets_b[last_b]
         piece_a, piece_b = text_a[start_a:end_a], text_b[start_b:end_b]
-        if piece_a == piece_b:
+        if block is None:  # the stretch between two runs
+            kind = classify(piece_a, piece_b, masker) or REWRITTEN
+        elif piece_a == piece_b:
             kind = COPIED
-        elif _masks_alone_as_in_context(number_a, piece_a) and _masks_alone_as_in_context(number_b, piece_b):
+        elif _masks_alone_as_in_context(block[3], piece_a) and _masks_alone_as_in_context(block[4], piece_b):
             kind = LOCALISED  # both pieces mask to the run they were found in: equal once masked
         else:
             kind = classify(piece_a, piece_b, masker) or REWRITTEN
         found.append((start_a, end_a, start_b, end_b, kind))
-        previous_a, previous_b = run_a + size, run_b + size
     return _merge_neighbours(found, text_a, text_b, masker)
 
 
@@ -401,26 +413,18 @@ def masked_segments(masked_a: str, masked_b: str, runs: tuple[int, int, list]) -
     >>> masked_segments("加快建设专业镇平台", "全力加快建设专业镇", masked_runs("加快建设专业镇平台", "全力加快建设专业镇")).tolist()
     [[0, 7, 2, 9, 3]]
     """
-    length_a, length_b, blocks = runs
     number = PLACEHOLDER["number"]
     placeholders = re.compile("[" + "".join(PLACEHOLDER.values()) + "]")
     found = []
-    previous_a = previous_b = 0
-    for block in blocks + [None]:
-        gap_end_a, gap_end_b = (block[0], block[1]) if block else (length_a, length_b)
-        gap_a, gap_b = gap_end_a - previous_a, gap_end_b - previous_b
-        if gap_a and gap_b and min(gap_a, gap_b) >= REWRITE_BALANCE * max(gap_a, gap_b):
-            piece_a, piece_b = masked_a[previous_a:gap_end_a], masked_b[previous_b:gap_end_b]
-            found.append((previous_a, gap_end_a, previous_b, gap_end_b,
-                          NUMBER_A * (piece_a[-1] == number) | NUMBER_B * (piece_b[-1] == number)
-                          | EQUAL_MASKED * (piece_a == piece_b)))
-        if block is None:
-            break
-        run_a, run_b, size, number_a, number_b = block
-        plain = placeholders.search(masked_a, run_a, run_a + size) is None
-        found.append((run_a, run_a + size, run_b, run_b + size,
-                      RUN | PLAIN * plain | NUMBER_A * number_a | NUMBER_B * number_b))
-        previous_a, previous_b = run_a + size, run_b + size
+    for first_a, last_a, first_b, last_b, block in _masked_passages(runs):
+        if block is None:  # the stretch between two runs
+            piece_a, piece_b = masked_a[first_a:last_a], masked_b[first_b:last_b]
+            flags = NUMBER_A * (piece_a[-1] == number) | NUMBER_B * (piece_b[-1] == number) \
+                | EQUAL_MASKED * (piece_a == piece_b)
+        else:
+            flags = RUN | PLAIN * (placeholders.search(masked_a, first_a, last_a) is None) \
+                | NUMBER_A * block[3] | NUMBER_B * block[4]
+        found.append((first_a, last_a, first_b, last_b, flags))
     return np.array(found, dtype=np.int64).reshape(-1, 5)
 
 
