@@ -551,7 +551,8 @@ def align_reuse(texts: Sequence[str], masker: Masker, pairs: Sequence[tuple[int,
 def _pairs_passages(texts: Sequence[str], masker: Masker, notices: Sequence[NoticeSentences],
                     wanted: Sequence[tuple[int, int]], blocks: dict) -> dict[str, np.ndarray]:
     """The passages of the given pairs of notices, as unsorted columns; ``blocks`` remembers the
-    common runs of masked sentence pairs seen before, by their numbers in the SentenceTable."""
+    common runs and segments of masked sentence pairs seen before (see reworded_passages), by
+    their numbers in the SentenceTable."""
     found = PassageColumns()
     for i, j in wanted:
         a, b = notices[i], notices[j]
