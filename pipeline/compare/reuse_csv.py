@@ -51,7 +51,6 @@ class ReuseCsvRows:
         everything = records + ([template] if template else [])
         self.texts = [record.get("text") or "" for record in everything]
         self.columns = passages.columns
-        self.count = len(passages)
         self.sources = _strings([csv_text_cell(record["source"]) for record in everything])
         self.kinds = _strings(list(KINDS))
         self.empty, self.comma = _strings(["", ","])  # scalars (pa.scalar would import pandas too)
