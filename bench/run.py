@@ -303,6 +303,32 @@ def bench_startup(one_file: Path, scratch: Path, repeat: int = 5) -> list[dict]:
     return rows
 
 
+def speed_check(repeat: int = 3) -> float:
+    """Seconds (best of ``repeat``) of a fixed mix of the work policymap does: a Python loop over
+    dicts and strings, and numpy sorting and indexing. This machine's speed moves by a third from
+    one hour to the next; the check, run at the start and the end, says how fast it was then, so
+    two benches compare (a compare twice as slow in an hour whose check is twice as slow is the
+    machine).
+
+    >>> speed_check(repeat=1) > 0
+    True
+    """
+    import numpy as np
+
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        counts: dict[str, int] = {}
+        for number in range(300_000):
+            key = f"县{number % 997}局"
+            counts[key] = counts.get(key, 0) + len(key)
+        values = np.random.default_rng(0).integers(0, 1 << 40, 2_000_000)
+        order = np.argsort(values)
+        values[order[::2]].sum()
+        best = min(best, time.perf_counter() - start)
+    return round(best, 3)
+
+
 def machine() -> dict:
     model = "unknown"
     try:
@@ -314,7 +340,7 @@ def machine() -> dict:
         pass
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
     return {"nproc": os.cpu_count(), "cpu": model, "python": platform.python_version(),
-            "load_average_at_start": round(os.getloadavg()[0], 2),
+            "load_average_at_start": round(os.getloadavg()[0], 2), "speed_check_at_start_s": speed_check(),
             "platform": platform.platform(), "commit": commit.strip() or None,
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
 
@@ -333,7 +359,9 @@ def markdown(report: dict) -> str:
     m = report["machine"]
     lines = [f"Machine: {m['nproc']} cores, {m['cpu']}, Python {m['python']}; commit {m['commit']}, {m['date']}; "
              f"load average {m['load_average_at_start']} at the start, {report.get('load_average_at_end', '–')} "
-             "at the end (other processes share the cores: the CPU-second columns are the steadier ones).",
+             "at the end (other processes share the cores: the CPU-second columns are the steadier ones); "
+             f"speed check (`bench.run.speed_check`, lower is faster) {m.get('speed_check_at_start_s', '–')} s at "
+             f"the start, {report.get('speed_check_at_end_s', '–')} s at the end.",
              "", f"**Text** ({report['txt'][0]['files']} synthetic notices, {_f(report['txt'][0]['mb'], 2)} MB; "
              "target ≥ 200 notices/s per core)", "",
              "| run | wall s | notices/s | MB/s | notices/s per core | notices per CPU s | peak RSS MB |",
@@ -405,6 +433,7 @@ def main(argv: list[str] | None = None) -> int:
     report["startup"] = bench_startup(paths[0], scratch)
     report["total_s"] = time.perf_counter() - started
     report["load_average_at_end"] = round(os.getloadavg()[0], 2)
+    report["speed_check_at_end_s"] = speed_check()
 
     table = markdown(report)
     (out / "bench.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
