@@ -82,6 +82,16 @@ def csv_text_cell(text: str) -> str:
     return text
 
 
+def csv_header(names: Sequence[str]) -> str:
+    r"""The first line ``write_csv`` writes: the BOM, the header cells, CRLF (for writers that
+    format their rows themselves).
+
+    >>> csv_header(["source", "=x"])
+    "\ufeffsource,'=x\r\n"
+    """
+    return "\ufeff" + ",".join(csv_text_cell(name) for name in names) + "\r\n"
+
+
 @contextmanager
 def csv_rows(path: Path, header: Sequence[str], durable: bool = True) -> Iterator[Callable[[Sequence[object]], None]]:
     """A function that appends one row to a UTF-8-with-BOM CSV written atomically when the block ends."""

@@ -102,8 +102,13 @@ def _run_part(number: int):
         while written < raw.nbytes:
             written += os.pwrite(descriptor, raw[written:], offset + written)
         sizes.append(raw.nbytes)
-        offset += -(-raw.nbytes // OUT_OF_BAND_ALIGN) * OUT_OF_BAND_ALIGN
+        offset += _aligned(raw.nbytes)
     return sizes, data
+
+
+def _aligned(size: int) -> int:
+    """The room a buffer of ``size`` bytes takes in a memory file (the next buffer starts aligned)."""
+    return -(-size // OUT_OF_BAND_ALIGN) * OUT_OF_BAND_ALIGN
 
 
 def _received(message: tuple, descriptor: int | None):
@@ -120,7 +125,7 @@ def _received(message: tuple, descriptor: int | None):
                                     prot=mmap.PROT_READ | mmap.PROT_WRITE))
         for size in sizes:
             buffers.append(view[offset:offset + size])
-            offset += -(-size // OUT_OF_BAND_ALIGN) * OUT_OF_BAND_ALIGN
+            offset += _aligned(size)
     return pickle.loads(data, buffers=buffers)
 
 

@@ -402,6 +402,7 @@ PLAIN = 2  # a run with no placeholder: its raw texts are its masked text, so eq
 NUMBER_A = 4  # its masked text in a ends in the number placeholder
 NUMBER_B = 8
 EQUAL_MASKED = 16  # a stretch between runs whose masked texts are equal (short runs left out)
+PLACEHOLDERS = re.compile("[" + "".join(PLACEHOLDER.values()) + "]")
 
 
 def masked_segments(masked_a: str, masked_b: str, runs: tuple[int, int, list]) -> np.ndarray:
@@ -414,7 +415,6 @@ def masked_segments(masked_a: str, masked_b: str, runs: tuple[int, int, list]) -
     [[0, 7, 2, 9, 3]]
     """
     number = PLACEHOLDER["number"]
-    placeholders = re.compile("[" + "".join(PLACEHOLDER.values()) + "]")
     found = []
     for first_a, last_a, first_b, last_b, block in _masked_passages(runs):
         if block is None:  # the stretch between two runs
@@ -422,7 +422,7 @@ def masked_segments(masked_a: str, masked_b: str, runs: tuple[int, int, list]) -
             flags = NUMBER_A * (piece_a[-1] == number) | NUMBER_B * (piece_b[-1] == number) \
                 | EQUAL_MASKED * (piece_a == piece_b)
         else:
-            flags = RUN | PLAIN * (placeholders.search(masked_a, first_a, last_a) is None) \
+            flags = RUN | PLAIN * (PLACEHOLDERS.search(masked_a, first_a, last_a) is None) \
                 | NUMBER_A * block[3] | NUMBER_B * block[4]
         found.append((first_a, last_a, first_b, last_b, flags))
     return np.array(found, dtype=np.int64).reshape(-1, 5)

@@ -35,8 +35,8 @@ PIECES = 5
 
 
 class ReuseCsvRows:
-    """reuse.csv of ``passages`` (notice indices into ``records``, then the template), as bytes:
-    ``header()``, then ``rows(first, count)`` for each chunk.
+    """The rows of reuse.csv for ``passages`` (notice indices into ``records``, then the template),
+    as bytes: ``rows(first, count)`` for each chunk (the header is ``csv_header(REUSE_HEADER)``).
 
     >>> from pipeline.compare.reuse import Passages
     >>> records = [{"source": "a.txt", "text": "壶关县加快建设平台。"}, {"source": "b.txt", "text": "闻喜县加快建设平台。"}]
@@ -93,10 +93,6 @@ class ReuseCsvRows:
             data[start:start + len(encoded)] = np.frombuffer(encoded, dtype=np.uint8)
         self.text_buffers.append(data)
         self.char_starts.append(starts)
-
-    @staticmethod
-    def header(names: list[str]) -> bytes:
-        return ("\ufeff" + ",".join(csv_text_cell(name) for name in names) + "\r\n").encode("utf-8")
 
     def rows(self, first: int, count: int) -> memoryview:
         """Rows first .. first + count - 1 (fewer at the end), as the bytes of the file."""
@@ -171,17 +167,17 @@ def _strings(texts: list[str]) -> pa.Array:
 
 
 def _string_parts(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """The offsets (one more than values) and data bytes of an Arrow string array."""
+    """The offsets (one more than values) and data bytes of an Arrow string or large_string array."""
     _, offsets, data = array.buffers()
-    found = np.frombuffer(offsets, dtype=np.int32, count=len(array) + 1, offset=array.offset * 4)
+    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    found = np.frombuffer(offsets, dtype=width, count=len(array) + 1, offset=array.offset * np.dtype(width).itemsize)
     return found, np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
 
 
 def _string_bytes(array: pa.Array) -> memoryview:
-    """The bytes of an Arrow large_string array's values, end to end."""
-    _, offsets, data = array.buffers()
-    bounds = np.frombuffer(offsets, dtype=np.int64, count=len(array) + 1, offset=array.offset * 8)
-    return memoryview(data)[int(bounds[0]):int(bounds[-1])] if data is not None else memoryview(b"")
+    """The bytes of an Arrow string array's values, end to end."""
+    offsets, data = _string_parts(array)
+    return memoryview(data)[int(offsets[0]):int(offsets[-1])]
 
 
 def _views(lengths: np.ndarray, buffers: np.ndarray, offsets: np.ndarray, data: list[np.ndarray]) -> np.ndarray:

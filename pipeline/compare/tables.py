@@ -109,7 +109,7 @@ def write_action_pairs_csv(path: Path, c: Comparison, chunk: int = 65536) -> Non
     BOM, CRLF, formula-safe cells, atomic), each action's cells and each similarity formatted
     once: 10,000 notices match 850,000 pairs, and the csv module's per-row cost was seconds."""
     from pipeline.compare.align import item_numbers
-    from pipeline.write import atomic_open, csv_text_cell
+    from pipeline.write import atomic_open, csv_header, csv_text_cell
 
     def cell(value: object) -> str:  # as csv_rows writes one cell of a row of several
         return "" if value is None else csv_text_cell(value) if isinstance(value, str) else str(value)
@@ -123,7 +123,7 @@ def write_action_pairs_csv(path: Path, c: Comparison, chunk: int = 65536) -> Non
     numbers_a, numbers_b = item_numbers(items, c.action_matches)
     similarity = c.action_matches.columns["similarity"]
     with atomic_open(path) as fh:
-        fh.write("\ufeff" + ",".join(cell(name) for name in ACTION_PAIRS_HEADER) + "\r\n")
+        fh.write(csv_header(ACTION_PAIRS_HEADER))
         for first in range(0, len(numbers_a), chunk):
             part_a, part_b = numbers_a[first:first + chunk], numbers_b[first:first + chunk]
             same = (group_number[part_a] == group_number[part_b]).tolist()
@@ -223,10 +223,11 @@ def reuse_csv_parts(records: list[dict], template: dict | None, passages: Passag
     """reuse.csv as pieces of bytes: the BOM and header (``header``), then each chunk of rows
     (``chunks``: their numbers, default all; rows chunk × number onwards), formatted on its own."""
     from pipeline.compare.reuse_csv import ReuseCsvRows
+    from pipeline.write import csv_header
 
     rows = ReuseCsvRows(records, template, passages)
     if header:
-        yield rows.header(REUSE_HEADER)
+        yield csv_header(REUSE_HEADER).encode("utf-8")
     for number in range(-(-len(passages) // chunk)) if chunks is None else chunks:
         yield rows.rows(number * chunk, chunk)
 
@@ -318,6 +319,10 @@ def reuse_table(c: Comparison) -> Table:
     return list(REUSE_HEADER), list(reuse_rows(c))
 
 
+# Notices whose reuse shares are counted at once (about 30 bytes of arrays a character).
+SHARES_BATCH = 256
+
+
 def reuse_shares_table(c: Comparison) -> Table:
     """Per notice, the share of its characters copied / localised / rewritten from the other
     notices, and separately from the template; ``new`` is what is left."""
@@ -349,10 +354,6 @@ def reuse_shares_table(c: Comparison) -> Table:
                          c.template_label if name == "template" else "other notices",
                          share["chars"], share["copied"], share["localised"], share["rewritten"], share["new"]])
     return header, rows
-
-
-# Notices whose reuse shares are counted at once (about 30 bytes of arrays a character).
-SHARES_BATCH = 256
 
 
 TABLES: dict[str, Callable[[Comparison], Table]] = {

@@ -100,10 +100,7 @@ class Masked:
         >>> Masker(places=["壶关县"]).mask("壶关县产值").bounds(0, 3)
         [0, 3, 4, 5]
         """
-        found = self.starts[first:last + 1].tolist()
-        if last >= len(self.starts):
-            found.append(self.stop)
-        return found
+        return self.original_offsets(np.arange(first, last + 1)).tolist()
 
     def original_offsets(self, positions: np.ndarray) -> np.ndarray:
         """Where the masked characters at ``positions`` start in the original (a position equal
