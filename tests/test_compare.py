@@ -373,6 +373,71 @@ def test_compare_products_of_matrices_side_by_side_equal_each_matrix_alone(recor
             assert np.array_equal(stacked[family], products(i, j))
 
 
+def _assign_by_definition(similarity, threshold, floor=None, margin=1.5):
+    """assign as first written: scipy's assignment, then each pair kept or not on its own."""
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
+    if similarity.size == 0:
+        return []
+    kept = []
+    for r, c in zip(*linear_sum_assignment(similarity, maximize=True)):
+        score = float(similarity[r, c])
+        if score < threshold:
+            if floor is None or score < floor:
+                continue
+            others = np.concatenate([np.delete(similarity[r], c), np.delete(similarity[:, c], r)])
+            if others.size and score < margin * others.max():
+                continue
+        kept.append((int(r), int(c), score))
+    return kept
+
+
+def test_compare_assign_parts_equals_assign_of_each_part():
+    # A notice against all its partners at once: each partner's pairs must be what assigning that
+    # pair alone gives, in the same order; ties, empty partners and weak pairs included.
+    import numpy as np
+
+    from pipeline.compare.align import assign, assign_parts
+
+    rng = np.random.default_rng(11)
+    for trial in range(300):
+        rows = int(rng.integers(0, 7))
+        widths = rng.integers(0, 8, size=int(rng.integers(1, 6))).tolist()
+        similarity = rng.random((rows, sum(widths))).round(int(rng.integers(1, 7)))  # coarse rounding: ties
+        similarity[rng.random(similarity.shape) < 0.3] = 0.0
+        similarity[rng.random(similarity.shape) < 0.1] = 0.15  # weak pairs that may stand out
+        floor = None if trial % 3 == 0 else 0.1
+        parts, found_rows, columns, scores = assign_parts(similarity, widths, 0.5, floor)
+        starts = np.cumsum(widths) - widths
+        expected = [(part, row, starts[part] + column, score)
+                    for part, (start, width) in enumerate(zip(starts, widths))
+                    for row, column, score in _assign_by_definition(similarity[:, start:start + width], 0.5, floor)]
+        assert list(zip(parts.tolist(), found_rows.tolist(), columns.tolist(), scores.tolist())) == expected
+        assert assign(similarity, 0.5, floor) == _assign_by_definition(similarity, 0.5, floor)
+
+
+def test_compare_partners_block_equals_the_pairs_products(records):
+    # Any run of a notice's partners (all in order, some, or ones not announced) gives their
+    # products side by side, bit for bit.
+    import numpy as np
+
+    from pipeline.compare.align import pair_products
+    from pipeline.compare.text import tfidf
+
+    texts = [records["huguan"]["text"], records["wenxi"]["text"]]
+    documents = [text[start:start + 150] for text in texts for start in range(0, 4000, 131)]
+    matrix = tfidf(documents)
+    offsets = [0, 3, 3, 9, 14, 20, 27, 33, 40, len(documents)]
+    pairs = [(i, j) for i in range(9) for j in range(i + 1, 9) if (i + j) % 4]
+    product = pair_products(matrix, offsets, pairs)
+    for i, partners in [(0, [1, 2, 3, 5, 6, 7]), (0, [3, 6]), (2, [3, 5]), (3, [0, 4]), (8, []), (4, [5, 1])]:
+        block = product.partners_block(i, partners)
+        rows = offsets[i + 1] - offsets[i]
+        expected = np.concatenate([product(i, j) for j in partners] or [np.zeros((rows, 0))], axis=1)
+        assert block.shape == expected.shape and np.array_equal(block, expected)
+
+
 def _groups_by_definition(items, rows):
     """group_items and best_partner_similarity as first written: tuples, best match first."""
     parent, notices, earliest = {i: i for i in items}, {i: {i[0]} for i in items}, {i: i for i in items}

@@ -26,8 +26,8 @@ from functools import cache
 import numpy as np
 from scipy import sparse
 
-from pipeline.compare.align import (Item, Matches, assign, best_partner_similarity, group_items, pair_products,
-                                    split_pairs)
+from pipeline.compare.align import (Item, Matches, assign_parts, best_partner_similarity, block_matches,
+                                    first_runs, group_items, pair_products, split_pairs)
 from pipeline.compare.candidates import all_pairs
 from pipeline.compare.parallel import compare_workers, fork_map
 from pipeline.compare.text import Masked, Masker, first_seen, normalise_rows, tfidf
@@ -171,20 +171,28 @@ def align_actions(records: Sequence[dict], masker: Masker, pairs: Sequence[tuple
     pairs = all_pairs(len(records)) if pairs is None else pairs
     cosine = pair_products(vectors, offsets, pairs, rows_of)
 
+    starts = np.asarray(offsets, dtype=np.int64)
+    item_counts = np.diff(starts).tolist()
+
     def align_pairs(some: Sequence[tuple[int, int]]) -> tuple[Matches, np.ndarray]:
-        matches: list[tuple[int, int, int, int, float]] = []
-        related: list[np.ndarray] = []  # per pair, the related actions as numbers across records
-        for i, j in some:
-            similarity = cosine(i, j).round(6)
-            assigned = assign(similarity, ACTION_MATCH_MIN, ACTION_MATCH_FLOOR)
-            matches += [(i, row, j, col, score) for row, col, score in assigned]
+        matches: list[Matches] = []
+        related: list[np.ndarray] = []  # per notice, the related actions as numbers across records
+        for i, partners in first_runs(some):
+            if not item_counts[i]:
+                continue
+            widths = [item_counts[j] for j in partners]
+            similarity = cosine.partners_block(i, partners).round(6)
+            parts, rows, columns, scores = assign_parts(similarity, widths, ACTION_MATCH_MIN, ACTION_MATCH_FLOOR)
+            matches.append(block_matches(i, partners, widths, parts, rows, columns, scores))
             # Beyond the one-to-one pairs: a county that merged two actions into one matches one of
             # them and is related to the other.
             close = similarity >= RELATED_MIN
-            close[[row for row, _, _ in assigned], [col for _, col, _ in assigned]] = False
-            rows_close, cols_close = np.nonzero(close)
-            related.append(np.stack([rows_close + offsets[i], cols_close + offsets[j]]))
-        return Matches.of(matches), np.concatenate(related, axis=1) if related else np.zeros((2, 0), dtype=np.int64)
+            close[rows, columns] = False
+            rows_close, columns_close = np.nonzero(close)
+            # Column k of the block is item partner_items[k] (partner after partner).
+            partner_items = np.repeat(starts[partners] - (np.cumsum(widths) - widths), widths) + np.arange(sum(widths))
+            related.append(np.stack([rows_close + offsets[i], partner_items[columns_close]]))
+        return Matches.joined(matches), np.concatenate(related, axis=1) if related else np.zeros((2, 0), dtype=np.int64)
 
     parts = fork_map(align_pairs, split_pairs(pairs))  # in the order of ``pairs``
     matches = Matches.joined(found for found, _ in parts)

@@ -80,30 +80,90 @@ def assign(similarity: np.ndarray, threshold: float, floor: float | None = None,
     >>> assign(np.array([[0.18, 0.02], [0.03, 0.6]]), 0.2, floor=0.1)
     [(0, 0, 0.18), (1, 1, 0.6)]
     """
-    if similarity.size == 0:
-        return []
-    rows, cols = linear_sum_assignment(similarity, maximize=True)
-    kept = []
-    for r, c in zip(rows, cols):
-        score = float(similarity[r, c])
-        if score < threshold:
-            if floor is None or score < floor:
-                continue
-            others = np.concatenate([np.delete(similarity[r], c), np.delete(similarity[:, c], r)])
-            if others.size and score < margin * others.max():
-                continue
-        kept.append((int(r), int(c), score))
-    return kept
+    _, rows, columns, scores = assign_parts(similarity, [similarity.shape[1]], threshold, floor, margin)
+    return list(zip(rows.tolist(), columns.tolist(), scores.tolist()))
 
 
-def pair_matches(pairs: Iterable[tuple[int, int]], similarity_of: Callable[[int, int], np.ndarray],
-                 threshold: float, floor: float | None = None) -> Matches:
-    """Assignments for every given pair of notices (i < j), in the order of ``pairs``."""
+def assign_parts(similarity: np.ndarray, widths: Sequence[int], threshold: float, floor: float | None = None,
+                 margin: float = 1.5) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``assign`` of each of several matrices laid side by side (``widths`` columns each: one notice
+    against each of its partners), as arrays (part, row, column in ``similarity``, similarity):
+    part after part, rows ascending. Only the assignment itself is made part by part; the rest,
+    per pair of notices, had cost more in numpy's set-up than in arithmetic.
+
+    >>> found = assign_parts(np.array([[0.9, 0.8, 0.3], [0.85, 0.1, 0.7]]), [2, 1], 0.5)
+    >>> [values.tolist() for values in found]
+    [[0, 0, 1], [0, 1, 1], [1, 0, 2], [0.8, 0.85, 0.7]]
+    """
+    widths = np.asarray(widths, dtype=np.int64)
+    starts = np.cumsum(widths) - widths
+    rows_found, columns_found, counts = [], [], []
+    if similarity.shape[0]:
+        for start, width in zip(starts.tolist(), widths.tolist()):
+            if width:
+                rows, columns = linear_sum_assignment(similarity[:, start:start + width], maximize=True)
+                rows_found.append(rows)
+                columns_found.append(columns + start)
+            counts.append(len(rows_found[-1]) if width else 0)
+    empty = np.zeros(0, dtype=np.int64)
+    rows = np.concatenate(rows_found).astype(np.int64) if rows_found else empty
+    columns = np.concatenate(columns_found).astype(np.int64) if columns_found else empty
+    parts = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+    scores = similarity[rows, columns].astype(np.float64, copy=False)
+    kept = scores >= threshold
+    if floor is not None:
+        for number in np.flatnonzero(~kept & (scores >= floor)).tolist():  # weak pairs: a few
+            row, column, start = rows[number], columns[number], starts[parts[number]]
+            own_row = similarity[row, start:start + widths[parts[number]]]
+            others = np.concatenate([np.delete(own_row, column - start), np.delete(similarity[:, column], row)])
+            kept[number] = not others.size or scores[number] >= margin * others.max()
+    return parts[kept], rows[kept], columns[kept], scores[kept]
+
+
+def first_runs(pairs: Sequence[tuple[int, int]]) -> Iterator[tuple[int, list[int]]]:
+    """(i, the js) of each run of consecutive pairs (i, j) with the same i.
+
+    >>> list(first_runs([(0, 1), (0, 2), (1, 2), (0, 3)]))
+    [(0, [1, 2]), (1, [2]), (0, [3])]
+    """
+    start = 0
+    while start < len(pairs):
+        first, end = pairs[start][0], start + 1
+        while end < len(pairs) and pairs[end][0] == first:
+            end += 1
+        yield first, [j for _, j in pairs[start:end]]
+        start = end
+
+
+def pair_matches(pairs: Sequence[tuple[int, int]], item_counts: Sequence[int],
+                 similarity_block: Callable[[int, list[int]], np.ndarray], threshold: float,
+                 floor: float | None = None) -> Matches:
+    """Assignments for every given pair of notices (i < j), in the order of ``pairs``:
+    ``similarity_block(i, js)`` is notice i's items against the items of each j in turn
+    (``item_counts[j]`` columns each)."""
     def some_matches(some: Sequence[tuple[int, int]]) -> Matches:
-        return Matches.of((i, row, j, col, score) for i, j in some
-                          for row, col, score in assign(similarity_of(i, j), threshold, floor))
+        found = []
+        for i, partners in first_runs(some):
+            if item_counts[i]:
+                widths = [item_counts[j] for j in partners]
+                found.append(block_matches(i, partners, widths,
+                                           *assign_parts(similarity_block(i, partners), widths, threshold, floor)))
+        return Matches.joined(found)
 
     return Matches.joined(fork_map(some_matches, split_pairs(list(pairs))))
+
+
+def block_matches(i: int, partners: Sequence[int], widths: Sequence[int], parts: np.ndarray, rows: np.ndarray,
+                  columns: np.ndarray, scores: np.ndarray) -> Matches:
+    """The Matches of ``assign_parts`` of notice i against ``partners`` (``widths`` items each).
+
+    >>> block_matches(4, [6, 9], [2, 1], np.array([0, 1]), np.array([1, 0]), np.array([0, 2]), np.array([0.8, 0.7]))[1]
+    Match(a=(4, 0), b=(9, 0), similarity=0.7)
+    """
+    starts = np.cumsum(widths, dtype=np.int64) - np.asarray(widths, dtype=np.int64)
+    return Matches({"notice_a": np.full(len(rows), i, dtype=np.int64), "item_a": rows,
+                    "notice_b": np.asarray(partners, dtype=np.int64)[parts], "item_b": columns - starts[parts],
+                    "similarity": scores})
 
 
 def split_pairs(pairs: Sequence[tuple[int, int]]) -> list[Sequence[tuple[int, int]]]:
@@ -184,6 +244,19 @@ class PairProducts:
                 cursor += width
             self.current = (i, product, columns)
         return self.current[1], self.current[2]
+
+    def partners_block(self, i: int, partners: Sequence[int]) -> np.ndarray:
+        """Notice i's items against the items of each of ``partners`` in turn: ``block(i)`` when they
+        are i's partners in their order, else its columns of them (a partner not announced: on its own)."""
+        announced = self.partners.get(i, [])
+        if list(partners) == announced:
+            return self.block(i)[0]
+        product, columns = self.block(i) if announced else (None, {})
+        pieces = [product[..., columns[j]] if j in columns else self(i, j) for j in partners]
+        if pieces:
+            return np.concatenate(pieces, axis=-1)
+        rows = self.offsets[i + 1] - self.offsets[i]
+        return np.zeros((len(self.families) - 1, rows, 0) if self.stacked else (rows, 0))
 
     def __call__(self, i: int, j: int) -> np.ndarray:
         if j in self.partners.get(i, ()):

@@ -85,8 +85,9 @@ def threshold_contexts(record: dict, masker: Masker | None, document: Masked | N
 
 def threshold_similarity(records: Sequence[dict], masker: Masker | None = None,
                          documents: Sequence[Masked] | None = None, pairs: Sequence[tuple[int, int]] = ()):
-    """A function (i, j) -> similarity matrix between the thresholds of notices i and j (``pairs``:
-    the pairs it will be asked for, in order, so that products are made a notice at a time)."""
+    """A function (i, js) -> similarity matrix between the thresholds of notice i and those of each
+    j in turn, side by side (``pairs``: the pairs it will be asked for, in order, so that products
+    are made a notice at a time)."""
     families: dict[str, list[str]] = {}
     for term, family in read_terms("exclusive_terms.csv"):
         families.setdefault(family, []).append(term)
@@ -118,22 +119,16 @@ def threshold_similarity(records: Sequence[dict], masker: Masker | None = None,
             allowed &= ~((bits_a != 0) & (bits_b != 0) & ((bits_a & bits_b) == 0))
         return np.where(allowed, result, 0.0).round(6)
 
-    current: list = [None, None, None]  # notice i, its similarity to all its partners, their columns
+    def similarity_block(i: int, partners: list[int]) -> np.ndarray:
+        """Notice i's thresholds against those of each partner in turn (a notice against all its
+        partners at once, entry by entry: the same values as pair by pair, without numpy's set-up
+        per pair)."""
+        partner_items = np.concatenate([np.arange(offsets[j], offsets[j + 1]) for j in partners])
+        if offsets[i] == offsets[i + 1] or not len(partner_items):
+            return np.zeros((offsets[i + 1] - offsets[i], len(partner_items)))
+        return combined(slice(offsets[i], offsets[i + 1]), partner_items, *products.partners_block(i, partners))
 
-    def similarity_of(i: int, j: int) -> np.ndarray:
-        if offsets[i] == offsets[i + 1] or offsets[j] == offsets[j + 1]:
-            return np.zeros((offsets[i + 1] - offsets[i], offsets[j + 1] - offsets[j]))
-        if j not in products.partners.get(i, ()):  # a pair not announced: on its own
-            rows, cols = slice(offsets[i], offsets[i + 1]), slice(offsets[j], offsets[j + 1])
-            return combined(rows, cols, *products(i, j))
-        if current[0] != i:
-            # Notice i against all its partners at once (entry by entry, so the same values as pair
-            # by pair): numpy's set-up per call cost more than the arithmetic.
-            block, columns = products.block(i)
-            current[:] = [i, combined(slice(offsets[i], offsets[i + 1]), products.partner_items(i), *block), columns]
-        return current[1][:, current[2][j]]
-
-    return similarity_of
+    return similarity_block
 
 
 def _side_by_side_products(matrices: list[tuple[sparse.csr_matrix, np.ndarray]], offsets: Sequence[int],
@@ -153,8 +148,9 @@ def align_thresholds(records: Sequence[dict], pairs: Sequence[tuple[int, int]] |
     """Every threshold of every record with its group (earliest member's id); ``pairs`` of notices
     to align (candidates.py), default every pair."""
     pairs = all_pairs(len(records)) if pairs is None else pairs
-    matches = pair_matches(pairs, threshold_similarity(records, masker, documents, pairs), THRESHOLD_MATCH_MIN,
-                           THRESHOLD_MATCH_FLOOR)
+    item_counts = [len(record.get("thresholds", [])) for record in records]
+    matches = pair_matches(pairs, item_counts, threshold_similarity(records, masker, documents, pairs),
+                           THRESHOLD_MATCH_MIN, THRESHOLD_MATCH_FLOOR)
     items = [(i, k) for i, record in enumerate(records) for k in range(len(record.get("thresholds", [])))]
     groups = group_items(items, matches)
     best = best_partner_similarity(items, groups, matches)
