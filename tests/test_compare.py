@@ -530,6 +530,37 @@ def test_compare_roles_report_the_factor_support_change(out_folder):
     assert by_unit["自然资源"] == ("lead", "lead", "false")
 
 
+
+def test_compare_role_rows_equal_their_definition():
+    # Rows filled per unit from the group's row must be what looking up every notice gives:
+    # roles, order of units, None for notices without the action, and what counts as changed.
+    from pipeline.compare.actions import AlignedAction
+    from pipeline.compare.roles import ABSENT, role_rows, unit_roles
+
+    rng = random.Random(4)
+    units = ["发展和改革", "能源", "自然资源", "财政", "县某某中心"]
+    records, aligned = [], []
+    for notice in range(40):
+        actions = []
+        for index in range(rng.randint(0, 4)):
+            # Notices keep the roles of action 0 (lead: its first unit) and often of the others.
+            named = units[index:index + 3] if index == 0 or rng.random() < 0.6 else rng.sample(units, rng.randint(0, 4))
+            lead = [{"name": unit, "canonical": unit} for unit in named[:1 if named == units[index:index + 3]
+                                                                         else rng.randint(0, len(named))]]
+            actions.append({"lead": lead, "cooperating": [{"name": unit} for unit in named[len(lead):]]})
+            aligned.append(AlignedAction(f"A{index}", f"行动{index}", notice, index, index + 1, "", None))
+        records.append({"actions": actions})
+    expected = []
+    for group in sorted({row.group for row in aligned}, key=[row.group for row in aligned].index):
+        members = [row for row in aligned if row.group == group]
+        per_notice = {m.notice: unit_roles(records[m.notice]["actions"][m.index]) for m in members}
+        for unit in sorted({unit for roles in per_notice.values() for unit in roles}):
+            roles = tuple(per_notice[n].get(unit, ABSENT) if n in per_notice else None for n in range(len(records)))
+            expected.append((group, unit, roles, len({role for role in roles if role is not None}) > 1))
+    found = [(row.group, row.unit, row.roles, row.changed) for row in role_rows(records, aligned)]
+    assert found == expected
+    assert any(changed for *_, changed in found) and not all(changed for *_, changed in found)
+
 # --- reuse ----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text_a, text_b, expected", [
