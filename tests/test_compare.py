@@ -674,6 +674,23 @@ def test_compare_candidate_ranking_one_key_sorts_as_lexsort():
         assert np.array_equal(candidates._ranking_order(owners, others, equal, count), expected)
 
 
+
+def test_compare_passage_order_sorts_as_lexsort():
+    # One key while the four columns fit 63 bits, the four-key sort past that: the same order,
+    # on passages that come pair by pair nearly in order (as workers make them) and on any order.
+    import numpy as np
+
+    from pipeline.compare.reuse import passage_order
+
+    rng = np.random.default_rng(6)
+    for notices, length in ((3, 50), (10_000, 60_000), (1 << 20, 1 << 22)):
+        a, b = np.sort(rng.integers(0, notices, (2, 4000)), axis=0)
+        start_a, start_b = rng.integers(0, length, (2, 4000))
+        by_pair = np.lexsort((b, a))
+        for columns in ((a, b, start_a, start_b), tuple(values[by_pair] for values in (a, b, start_a, start_b))):
+            expected = np.lexsort(columns[::-1])
+            assert np.array_equal(passage_order(*columns), expected)
+
 # Reworded sentences whose numbers end in a Chinese numeral (三个 / 三项: masked alone, 三 is text)
 # and whose units and places differ: the sentence pairs reworded_passages leaves to runs_passages.
 HOSTILE_REWORDED = ("各乡镇全面加快建成三个省级专业镇综合服务平台。全县专业镇今年要完成十项重点任务和二是工作要求。"

@@ -605,6 +605,24 @@ PASSAGE_COLUMNS = (("a", np.int64), ("start_a", np.int64), ("end_a", np.int64), 
                    ("start_b", np.int64), ("end_b", np.int64), ("kind", np.int8), ("similarity", np.float64))
 
 
+def passage_order(a: np.ndarray, b: np.ndarray, start_a: np.ndarray, start_b: np.ndarray) -> np.ndarray:
+    """The order of passages by notice a, notice b, start in a, start in b: a stable sort of one
+    integer key when the four fit in 63 bits (10,000 notices' passages come pair after pair, each
+    pair's nearly in order already: the sort finds those runs), else a sort by the four.
+
+    >>> passage_order(np.array([1, 0, 0]), np.array([2, 2, 1]), np.array([0, 5, 9]), np.array([0, 1, 1])).tolist()
+    [2, 1, 0]
+    """
+    if not len(a):
+        return np.zeros(0, dtype=np.int64)
+    notices = int(max(a.max(), b.max())) + 1
+    length = int(max(start_a.max(), start_b.max())) + 1
+    if notices * notices * length * length >= 1 << 63:
+        return np.lexsort((start_b, start_a, b, a))
+    key = ((a.astype(np.int64) * notices + b) * length + start_a) * length + start_b
+    return np.argsort(key, kind="stable")
+
+
 class Passages(ColumnTable):
     """The passages found, column by column (``columns["start_a"]`` …); indexing or iterating
     gives Passage records. ``joined`` keeps the parts' order: the passages are sorted when each
@@ -615,9 +633,16 @@ class Passages(ColumnTable):
     @classmethod
     def sorted_from(cls, parts: Sequence[dict[str, np.ndarray]]) -> Passages:
         """Columns of several parts together, by notice a, notice b, start in a, start in b (no two
-        passages share all four, so the order of the parts does not matter)."""
-        columns = {name: np.concatenate([part[name] for part in parts]) for name, _ in PASSAGE_COLUMNS}
-        order = np.lexsort((columns["start_b"], columns["start_a"], columns["b"], columns["a"]))
+        passages share all four, so the order of the parts does not matter).
+
+        >>> part = {name: np.array(values) for name, values in zip(["a", "start_a", "end_a", "b", "start_b", "end_b",
+        ...     "kind", "similarity"], [[0, 0, 0], [9, 2, 2], [12, 5, 4], [1, 1, 1], [0, 7, 3], [3, 10, 5], [0, 0, 1], [1.0] * 3])}
+        >>> [(p.start_a, p.start_b) for p in Passages.sorted_from([part])]
+        [(2, 3), (2, 7), (9, 0)]
+        """
+        columns = {name: np.concatenate([part[name] for part in parts]) if len(parts) != 1 else parts[0][name]
+                   for name, _ in PASSAGE_COLUMNS}
+        order = passage_order(columns["a"], columns["b"], columns["start_a"], columns["start_b"])
         return cls({name: values[order] for name, values in columns.items()})
 
     def record(self, index: int) -> Passage:
