@@ -771,6 +771,30 @@ def test_compare_reworded_passages_of_random_edits_are_what_runs_passages_makes(
     assert checked > 300
 
 
+
+@pytest.mark.parametrize("shared_counts", ["counted for the corpus", "counted per pair"])
+def test_compare_reuse_of_many_pairs_at_once_equals_each_pair_alone(records, shared_counts, monkeypatch):
+    # A worker pairs and classifies the sentences of all its pairs of notices at once: each pair's
+    # passages must be what that pair alone gives, equal and reworded sentences, odd cases included.
+    import itertools
+
+    import numpy as np
+
+    import pipeline.compare.reuse as reuse
+
+    monkeypatch.setattr(reuse, "SHARED_COUNTS_MAX_SETS", 10**6 if shared_counts == "counted for the corpus" else 0)
+    masker = masker_for(list(records.values()))
+    texts = [records["huguan"]["text"], reword_and_shuffle(records["huguan"], 3), records["wenxi"]["text"],
+             reword_and_shuffle(records["wenxi"], 4), "", *HOSTILE_REWORDED]
+    table = reuse.SentenceTable()
+    notices = [reuse.NoticeSentences(text, masker.mask(text), table) for text in texts]
+    columns = reuse.SentenceColumns(notices)
+    pairs = list(itertools.combinations(range(len(texts)), 2))
+    together = reuse.Passages.sorted_from([reuse._pairs_passages(texts, masker, columns, pairs, {})])
+    alone = reuse.Passages.sorted_from([reuse._pairs_passages(texts, masker, columns, [pair], {}) for pair in pairs])
+    assert len(together) > 500 and {p.kind for p in together} == {COPIED, LOCALISED, REWRITTEN}
+    assert all(np.array_equal(together.columns[name], alone.columns[name]) for name in together.columns)
+
 def test_compare_reuse_in_worker_processes_equals_one_process(records, monkeypatch):
     import numpy as np
 

@@ -190,12 +190,6 @@ class NoticeSentences:
     def __len__(self) -> int:
         return len(self.first)
 
-    def bigrams(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(row, bigram) of the distinct masked character bigrams of the given sentences, by row."""
-        keys = b"".join([self.table.set_keys[number] for number in self.set_ids[rows].tolist()])
-        owner = np.repeat(np.arange(len(rows)), self.sizes[rows])
-        return owner, np.frombuffer(keys, dtype=np.int64)
-
     def masked_text(self, row: int) -> str:
         return self.document.text[self.first[row]:self.last[row]]
 
@@ -276,59 +270,214 @@ def sentence_pairs(a: NoticeSentences, b: NoticeSentences) -> list[tuple[int, in
 
 
 def sentence_pair_arrays(a: NoticeSentences, b: NoticeSentences) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``sentence_pairs`` as three arrays (rows in a, rows in b, Dice), sorted by row in a.
-
-    Pairs with equal bigram sets (Dice 1, most of a notice rewritten from one template) come first
-    in the greedy order and pair by set number (the k-th sentence of a set in a with the k-th in
-    b); only the sentences left then meet each other in a small matrix product.
-    """
+    """``sentence_pairs`` as three arrays (rows in a, rows in b, Dice), sorted by row in a."""
     if a.table is not b.table:
         raise ValueError("sentences of two notices compare only through one SentenceTable")
-    if not len(a) or not len(b):
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0)
-    _, same_a, same_b = np.intersect1d(a.pair_keys, b.pair_keys, assume_unique=True, return_indices=True)
-    left_a = np.ones(len(a), dtype=bool)
-    left_a[same_a] = False
-    left_b = np.ones(len(b), dtype=bool)
-    left_b[same_b] = False
-    rows_a, rows_b, dice = _pairs_by_product(a, b, np.flatnonzero(left_a), np.flatnonzero(left_b))
-    rows_a = np.concatenate([same_a, rows_a])
-    rows_b = np.concatenate([same_b, rows_b])
-    dice = np.concatenate([np.ones(len(same_a)), dice])
-    order = np.argsort(rows_a, kind="stable")
-    return rows_a[order], rows_b[order], dice[order]
+    columns = SentenceColumns([a, b])
+    _, rows_a, rows_b, dice = columns.sentence_pairs(np.array([0]), np.array([1]))
+    return rows_a - columns.offsets[0], rows_b - columns.offsets[1], dice
 
 
-def _pairs_by_product(a: NoticeSentences, b: NoticeSentences, rows_a: np.ndarray,
-                      rows_b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Greedy pairs among the given rows by the Dice of their bigram sets (rows in a, rows in b, Dice)."""
-    pairs = []
-    if len(rows_a) and len(rows_b):
-        counts = a.table.shared_counts()
+class SentenceColumns:
+    """The sentences of the notices compared, laid end to end as columns (row k of notice n is row
+    ``offsets[n] + k``), so that the sentences of thousands of pairs of notices are paired and
+    classified in a few array operations: per pair, numpy's set-up cost more than its arithmetic
+    (10,000 notices: 44,000 pairs of a hundred sentences each).
+
+    ``adopt=True`` makes each notice's arrays views into the columns (no second copy of them).
+    """
+
+    FIELDS = ("starts", "ends", "first", "last", "masked_ids", "raw_hashes", "set_ids", "sizes", "pair_keys")
+
+    def __init__(self, notices: Sequence[NoticeSentences], adopt: bool = False) -> None:
+        self.notices = notices
+        self.table = notices[0].table if notices else SentenceTable()
+        counts = np.array([len(notice) for notice in notices], dtype=np.int64)
+        self.offsets = np.concatenate(([0], np.cumsum(counts)))
+        for name in self.FIELDS:
+            setattr(self, name, np.concatenate([getattr(notice, name) for notice in notices] or [np.zeros(0, np.int64)])
+                    .astype(np.int64, copy=False))
+        if adopt:
+            for number, notice in enumerate(notices):
+                for name in self.FIELDS:
+                    setattr(notice, name, getattr(self, name)[self.offsets[number]:self.offsets[number + 1]])
+        self.owner = np.repeat(np.arange(len(notices)), counts)  # the notice of each row
+        # Each pair key (bigram set, occurrence) as a small number: with the pair, one integer.
+        self.key_values, self.key_numbers = np.unique(self.pair_keys, return_inverse=True)
+        self.key_numbers = self.key_numbers.reshape(-1)
+
+    def masked_text(self, row: int) -> str:
+        return self.notices[self.owner[row]].document.text[self.first[row]:self.last[row]]
+
+    def pair_rows(self, notices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(pair number, row) of every sentence of each pair's notice (``notices[pair]``), pair after pair."""
+        counts = self.offsets[notices + 1] - self.offsets[notices]
+        pair = np.repeat(np.arange(len(notices)), counts)
+        return pair, np.repeat(self.offsets[notices] - (np.cumsum(counts) - counts), counts) + np.arange(counts.sum())
+
+    def sentence_pairs(self, notices_a: np.ndarray, notices_b: np.ndarray) -> tuple[np.ndarray, ...]:
+        """``sentence_pairs`` of every pair of notices (notices_a[p], notices_b[p]) at once: (pair,
+        row in a, row in b, Dice) as columns, by pair, then row in a (rows are rows of the columns).
+
+        Pairs with equal bigram sets (Dice 1, most of a notice rewritten from one template) come first
+        in the greedy order and pair by set number (the k-th sentence of a set in a with the k-th in
+        b); only the sentences left then meet each other.
+        """
+        pair_a, rows_a = self.pair_rows(np.asarray(notices_a, dtype=np.int64))
+        pair_b, rows_b = self.pair_rows(np.asarray(notices_b, dtype=np.int64))
+        keys = len(self.key_values) + 1
+        _, same_a, same_b = np.intersect1d(pair_a * keys + self.key_numbers[rows_a],
+                                           pair_b * keys + self.key_numbers[rows_b],
+                                           assume_unique=True, return_indices=True)
+        left_a = np.ones(len(rows_a), dtype=bool)
+        left_a[same_a] = False
+        left_b = np.ones(len(rows_b), dtype=bool)
+        left_b[same_b] = False
+        product = self._pairs_by_product(pair_a[left_a], rows_a[left_a], pair_b[left_b], rows_b[left_b])
+        pair = np.concatenate([pair_a[same_a], product[0]])
+        found_a = np.concatenate([rows_a[same_a], product[1]])
+        found_b = np.concatenate([rows_b[same_b], product[2]])
+        dice = np.concatenate([np.ones(len(same_a)), product[3]])
+        order = np.argsort(pair * (len(self.starts) + 1) + found_a)  # one pair per row: no ties
+        return pair[order], found_a[order], found_b[order], dice[order]
+
+    def reworded_passages(self, texts: Sequence[str], pair: np.ndarray, rows_a: np.ndarray, rows_b: np.ndarray,
+                          similarity: np.ndarray, masker: Masker, memo: dict) -> tuple[np.ndarray, ...]:
+        """The passages of sentence pairs whose masked texts differ (rows in a and b, each of a pair
+        of notices; ``texts`` are the notices' texts), exactly as runs_passages makes them, as
+        PASSAGE_COLUMNS: a, start_a, end_a, b, start_b, end_b, kind (index into KINDS), similarity
+        (of its sentence pair). ``memo``: masked sentence pairs met before, by their numbers in the
+        SentenceTable, with their runs and segments.
+
+        Per passage, only what needs raw text is looked at one by one: whether a run with
+        placeholders is copied (raw texts equal) or localised. Sentence pairs where masking a piece
+        alone could differ from its masking in the sentence (a Chinese numeral at a number's end),
+        where a stretch between runs is equal once masked, or where two touching passages might join
+        go through runs_passages itself (a few in a hundred).
+        """
+        parts = []
+        for row_a, row_b, id_a, id_b in zip(rows_a.tolist(), rows_b.tolist(), self.masked_ids[rows_a].tolist(),
+                                            self.masked_ids[rows_b].tolist()):
+            known = memo.get((id_a, id_b))
+            if known is None:
+                if len(memo) >= MATCH_MEMO_MAX:
+                    memo.clear()
+                masked_a, masked_b = self.masked_text(row_a), self.masked_text(row_b)
+                runs = masked_runs(masked_a, masked_b)
+                known = memo[(id_a, id_b)] = (runs, masked_segments(masked_a, masked_b, runs))
+            parts.append(known)
+        segments = np.concatenate([segment for _, segment in parts] or [np.zeros((0, 5), dtype=np.int64)])
+        row = np.repeat(np.arange(len(parts)), [len(segment) for _, segment in parts])
+        notice_a, notice_b = self.owner[rows_a][row], self.owner[rows_b][row]
+        start_a, end_a = self._original_offsets(notice_a, self.first[rows_a][row], segments[:, 0], segments[:, 1])
+        start_b, end_b = self._original_offsets(notice_b, self.first[rows_b][row], segments[:, 2], segments[:, 3])
+        flags = segments[:, 4]
+        kind = np.where(flags & RUN, KINDS.index(LOCALISED), KINDS.index(REWRITTEN)).astype(np.int8)
+        kind[(flags & PLAIN) != 0] = KINDS.index(COPIED)
+        check = np.flatnonzero((flags & (RUN | PLAIN)) == RUN)  # runs with placeholders: copied when raw-equal
+        equal = [texts[na][sa:ea] == texts[nb][sb:eb] for na, sa, ea, nb, sb, eb in zip(
+            notice_a[check].tolist(), start_a[check].tolist(), end_a[check].tolist(), notice_b[check].tolist(),
+            start_b[check].tolist(), end_b[check].tolist())]
+        kind[check[np.array(equal, dtype=bool)]] = KINDS.index(COPIED)
+        special = (flags & EQUAL_MASKED) != 0
+        for bit, notices, ends in ((NUMBER_A, notice_a, end_a), (NUMBER_B, notice_b, end_b)):
+            at = np.flatnonzero(flags & bit)
+            special[at[np.array([texts[notice][end - 1] in NUMERALS for notice, end in
+                                 zip(notices[at].tolist(), ends[at].tolist())], dtype=bool)]] = True
+        kept = kind != KINDS.index(REWRITTEN)
+        touching = (row[1:] == row[:-1]) & (end_a[:-1] == start_a[1:]) & (end_b[:-1] == start_b[1:]) \
+            & kept[1:] & kept[:-1]
+        special[1:] |= touching
+        found = (notice_a, start_a, end_a, notice_b, start_b, end_b, kind, similarity[row])
+        if not special.any():
+            return found
+        redo = np.zeros(len(parts), dtype=bool)
+        redo[row[special]] = True
+        keep = ~redo[row]
+        redone: list[tuple[int, int, int, int, int, int, int, float]] = []
+        for number in np.flatnonzero(redo).tolist():
+            row_a, row_b = int(rows_a[number]), int(rows_b[number])
+            notice_a, notice_b = int(self.owner[row_a]), int(self.owner[row_b])
+            redone += [(notice_a, *passage[:2], notice_b, *passage[2:4], KINDS.index(passage[4]),
+                        float(similarity[number]))
+                       for passage in runs_passages(texts[notice_a], texts[notice_b], self._bounds(row_a),
+                                                    self._bounds(row_b), parts[number][0], masker)]
+        return tuple(np.concatenate([values[keep], np.array([passage[field] for passage in redone], dtype=values.dtype)])
+                     for field, values in enumerate(found))
+
+    def _bounds(self, row: int) -> list[int]:
+        """Masked.bounds of a sentence: where its masked characters start in its text, then its end."""
+        return self.notices[self.owner[row]].document.bounds(int(self.first[row]), int(self.last[row]))
+
+    def _original_offsets(self, notices: np.ndarray, firsts: np.ndarray, *positions: np.ndarray) -> list[np.ndarray]:
+        """Per array of masked positions (each counted from ``firsts``, a sentence's first masked
+        character), where they start in the original text of their notice (Masked.original_offsets),
+        one notice at a time."""
+        found = [np.zeros(len(notices), dtype=np.int64) for _ in positions]
+        order = np.argsort(notices, kind="stable")
+        ordered = notices[order]
+        bounds = [0, *(np.flatnonzero(ordered[1:] != ordered[:-1]) + 1).tolist(), len(ordered)]
+        for start, end in zip(bounds[:-1], bounds[1:]):
+            if start == end:
+                continue
+            chosen = order[start:end]
+            document = self.notices[int(ordered[start])].document
+            base = firsts[chosen]
+            together = document.original_offsets(np.concatenate([base + values[chosen] for values in positions]))
+            for number, values in enumerate(found):
+                values[chosen] = together[number * len(chosen):(number + 1) * len(chosen)]
+        return found
+
+    def _pairs_by_product(self, pair_a: np.ndarray, rows_a: np.ndarray, pair_b: np.ndarray,
+                          rows_b: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Greedy pairs among the given rows (each with its pair number, by pair) by the Dice of their
+        bigram sets: (pair, row in a, row in b, Dice), each pair's rows meeting only each other."""
+        pairs = int(max(pair_a.max(initial=-1), pair_b.max(initial=-1))) + 1
+        count_a, count_b = np.bincount(pair_a, minlength=pairs), np.bincount(pair_b, minlength=pairs)
+        start_b = np.cumsum(count_b) - count_b
+        # Every row of a against every row of b of its pair: row x of a meets count_b[pair] rows.
+        meets = count_b[pair_a]
+        left = np.repeat(np.arange(len(rows_a)), meets)
+        right = np.repeat(start_b[pair_a] - (np.cumsum(meets) - meets), meets) + np.arange(meets.sum())
+        counts = self.table.shared_counts()
         if counts is not None:  # the corpus has few distinct sentences: every count is known
-            shared = counts[a.set_ids[rows_a][:, None], b.set_ids[rows_b][None, :]].astype(np.float64)
+            shared = counts[self.set_ids[rows_a[left]], self.set_ids[rows_b[right]]].astype(np.float64)
         else:
-            owner_a, keys_a = a.bigrams(rows_a)
-            owner_b, keys_b = b.bigrams(rows_b)
-            vocabulary, columns = np.unique(np.concatenate([keys_a, keys_b]), return_inverse=True)
-            matrix_a = np.zeros((len(rows_a), len(vocabulary)), dtype=np.float32)
-            matrix_b = np.zeros((len(rows_b), len(vocabulary)), dtype=np.float32)
-            matrix_a[owner_a, columns[:len(keys_a)]] = 1
-            matrix_b[owner_b, columns[len(keys_a):]] = 1
-            shared = (matrix_a @ matrix_b.T).astype(np.float64)  # counts: exact in float32
-        dice = 2 * shared / (a.sizes[rows_a][:, None] + b.sizes[rows_b][None, :])
-        found_a, found_b = np.nonzero((dice >= SENTENCE_MATCH_MIN) & (shared > 0))
-        scored = sorted(zip((-dice[found_a, found_b]).tolist(), rows_a[found_a].tolist(), rows_b[found_b].tolist()))
-        used_a, used_b = set(), set()
-        for negative, row_a, row_b in scored:
+            shared = np.concatenate([self._shared_bigrams(rows_a[pair_a == number], rows_b[pair_b == number])
+                                     for number in np.flatnonzero(count_a * count_b).tolist()] or [np.zeros(0)])
+        dice = 2 * shared / (self.sizes[rows_a[left]] + self.sizes[rows_b[right]])
+        kept = np.flatnonzero((dice >= SENTENCE_MATCH_MIN) & (shared > 0))
+        pair, found_a, found_b, dice = pair_a[left[kept]], rows_a[left[kept]], rows_b[right[kept]], dice[kept]
+        # Most similar first, lower rows first on ties, one to one, pair by pair.
+        order = np.lexsort((found_b, found_a, -dice, pair))
+        chosen, current, used_a, used_b = [], -1, set(), set()
+        for index, number, row_a, row_b in zip(order.tolist(), pair[order].tolist(), found_a[order].tolist(),
+                                               found_b[order].tolist()):
+            if number != current:
+                current, used_a, used_b = number, set(), set()
             if row_a not in used_a and row_b not in used_b:
                 used_a.add(row_a)
                 used_b.add(row_b)
-                pairs.append((row_a, row_b, -negative))
-    pairs.sort()
-    return (np.array([p[0] for p in pairs], dtype=np.int64), np.array([p[1] for p in pairs], dtype=np.int64),
-            np.array([p[2] for p in pairs], dtype=np.float64))
+                chosen.append(index)
+        return pair[chosen], found_a[chosen], found_b[chosen], dice[chosen]
+
+    def _shared_bigrams(self, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
+        """The bigrams each row of a shares with each row of b (row of a after row of a), counted in a
+        product of the two sets' indicator rows (a corpus of too many distinct sentences to count
+        every two sets once)."""
+        owner_a, keys_a = self._bigrams(rows_a)
+        owner_b, keys_b = self._bigrams(rows_b)
+        vocabulary, columns = np.unique(np.concatenate([keys_a, keys_b]), return_inverse=True)
+        matrix_a = np.zeros((len(rows_a), len(vocabulary)), dtype=np.float32)
+        matrix_b = np.zeros((len(rows_b), len(vocabulary)), dtype=np.float32)
+        matrix_a[owner_a, columns[:len(keys_a)]] = 1
+        matrix_b[owner_b, columns[len(keys_a):]] = 1
+        return (matrix_a @ matrix_b.T).astype(np.float64).ravel()  # counts: exact in float32
+
+    def _bigrams(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(row, bigram) of the distinct masked character bigrams of the given sentences, by row."""
+        keys = b"".join([self.table.set_keys[number] for number in self.set_ids[rows].tolist()])
+        return np.repeat(np.arange(len(rows)), self.sizes[rows]), np.frombuffer(keys, dtype=np.int64)
 
 
 def masked_runs(masked_a: str, masked_b: str) -> tuple[int, int, list[tuple[int, int, int, bool, bool]]]:
@@ -434,61 +583,13 @@ def reworded_passages(text_a: str, text_b: str, a: NoticeSentences, b: NoticeSen
     """The passages of the given sentence pairs of two notices (rows in a and b whose masked texts
     differ), exactly as runs_passages makes them, as columns: start_a, end_a, start_b, end_b, kind
     (index into KINDS) and similarity (of its sentence pair, ``similarity[row]``). ``memo``: masked
-    sentence pairs met before, by their numbers, with their runs and segments.
-
-    Per passage, only what needs raw text is looked at one by one: whether a run with placeholders
-    is copied (raw texts equal) or localised. Sentence pairs where masking a piece alone could
-    differ from its masking in the sentence (a Chinese numeral at a number's end), where a stretch
-    between runs is equal once masked, or where two touching passages might join go through
-    runs_passages itself (a few in a hundred).
-    """
-    parts = []
-    for row_a, row_b, id_a, id_b in zip(rows_a.tolist(), rows_b.tolist(), a.masked_ids[rows_a].tolist(),
-                                        b.masked_ids[rows_b].tolist()):
-        known = memo.get((id_a, id_b))
-        if known is None:
-            if len(memo) >= MATCH_MEMO_MAX:
-                memo.clear()
-            masked_a, masked_b = a.masked_text(row_a), b.masked_text(row_b)
-            runs = masked_runs(masked_a, masked_b)
-            known = memo[(id_a, id_b)] = (runs, masked_segments(masked_a, masked_b, runs))
-        parts.append(known)
-    segments = np.concatenate([segment for _, segment in parts])
-    row = np.repeat(np.arange(len(parts)), [len(segment) for _, segment in parts])
-    first_a, first_b = a.first[rows_a], b.first[rows_b]
-    start_a = a.document.original_offsets(first_a[row] + segments[:, 0])
-    end_a = a.document.original_offsets(first_a[row] + segments[:, 1])
-    start_b = b.document.original_offsets(first_b[row] + segments[:, 2])
-    end_b = b.document.original_offsets(first_b[row] + segments[:, 3])
-    flags = segments[:, 4]
-    kind = np.where(flags & RUN, KINDS.index(LOCALISED), KINDS.index(REWRITTEN)).astype(np.int8)
-    kind[(flags & PLAIN) != 0] = KINDS.index(COPIED)
-    check = np.flatnonzero((flags & (RUN | PLAIN)) == RUN)  # runs with placeholders: copied when raw-equal
-    equal = [text_a[sa:ea] == text_b[sb:eb] for sa, ea, sb, eb in zip(
-        start_a[check].tolist(), end_a[check].tolist(), start_b[check].tolist(), end_b[check].tolist())]
-    kind[check[np.array(equal, dtype=bool)]] = KINDS.index(COPIED)
-    special = (flags & EQUAL_MASKED) != 0
-    for bit, text, ends in ((NUMBER_A, text_a, end_a), (NUMBER_B, text_b, end_b)):
-        at = np.flatnonzero(flags & bit)
-        special[at[np.array([text[end - 1] in NUMERALS for end in ends[at].tolist()], dtype=bool)]] = True
-    kept = kind != KINDS.index(REWRITTEN)
-    touching = (row[1:] == row[:-1]) & (end_a[:-1] == start_a[1:]) & (end_b[:-1] == start_b[1:]) \
-        & kept[1:] & kept[:-1]
-    special[1:] |= touching
-    columns = (start_a, end_a, start_b, end_b, kind, similarity[row])
-    if not special.any():
-        return columns
-    redo = np.zeros(len(parts), dtype=bool)
-    redo[row[special]] = True
-    keep = ~redo[row]
-    redone: list[tuple[int, int, int, int, int, float]] = []
-    for number in np.flatnonzero(redo).tolist():
-        row_a, row_b = int(rows_a[number]), int(rows_b[number])
-        redone += [(*passage[:4], KINDS.index(passage[4]), float(similarity[number])) for passage in runs_passages(
-            text_a, text_b, a.document.bounds(int(a.first[row_a]), int(a.last[row_a])),
-            b.document.bounds(int(b.first[row_b]), int(b.last[row_b])), parts[number][0], masker)]
-    return tuple(np.concatenate([values[keep], np.array([passage[field] for passage in redone], dtype=values.dtype)])
-                 for field, values in enumerate(columns))
+    sentence pairs met before, by their numbers, with their runs and segments (see
+    SentenceColumns.reworded_passages, which does this for many pairs of notices at once)."""
+    columns = SentenceColumns([a, b])
+    found = columns.reworded_passages([text_a, text_b], np.zeros(len(rows_a), dtype=np.int64),
+                                      np.asarray(rows_a) + columns.offsets[0], np.asarray(rows_b) + columns.offsets[1],
+                                      np.asarray(similarity), masker, memo)
+    return found[1:3] + found[4:]
 
 
 def _masks_alone_as_in_context(ends_in_number: bool, piece: str) -> bool:
@@ -541,43 +642,47 @@ def align_reuse(texts: Sequence[str], masker: Masker, pairs: Sequence[tuple[int,
     size = -(-len(wanted) // (workers * 4)) if workers > 1 else max(len(wanted), 1)
     runs = [wanted[first:first + size] for first in range(0, len(wanted), size)] or [wanted]
     table.shared_counts()  # counted once, here, for every worker (when the sets are few enough)
+    columns = SentenceColumns(notices, adopt=True)
     # One memo per process, kept from run to run: each forked worker fills its own copy.
     blocks: dict[tuple[int, int], tuple] = {}
-    parts = fork_map(lambda run: Passages.sorted_from([_pairs_passages(texts, masker, notices, run, blocks)]),
+    parts = fork_map(lambda run: Passages.sorted_from([_pairs_passages(texts, masker, columns, run, blocks)]),
                      runs, workers)
     return Passages.joined(parts)
 
 
-def _pairs_passages(texts: Sequence[str], masker: Masker, notices: Sequence[NoticeSentences],
+def _pairs_passages(texts: Sequence[str], masker: Masker, columns: SentenceColumns,
                     wanted: Sequence[tuple[int, int]], blocks: dict) -> dict[str, np.ndarray]:
     """The passages of the given pairs of notices, as unsorted columns; ``blocks`` remembers the
     common runs and segments of masked sentence pairs seen before (see reworded_passages), by
     their numbers in the SentenceTable."""
     found = PassageColumns()
-    for i, j in wanted:
-        a, b = notices[i], notices[j]
-        rows_a, rows_b, dice = sentence_pair_arrays(a, b)
-        if not len(rows_a):
-            continue
-        similarity = np.array([value if value == 1.0 else round(value, 4) for value in dice.tolist()])
-        # The common case in a corpus rewritten from one template: the masked sentences are equal, no
-        # diff needed; copied when the raw sentences are equal too, else localised.
-        same = a.masked_ids[rows_a] == b.masked_ids[rows_b]
-        fast_a, fast_b = rows_a[same], rows_b[same]
-        text_a, text_b = texts[i], texts[j]
-        copied = [text_a[sa:ea] == text_b[sb:eb] if alike else False for alike, sa, ea, sb, eb in zip(
-            (a.raw_hashes[fast_a] == b.raw_hashes[fast_b]).tolist(), a.starts[fast_a].tolist(),
-            a.ends[fast_a].tolist(), b.starts[fast_b].tolist(), b.ends[fast_b].tolist())]
-        found.add_arrays(i, a.starts[fast_a], a.ends[fast_a], j, b.starts[fast_b], b.ends[fast_b],
-                         np.where(np.array(copied, dtype=bool), KINDS.index(COPIED), KINDS.index(LOCALISED)),
-                         similarity[same])
-        # Reworded sentences: their masked texts' common runs, remembered by sentence numbers (they
-        # recur across a corpus), then mapped onto each pair's own text.
-        slow = ~same
-        if slow.any():
-            start_a, end_a, start_b, end_b, kind, value = reworded_passages(
-                text_a, text_b, a, b, rows_a[slow], rows_b[slow], similarity[slow], masker, blocks)
-            found.add_arrays(i, start_a, end_a, j, start_b, end_b, kind, value)
+    if not len(wanted):
+        return found.unsorted()
+    notices_a, notices_b = (np.array(values, dtype=np.int64) for values in zip(*wanted))
+    pair, rows_a, rows_b, dice = columns.sentence_pairs(notices_a, notices_b)
+    similarity = dice.copy()
+    inexact = np.flatnonzero(dice != 1.0)
+    similarity[inexact] = [round(value, 4) for value in dice[inexact].tolist()]
+    # The common case in a corpus rewritten from one template: the masked sentences are equal, no
+    # diff needed; copied when the raw sentences are equal too, else localised.
+    same = columns.masked_ids[rows_a] == columns.masked_ids[rows_b]
+    fast_a, fast_b = rows_a[same], rows_b[same]
+    a, b = notices_a[pair[same]], notices_b[pair[same]]
+    start_a, end_a, start_b, end_b = (columns.starts[fast_a], columns.ends[fast_a], columns.starts[fast_b],
+                                      columns.ends[fast_b])
+    alike = np.flatnonzero(columns.raw_hashes[fast_a] == columns.raw_hashes[fast_b])
+    copied = np.zeros(len(fast_a), dtype=bool)
+    copied[alike] = [texts[i][sa:ea] == texts[j][sb:eb] for i, sa, ea, j, sb, eb in zip(
+        a[alike].tolist(), start_a[alike].tolist(), end_a[alike].tolist(), b[alike].tolist(),
+        start_b[alike].tolist(), end_b[alike].tolist())]
+    found.add_columns(a, start_a, end_a, b, start_b, end_b,
+                      np.where(copied, KINDS.index(COPIED), KINDS.index(LOCALISED)), similarity[same])
+    # Reworded sentences: their masked texts' common runs, remembered by sentence numbers (they
+    # recur across a corpus), then mapped onto each pair's own text.
+    slow = ~same
+    if slow.any():
+        found.add_columns(*columns.reworded_passages(texts, pair[slow], rows_a[slow], rows_b[slow], similarity[slow],
+                                                     masker, blocks))
     return found.unsorted()
 
 
@@ -588,12 +693,10 @@ class PassageColumns:
     def __init__(self) -> None:
         self.chunks: list[list[np.ndarray]] = []
 
-    def add_arrays(self, a: int, start_a: np.ndarray, end_a: np.ndarray, b: int, start_b: np.ndarray,
-                   end_b: np.ndarray, kind: np.ndarray, similarity: np.ndarray) -> None:
-        """Passages of notices a and b given as arrays (``kind`` as indices into KINDS)."""
-        if len(start_a):
-            self.chunks.append([np.full(len(start_a), a), start_a, end_a, np.full(len(start_a), b), start_b, end_b,
-                                kind, similarity])
+    def add_columns(self, *columns: np.ndarray) -> None:
+        """Passages given as PASSAGE_COLUMNS (``kind`` as indices into KINDS)."""
+        if len(columns[0]):
+            self.chunks.append(list(columns))
 
     def unsorted(self) -> dict[str, np.ndarray]:
         """The passages as columns, in no particular order."""
