@@ -211,11 +211,12 @@ def write_reuse_csv(path: Path, records: list[dict], template: dict | None, pass
     as ``write_csv`` writes it (UTF-8 with BOM, CRLF, formula-safe cells, atomic), a chunk of rows
     at a time (see reuse_csv.py: 10,000 notices reuse millions of passages). ``chunks``: the
     numbers of the chunks to write (default all; see reuse_csv_parts)."""
-    from pipeline.write import atomic_open
+    from pipeline.write import atomic_open, release_written
 
     with atomic_open(path, binary=True) as fh:
         for data in reuse_csv_parts(records, template, passages, chunks, chunk):
             fh.write(data)
+            release_written(fh)
 
 
 def reuse_csv_parts(records: list[dict], template: dict | None, passages: Passages, chunks: Iterable[int] | None = None,
@@ -274,6 +275,8 @@ class BackgroundReuseCsv:
 
     def finish(self) -> None:
         """Write half of what is left here, wait for the writer, then append it (OSError if the writer failed)."""
+        from pipeline.write import release_written
+
         with self.stop.get_lock():
             taken = (self.stop.value - self.begun.value) // 2
             self.taken = taken = taken if taken >= TAKE_MIN_CHUNKS else 0
@@ -286,6 +289,7 @@ class BackgroundReuseCsv:
                     for data in reuse_csv_parts(self.records, self.template, self.passages,
                                                 range(first, self.count), self.chunk, header=False):
                         fh.write(data)
+                        release_written(fh)
             self.task.join()
             if taken:
                 _append(tail, self.path)
@@ -299,6 +303,8 @@ class BackgroundReuseCsv:
 def _append(source: Path, target: Path) -> None:
     """Append the bytes of ``source`` to ``target`` and flush them to disk: copied by the kernel
     where it can (copy_file_range, a gigabyte a second here), else through a buffer."""
+    from pipeline.write import release_written
+
     with source.open("rb") as reader, target.open("ab") as writer:
         left = os.fstat(reader.fileno()).st_size
         try:
@@ -311,7 +317,7 @@ def _append(source: Path, target: Path) -> None:
             reader.seek(os.fstat(reader.fileno()).st_size - left)
             writer.seek(0, os.SEEK_END)
             shutil.copyfileobj(reader, writer, 1 << 24)
-        writer.flush()
+        release_written(writer)
         os.fsync(writer.fileno())
 
 
