@@ -29,7 +29,7 @@ from scipy import sparse
 from pipeline.compare.align import (Item, Matches, assign_parts, best_partner_similarity, block_matches,
                                     first_runs, group_items, pair_products, split_pairs)
 from pipeline.compare.candidates import all_pairs
-from pipeline.compare.parallel import compare_workers, fork_map
+from pipeline.compare.parallel import fork_map, map_ranges
 from pipeline.compare.text import Masked, Masker, first_seen, normalise_rows, tfidf
 
 # Heading vs body: the body carries most of the meaning and survives a reworded heading,
@@ -135,10 +135,7 @@ def action_vectors(records: Sequence[dict], masker: Masker,
         return titles, bodies
 
     # Slicing and cleaning 200,000 masked headings and bodies takes seconds: forked workers share it.
-    workers = min(compare_workers(), len(records) // PARALLEL_MIN_NOTICES)
-    step = -(-len(records) // (workers * 4)) if workers > 1 else max(len(records), 1)
-    parts = fork_map(texts_of, [range(first, min(first + step, len(records)))
-                                for first in range(0, len(records), step)], workers)
+    parts = map_ranges(texts_of, len(records), PARALLEL_MIN_NOTICES)
     titles = [title for part_titles, _ in parts for title in part_titles]
     bodies = [body for _, part_bodies in parts for body in part_bodies]
     offsets = np.concatenate(([0], np.cumsum([len(record.get("actions", [])) for record in records]))).tolist()

@@ -70,6 +70,18 @@ def fork_map(task: Callable[[Part], Result], parts: Sequence[Part], workers: int
                 os.close(descriptor)
 
 
+def map_ranges(task: Callable[[range], Result], count: int, per_worker_min: int) -> list[Result]:
+    """``task`` of consecutive ranges of ``range(count)`` (four per worker), in order; one range, in
+    this process, when there are fewer than ``per_worker_min`` numbers for two workers.
+
+    >>> map_ranges(list, 5, per_worker_min=10)
+    [[0, 1, 2, 3, 4]]
+    """
+    workers = min(compare_workers(), count // per_worker_min)
+    step = -(-count // (workers * 4)) if workers > 1 else max(count, 1)
+    return fork_map(task, [range(first, min(first + step, count)) for first in range(0, count, step)], workers)
+
+
 def _memory_files(count: int) -> list[int | None]:
     """Anonymous memory files (Linux memfd), made before the workers are forked so that they share
     them; none where the system has no memfd."""
