@@ -53,7 +53,10 @@ def release_written(fh: BinaryIO | TextIO) -> None:
     already on disk are dropped."""
     fh.flush()
     if hasattr(os, "posix_fadvise"):  # not on macOS or Windows: there the cache keeps it
-        os.posix_fadvise(fh.fileno(), 0, fh.tell(), os.POSIX_FADV_DONTNEED)
+        try:
+            os.posix_fadvise(fh.fileno(), 0, fh.tell(), os.POSIX_FADV_DONTNEED)
+        except OSError:  # advice only: a file system may not take it
+            pass
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
