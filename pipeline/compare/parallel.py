@@ -154,6 +154,11 @@ def without_cycle_collection() -> Iterator[None]:
     >>> with without_cycle_collection():
     ...     gc.isenabled()
     False
+    >>> kept = [[] for _ in range(1000)]
+    >>> with without_cycle_collection():
+    ...     made = [[] for _ in range(1000)]
+    >>> gc.isenabled(), gc.get_count()[0] < 1000  # what was made is not left to the next collection
+    (True, True)
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -161,6 +166,11 @@ def without_cycle_collection() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            # Every object made meanwhile is still in the youngest generation: the first collection
+            # after the pause would walk them all (10,000 notices: 3 million, 1.6 s). They go to the
+            # oldest generation instead, as if they had survived the collections that were paused.
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
