@@ -834,6 +834,7 @@ def test_compare_sentences_found_in_worker_processes_number_as_one_process(recor
 
 
 def test_compare_pair_loops_in_worker_processes_equal_one_process(records, monkeypatch):
+    import pipeline.compare as compare_module
     import pipeline.compare.align as align
     import pipeline.compare.text as text
 
@@ -843,6 +844,7 @@ def test_compare_pair_loops_in_worker_processes_equal_one_process(records, monke
     monkeypatch.setenv("POLICYMAP_COMPARE_JOBS", "2")
     monkeypatch.setattr(align, "PARALLEL_MIN_PAIRS", 1)
     monkeypatch.setattr(text, "PARALLEL_MIN_TEXTS", 1)  # masking too
+    monkeypatch.setattr(compare_module, "BACKGROUND_ROLES_MIN_NOTICES", 1)  # and roles, in the background
     assert len(align.split_pairs([(0, 1), (0, 2), (1, 2), (1, 3), (2, 3)])) > 1
     assert compare(notices).tables() == alone
 

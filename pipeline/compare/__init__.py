@@ -35,7 +35,7 @@ from pathlib import Path
 from pipeline.compare import candidates
 from pipeline.compare.actions import AlignedAction, align_actions
 from pipeline.compare.align import Matches
-from pipeline.compare.parallel import without_cycle_collection
+from pipeline.compare.parallel import BackgroundTask, without_cycle_collection
 from pipeline.compare.reuse import Passages, align_reuse
 from pipeline.compare.roles import RoleRow, role_rows
 from pipeline.compare.text import mask_all, masker_for
@@ -45,10 +45,14 @@ from pipeline.jsonl import parse_record
 __all__ = ["Comparison", "CompareError", "compare", "compare_out", "compare_out_if_several", "load_records"]
 
 
-# Reused passages from which compare_out writes reuse.csv in a forked process while actions and
-# thresholds are aligned (10,000 notices: 6 million passages, 20 s of writing); fewer take less
-# time to write than to fork for.
+# Reused passages from which compare_out writes reuse.csv, and counts the reuse shares, in forked
+# processes while actions and thresholds are aligned (10,000 notices: 6 million passages, 12 s of
+# writing and 5 s of counting); fewer take less time to write than to fork for.
 BACKGROUND_REUSE_MIN_PASSAGES = 200_000
+
+
+# Notices from which roles are found in a forked process while thresholds are aligned.
+BACKGROUND_ROLES_MIN_NOTICES = 2000
 
 
 class CompareError(ValueError):
@@ -176,14 +180,25 @@ def _compare(records: list[dict], template: dict | None, tell: Callable[[str], N
         reuse_found(records, template, passages)
     tell(f"aligning actions ({len(pairs):,} pairs)")
     actions, matches = align_actions(records, masker, pairs, documents[:count])
+    # Who leads what is read off every unit of every action (10,000 notices: a million, 1.5 s in
+    # one process): in a forked process while thresholds are aligned, for a large corpus.
+    roles_found = BackgroundTask(lambda: role_rows(records, actions)) if count >= BACKGROUND_ROLES_MIN_NOTICES \
+        else None
     tell(f"aligning thresholds ({len(pairs):,} pairs)")
-    thresholds = align_thresholds(records, pairs, masker, documents[:count])
-    roles = role_rows(records, actions)
-    labels = notice_labels(records)
-    template_label = None
-    if template:
-        template_label = "template:" + notice_place(template)
-    return Comparison(records, labels, actions, matches, thresholds, roles, passages, template, template_label)
+    try:
+        thresholds = align_thresholds(records, pairs, masker, documents[:count])
+    except BaseException:
+        if roles_found is not None:
+            roles_found.cancel()
+        raise
+    roles = roles_found.join() if roles_found is not None else role_rows(records, actions)
+    return Comparison(records, notice_labels(records), actions, matches, thresholds, roles, passages, template,
+                      template_label(template))
+
+
+def template_label(template: dict | None) -> str | None:
+    """The template's column label (template:山西省), None without one."""
+    return "template:" + notice_place(template) if template else None
 
 
 def compare_out(out: Path, template: Path | None = None, write: bool = True,
@@ -204,28 +219,33 @@ def _compare_out(out: Path, template: Path | None, write: bool, tell: Callable[[
         template_record = process_file(template).to_record()
     if not write:
         return compare(records, template_record, tell)
-    from pipeline.compare.tables import BackgroundReuseCsv, write_comparison
+    from pipeline.compare.tables import BackgroundReuseCsv, shares_table, write_comparison
 
     folder = out / "compare"
     pending = folder / ".reuse.csv.pending"  # renamed to reuse.csv once every table is written
     writers: list[BackgroundReuseCsv] = []
+    shares: list[BackgroundTask] = []  # reuse_shares, counted meanwhile too
 
     def write_reuse_meanwhile(sorted_records: list[dict], template_found: dict | None, passages: Passages) -> None:
         if len(passages) >= BACKGROUND_REUSE_MIN_PASSAGES:
             tell(f"writing reuse.csv ({len(passages):,} reused passages) while aligning")
             writers.append(BackgroundReuseCsv(pending, sorted_records, template_found, passages))
+            shares.append(BackgroundTask(lambda: shares_table(sorted_records, notice_labels(sorted_records),
+                                                              template_found, template_label(template_found),
+                                                              passages)))
 
     try:
         comparison = compare(records, template_record, tell, write_reuse_meanwhile)
         tell(f"writing {folder} ({len(comparison.passages):,} reused passages)")
-        comparison.files = write_comparison(folder, comparison, reuse_written=bool(writers))
+        ready = {"reuse_shares": task.join() for task in shares}
+        comparison.files = write_comparison(folder, comparison, reuse_written=bool(writers), ready=ready)
         for writer in writers:
             tell("writing the rest of reuse.csv")
             writer.finish()  # this process takes half of the rows the writer has not reached
             pending.replace(folder / "reuse.csv")
     except BaseException:
-        for writer in writers:
-            writer.cancel()
+        for task in writers + shares:
+            task.cancel()
         pending.unlink(missing_ok=True)
         raise
     return comparison

@@ -176,18 +176,22 @@ def without_cycle_collection() -> Iterator[None]:
 
 class BackgroundTask:
     """``task()`` run in a forked process while this one goes on (it reads the parent's data
-    copy-on-write); ``join()`` waits and raises OSError with the task's error, ``cancel()`` stops
-    it. Where processes cannot be forked, the task runs at once, here.
+    copy-on-write); ``join()`` waits and returns what the task returned (sent back pickled), or
+    raises OSError with the task's error; ``cancel()`` stops it. Where processes cannot be forked,
+    the task runs at once, here.
 
+    >>> BackgroundTask(lambda: sum([1, 2])).join()
+    3
     >>> BackgroundTask(lambda: 1 / 0).join()
     Traceback (most recent call last):
     OSError: ZeroDivisionError: division by zero
     """
 
-    def __init__(self, task: Callable[[], None]) -> None:
+    def __init__(self, task: Callable[[], object]) -> None:
         self.process = None
+        self.result = None
         if "fork" not in multiprocessing.get_all_start_methods():
-            task()
+            self.result = task()
             return
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
@@ -195,17 +199,18 @@ class BackgroundTask:
         self.process.start()
         send.close()
 
-    def join(self) -> None:
+    def join(self):
         if self.process is None:
-            return
+            return self.result
         try:
-            error = self._receive.recv()
+            error, self.result = self._receive.recv()
         except EOFError:  # it died without a word (killed, out of memory)
             error = "the background process ended without finishing"
         self.process.join()
         self.process = None
         if error is not None:
             raise OSError(error)
+        return self.result
 
     def cancel(self) -> None:
         """Stop the task (an interrupt: its ``finally`` blocks remove temporary files) and wait."""
@@ -217,11 +222,14 @@ class BackgroundTask:
         self.process = None
 
 
-def _run_background(task: Callable[[], None], send) -> None:
+def _run_background(task: Callable[[], object], send) -> None:
     try:
-        task()
-        send.send(None)
+        message = (None, task())
     except BaseException as err:  # noqa: BLE001 - reported to the parent, which raises it
-        send.send(f"{type(err).__name__}: {err}")
+        message = (f"{type(err).__name__}: {err}", None)
+    try:
+        send.send(message)
+    except Exception as err:  # noqa: BLE001 - a result that cannot be pickled
+        send.send((f"{type(err).__name__}: {err}", None))
     finally:
         send.close()

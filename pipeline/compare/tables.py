@@ -332,9 +332,16 @@ SHARES_BATCH = 256
 def reuse_shares_table(c: Comparison) -> Table:
     """Per notice, the share of its characters copied / localised / rewritten from the other
     notices, and separately from the template; ``new`` is what is left."""
+    return shares_table(c.records, c.labels, c.template, c.template_label, c.passages)
+
+
+def shares_table(records: list[dict], labels: list[str], template: dict | None, template_label: str | None,
+                 passages: Passages) -> Table:
+    """``reuse_shares_table`` from what it reads of a Comparison: the passages alone decide it, so
+    compare_out has it made in the background while actions and thresholds are aligned."""
     header = ["source", "county", "label", "against", "chars", "copied", "localised", "rewritten", "new"]
-    template_index = len(c.records)
-    columns = c.passages.columns
+    template_index = len(records)
+    columns = passages.columns
     # Each passage counts for both of its notices: (notice, against the template?) -> its spans.
     group = np.concatenate([columns["a"] * 2 + (columns["b"] == template_index),
                             columns["b"] * 2 + (columns["a"] == template_index)])
@@ -343,7 +350,7 @@ def reuse_shares_table(c: Comparison) -> Table:
     kinds = np.concatenate([columns["kind"], columns["kind"]])
     order = np.argsort(group, kind="stable")
     group, starts, ends, kinds = group[order], starts[order], ends[order], kinds[order]
-    keys = [(n, name) for n in range(len(c.records)) for name in (("notices", "template") if c.template else ("notices",))]
+    keys = [(n, name) for n in range(len(records)) for name in (("notices", "template") if template else ("notices",))]
     rows = []
     for first in range(0, len(keys), SHARES_BATCH):
         batch = keys[first:first + SHARES_BATCH]
@@ -352,12 +359,12 @@ def reuse_shares_table(c: Comparison) -> Table:
         bounds = np.searchsorted(group, np.append(codes, codes[-1] + 1))
         run = slice(int(bounds[0]), int(bounds[-1]))
         owners = np.repeat(np.arange(len(batch)), np.diff(bounds))
-        found = text_shares([c.records[n].get("text") or "" for n, _ in batch], owners, starts[run], ends[run],
+        found = text_shares([records[n].get("text") or "" for n, _ in batch], owners, starts[run], ends[run],
                             kinds[run])
         for (n, name), share in zip(batch, found):
-            record = c.records[n]
-            rows.append([record["source"], county(record), c.labels[n],
-                         c.template_label if name == "template" else "other notices",
+            record = records[n]
+            rows.append([record["source"], county(record), labels[n],
+                         template_label if name == "template" else "other notices",
                          share["chars"], share["copied"], share["localised"], share["rewritten"], share["new"]])
     return header, rows
 
@@ -383,9 +390,11 @@ PARALLEL_MIN_ROWS = 200_000
 ROW_TABLES = ("action_pairs", "actions", "thresholds")
 
 
-def write_comparison(folder: Path, c: Comparison, reuse_written: bool = False) -> list[Path]:
+def write_comparison(folder: Path, c: Comparison, reuse_written: bool = False,
+                     ready: dict[str, Table] | None = None) -> list[Path]:
     """Write every table as CSV (UTF-8 with BOM) and report.html into ``folder``; the paths written.
-    ``reuse_written``: reuse.csv is being written by someone else (compare_out, in the background)."""
+    ``reuse_written``: reuse.csv is being written by someone else (compare_out, in the background);
+    ``ready``: tables built already, by name (compare_out has reuse_shares made in the background)."""
     from pipeline.compare.parallel import fork_map
 
     # reuse.csv is streamed, the others are built whole (rows per notice, group, action or match).
@@ -393,18 +402,19 @@ def write_comparison(folder: Path, c: Comparison, reuse_written: bool = False) -
         write_reuse_csv(folder / "reuse.csv", c.records, c.template, c.passages)
     large = len(c.actions) + len(c.action_matches) >= PARALLEL_MIN_ROWS
     groups = [ROW_TABLES, tuple(name for name in TABLES if name not in ROW_TABLES + ("reuse",)) + ("report",)]
-    fork_map(lambda names: _write_tables(folder, c, names), groups, workers=None if large else 1)
+    fork_map(lambda names: _write_tables(folder, c, names, ready or {}), groups, workers=None if large else 1)
     return [folder / f"{name}.csv" for name in TABLES] + [folder / "report.html"]
 
 
-def _write_tables(folder: Path, c: Comparison, names: tuple[str, ...]) -> None:
-    """Build and write the named tables ("report": report.html, from the tables it shows)."""
+def _write_tables(folder: Path, c: Comparison, names: tuple[str, ...], ready: dict[str, Table]) -> None:
+    """Build (unless ``ready``) and write the named tables ("report": report.html, from the tables it shows)."""
     from pipeline.compare.report import render_report
     from pipeline.write import atomic_write, write_csv
 
     if "action_pairs" in names:  # formatted by its own writer (rows by the hundred thousand)
         write_action_pairs_csv(folder / "action_pairs.csv", c)
-    tables = {name: TABLES[name](c) for name in names if name not in ("report", "action_pairs")}
+    tables = {name: ready[name] if name in ready else TABLES[name](c)
+              for name in names if name not in ("report", "action_pairs")}
     for name, table in tables.items():
         write_csv(folder / f"{name}.csv", *table)
     if "report" in names:
