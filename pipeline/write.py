@@ -54,7 +54,7 @@ def release_written(fh: BinaryIO | TextIO) -> None:
     fh.flush()
     if hasattr(os, "posix_fadvise"):  # not on macOS or Windows: there the cache keeps it
         try:
-            os.posix_fadvise(fh.fileno(), 0, fh.tell(), os.POSIX_FADV_DONTNEED)
+            os.posix_fadvise(fh.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)  # 0, 0: the whole file
         except OSError:  # advice only: a file system may not take it
             pass
 

@@ -65,3 +65,27 @@ def test_fork_map_raises_a_workers_error_and_closes_its_files():
     assert _open_memory_files() == 2  # the mappings of the two results' arrays
     del found
     assert _open_memory_files() == 0
+
+
+def test_background_task_returns_its_result_or_its_error():
+    # compare_out has reuse shares and roles made by background tasks: their results come back
+    # pickled; an error, or a result that cannot be pickled, is an OSError naming it.
+    rows = [["壶关县", 0.5, None]] * 1000
+    assert parallel.BackgroundTask(lambda: rows).join() == rows
+    with pytest.raises(OSError, match="KeyError"):
+        parallel.BackgroundTask(lambda: {}["missing"]).join()
+    with pytest.raises(OSError, match="pickle"):
+        parallel.BackgroundTask(lambda: (lambda: None)).join()
+
+
+def test_release_written_keeps_every_byte(tmp_path):
+    # Written pages are handed to the disk and dropped from the cache as reuse.csv grows: what
+    # is read back must be all that was written, in order.
+    from pipeline.write import atomic_open, release_written
+
+    chunks = [os.urandom(1 << 20) for _ in range(5)]
+    with atomic_open(tmp_path / "big.bin", binary=True) as fh:
+        for chunk in chunks:
+            fh.write(chunk)
+            release_written(fh)
+    assert (tmp_path / "big.bin").read_bytes() == b"".join(chunks)
