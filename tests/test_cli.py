@@ -167,3 +167,28 @@ def test_cli_extract_can_skip_the_stages_after_the_batch(tmp_path):
     assert (out / "notices.jsonl").exists() and (out / "matrices" / "all.csv").exists()
     assert not (out / "compare").exists() and not (out / "view").exists() and not (out / "graph").exists()
     assert CliRunner().invoke(cli, ["extract", str(WENXI), "--out", str(out), "--skip", "everything"]).exit_code == 2
+
+
+def test_cli_as_a_process_exits_with_its_status_and_complete_files(sample_run, tmp_path):
+    # Run as `policymap`, the process ends without freeing its heap (cli._leave): the exit status,
+    # the messages and the files written must be what a normal exit leaves.
+    import shutil
+
+    out, _ = sample_run
+    shutil.copy(out / "notices.jsonl", tmp_path / "notices.jsonl")
+
+    def policymap(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True)
+
+    done = policymap("compare", str(tmp_path))
+    assert done.returncode == 0 and "2 notices compared" in done.stderr
+    for name in ("reuse.csv", "actions.csv", "report.html"):
+        assert (tmp_path / "compare" / name).read_bytes() == (out / "compare" / name).read_bytes()
+    assert policymap("compare", str(tmp_path / "missing")).returncode == 2
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(HUGUAN, inputs / "huguan.txt")
+    (inputs / "broken.pdf").write_bytes(b"%PDF-1.4 not a pdf")
+    done = policymap("extract", str(inputs), "--out", str(tmp_path / "out"), "--skip", "views", "--skip", "graph")
+    assert done.returncode == 1 and "broken.pdf" in done.stderr and "1 files skipped" in done.stderr
+    assert len((tmp_path / "out" / "notices.jsonl").read_text(encoding="utf-8").splitlines()) == 1
