@@ -89,3 +89,23 @@ def test_release_written_keeps_every_byte(tmp_path):
             fh.write(chunk)
             release_written(fh)
     assert (tmp_path / "big.bin").read_bytes() == b"".join(chunks)
+
+
+def test_mask_all_in_workers_equals_one_process(monkeypatch):
+    # Workers return their masked documents packed as code points and offsets end to end (through
+    # memory files): every text, offset and stop must be as one process makes them, characters
+    # beyond the BMP and empty texts included.
+    import pipeline.compare.text as text
+
+    masker = text.Masker(places=["壶关县", "闻喜县"], units=["县工信局"])
+    pieces = ["壶关县工信局牵头", "产值达到10亿元以上，", "\U00028468\U0002a6a5", "", "全省三个专业镇。\n"]
+    texts = ["".join(pieces[(start + k) % len(pieces)] for k in range(start % 7)) * 40 for start in range(60)]
+    alone = [masker.mask(value) for value in texts]
+    monkeypatch.setattr(text, "PARALLEL_MIN_TEXTS", 1)
+    monkeypatch.setenv("POLICYMAP_COMPARE_JOBS", "2")
+    monkeypatch.setattr(parallel, "OUT_OF_BAND_MIN", 1)  # every array through a memory file
+    shared = text.mask_all(masker, texts)
+    assert len(shared) == len(alone) and any(document.text for document in alone)
+    for one, other in zip(alone, shared):
+        assert one.text == other.text and one.stop == other.stop
+        assert one.starts.dtype == other.starts.dtype and np.array_equal(one.starts, other.starts)
