@@ -602,10 +602,10 @@ def test_compare_reuse_sentence_pairs_equal_greedy_dice_of_every_pair(records, s
     # Fast path (equal bigram sets by number) and the counts of shared bigrams (all at once for a
     # corpus of few distinct sentences, else per pair) must pair exactly as the plain definition:
     # every pair's Dice, most similar first, lower rows first on ties, one to one.
-    from pipeline.compare import reuse
-    from pipeline.compare.reuse import SENTENCE_MATCH_MIN, NoticeSentences, SentenceTable, sentence_pairs
+    from pipeline.compare import sentences
+    from pipeline.compare.sentences import SENTENCE_MATCH_MIN, NoticeSentences, SentenceTable, sentence_pairs
 
-    monkeypatch.setattr(reuse, "SHARED_COUNTS_MAX_SETS", 10**6 if shared_counts == "counted for the corpus" else 0)
+    monkeypatch.setattr(sentences, "SHARED_COUNTS_MAX_SETS", 10**6 if shared_counts == "counted for the corpus" else 0)
 
     masker = masker_for(list(records.values()))
     # Unit lists one name longer have the same bigram set (Dice 1) but other masked text.
@@ -643,7 +643,8 @@ def test_compare_reuse_common_runs_are_difflibs_matching_blocks(records):
     # the samples (reworded ones included), it must find the very same blocks.
     import difflib
 
-    from pipeline.compare.reuse import MIN_RUN, NoticeSentences, SentenceTable, masked_runs, sentence_pairs
+    from pipeline.compare.reuse import masked_runs
+    from pipeline.compare.sentences import MIN_RUN, NoticeSentences, SentenceTable, sentence_pairs
 
     masker = masker_for(list(records.values()))
     texts = [records["huguan"]["text"], reword_and_shuffle(records["huguan"], 3), records["wenxi"]["text"]]
@@ -706,19 +707,20 @@ def test_compare_reworded_passages_are_what_runs_passages_makes_of_each_sentence
     import itertools
 
     import pipeline.compare.reuse as reuse
+    import pipeline.compare.sentences as sentences
 
     masker = masker_for(list(records.values()))
     texts = [records["huguan"]["text"], reword_and_shuffle(records["huguan"], 3), records["wenxi"]["text"],
              reword_and_shuffle(records["wenxi"], 4), *HOSTILE_REWORDED]
-    table = reuse.SentenceTable()
-    notices = [reuse.NoticeSentences(text, masker.mask(text), table) for text in texts]
+    table = sentences.SentenceTable()
+    notices = [sentences.NoticeSentences(text, masker.mask(text), table) for text in texts]
     runs_passages = reuse.runs_passages
     redone = []
     monkeypatch.setattr(reuse, "runs_passages", lambda *args: redone.append(args) or runs_passages(*args))
     checked = 0
     for i, j in itertools.combinations(range(len(texts)), 2):
         a, b = notices[i], notices[j]
-        rows_a, rows_b, dice = reuse.sentence_pair_arrays(a, b)
+        rows_a, rows_b, dice = sentences.sentence_pair_arrays(a, b)
         reworded = a.masked_ids[rows_a] != b.masked_ids[rows_b]
         rows_a, rows_b, dice = rows_a[reworded], rows_b[reworded], dice[reworded]
         if not len(rows_a):
@@ -741,6 +743,7 @@ def test_compare_reworded_passages_of_random_edits_are_what_runs_passages_makes(
     # Sentences of a few characters (numerals, measure words, places, digits) edited at random: the
     # odd cases (a run ending in a numeral, stretches equal once masked, touching passages) come up.
     import pipeline.compare.reuse as reuse
+    import pipeline.compare.sentences as sentences
     from pipeline.compare.text import Masker
 
     masker = Masker(places=["壶关县", "闻喜县", "壶关"], units=["县工信局", "县财政局"])
@@ -754,10 +757,10 @@ def test_compare_reworded_passages_of_random_edits_are_what_runs_passages_makes(
         for _ in range(rng.randint(1, 4)):
             edited[rng.randrange(len(edited))] = rng.choice(alphabet)
         text_a, text_b = "".join(words) + "。", "".join(edited) + "。"
-        table = reuse.SentenceTable()
-        a = reuse.NoticeSentences(text_a, masker.mask(text_a), table)
-        b = reuse.NoticeSentences(text_b, masker.mask(text_b), table)
-        rows_a, rows_b, dice = reuse.sentence_pair_arrays(a, b)
+        table = sentences.SentenceTable()
+        a = sentences.NoticeSentences(text_a, masker.mask(text_a), table)
+        b = sentences.NoticeSentences(text_b, masker.mask(text_b), table)
+        rows_a, rows_b, dice = sentences.sentence_pair_arrays(a, b)
         reworded = a.masked_ids[rows_a] != b.masked_ids[rows_b]
         if not reworded.any():
             continue
@@ -781,14 +784,15 @@ def test_compare_reuse_of_many_pairs_at_once_equals_each_pair_alone(records, sha
     import numpy as np
 
     import pipeline.compare.reuse as reuse
+    import pipeline.compare.sentences as sentences
 
-    monkeypatch.setattr(reuse, "SHARED_COUNTS_MAX_SETS", 10**6 if shared_counts == "counted for the corpus" else 0)
+    monkeypatch.setattr(sentences, "SHARED_COUNTS_MAX_SETS", 10**6 if shared_counts == "counted for the corpus" else 0)
     masker = masker_for(list(records.values()))
     texts = [records["huguan"]["text"], reword_and_shuffle(records["huguan"], 3), records["wenxi"]["text"],
              reword_and_shuffle(records["wenxi"], 4), "", *HOSTILE_REWORDED]
-    table = reuse.SentenceTable()
-    notices = [reuse.NoticeSentences(text, masker.mask(text), table) for text in texts]
-    columns = reuse.SentenceColumns(notices)
+    table = sentences.SentenceTable()
+    notices = [sentences.NoticeSentences(text, masker.mask(text), table) for text in texts]
+    columns = sentences.SentenceColumns(notices)
     pairs = list(itertools.combinations(range(len(texts)), 2))
     together = reuse.Passages.sorted_from([reuse._pairs_passages(texts, masker, columns, pairs, {})])
     alone = reuse.Passages.sorted_from([reuse._pairs_passages(texts, masker, columns, [pair], {}) for pair in pairs])
@@ -817,7 +821,7 @@ def test_compare_sentences_found_in_worker_processes_number_as_one_process(recor
     # shared table must be what one process makes.
     import numpy as np
 
-    from pipeline.compare.reuse import SentenceTable, notice_sentences
+    from pipeline.compare.sentences import SentenceTable, notice_sentences
 
     masker = masker_for(list(records.values()))
     texts = [records["huguan"]["text"], records["wenxi"]["text"]] + \

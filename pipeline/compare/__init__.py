@@ -12,6 +12,7 @@ columns.py     matches and passages kept as numpy columns, read as records
 actions.py     which actions do the same thing
 thresholds.py  which thresholds set the same bar
 roles.py       who leads and cooperates on each action group, per notice
+sentences.py   sentences numbered once, and paired across notices by their bigrams
 reuse.py       copied / localised / rewritten passages and their shares
 tables.py      the tables of ``OUT/compare/`` (also as pandas DataFrames)
 reuse_csv.py   reuse.csv's rows as bytes, laid out by Apache Arrow
