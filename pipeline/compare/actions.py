@@ -168,8 +168,7 @@ def align_actions(records: Sequence[dict], masker: Masker, pairs: Sequence[tuple
     pairs = all_pairs(len(records)) if pairs is None else pairs
     cosine = pair_products(vectors, offsets, pairs, rows_of)
 
-    starts = np.asarray(offsets, dtype=np.int64)
-    item_counts = np.diff(starts).tolist()
+    item_counts = np.diff(offsets).tolist()
 
     def align_pairs(some: Sequence[tuple[int, int]]) -> tuple[Matches, np.ndarray]:
         matches: list[Matches] = []
@@ -186,9 +185,7 @@ def align_actions(records: Sequence[dict], masker: Masker, pairs: Sequence[tuple
             close = similarity >= RELATED_MIN
             close[rows, columns] = False
             rows_close, columns_close = np.nonzero(close)
-            # Column k of the block is item partner_items[k] (partner after partner).
-            partner_items = np.repeat(starts[partners] - (np.cumsum(widths) - widths), widths) + np.arange(sum(widths))
-            related.append(np.stack([rows_close + offsets[i], partner_items[columns_close]]))
+            related.append(np.stack([rows_close + offsets[i], cosine.items_of(partners)[columns_close]]))
         return Matches.joined(matches), np.concatenate(related, axis=1) if related else np.zeros((2, 0), dtype=np.int64)
 
     parts = fork_map(align_pairs, split_pairs(pairs))  # in the order of ``pairs``

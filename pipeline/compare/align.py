@@ -19,7 +19,7 @@ from scipy.optimize import linear_sum_assignment
 
 from pipeline.compare.columns import ColumnTable
 from pipeline.compare.parallel import compare_workers, fork_map
-from pipeline.compare.text import distinct, first_seen, repeat_rows, row_arrays
+from pipeline.compare.text import distinct, first_seen, ranges, repeat_rows, row_arrays
 
 Item = tuple[int, int]  # (notice index, item index within the notice)
 # Pairs of notices per worker process below which the pair loops stay in one process.
@@ -225,9 +225,13 @@ class PairProducts:
 
     def partner_items(self, i: int) -> np.ndarray:
         """The items of notice i's partners, partner after partner: the columns of ``block(i)``."""
-        offsets = self.offsets
-        return np.concatenate([np.arange(offsets[o], offsets[o + 1]) for o in self.partners.get(i, [])]
-                              or [np.zeros(0, dtype=np.int64)])
+        return self.items_of(self.partners.get(i, []))
+
+    def items_of(self, notices: Sequence[int]) -> np.ndarray:
+        """The items of the given notices, notice after notice (the columns of ``partners_block``)."""
+        notices = np.asarray(notices, dtype=np.int64)
+        offsets = np.asarray(self.offsets, dtype=np.int64)
+        return ranges(offsets[notices], offsets[notices + 1] - offsets[notices])
 
     def block(self, i: int) -> tuple[np.ndarray, dict[int, slice]]:
         """Notice i's items against all its partners' items, and each partner's columns."""

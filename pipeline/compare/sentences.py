@@ -17,7 +17,7 @@ import numpy as np
 from scipy import sparse
 
 from pipeline.compare.parallel import fork_map
-from pipeline.compare.text import Masked, Masker, sentence_spans
+from pipeline.compare.text import Masked, Masker, ranges, sentence_spans
 
 # Two sentences are versions of one another from this Dice of masked character bigrams up.
 SENTENCE_MATCH_MIN = 0.5
@@ -258,8 +258,7 @@ class SentenceColumns:
     def pair_rows(self, notices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(pair number, row) of every sentence of each pair's notice (``notices[pair]``), pair after pair."""
         counts = self.offsets[notices + 1] - self.offsets[notices]
-        pair = np.repeat(np.arange(len(notices)), counts)
-        return pair, np.repeat(self.offsets[notices] - (np.cumsum(counts) - counts), counts) + np.arange(counts.sum())
+        return np.repeat(np.arange(len(notices)), counts), ranges(self.offsets[notices], counts)
 
     def sentence_pairs(self, notices_a: np.ndarray, notices_b: np.ndarray) -> tuple[np.ndarray, ...]:
         """``sentence_pairs`` of every pair of notices (notices_a[p], notices_b[p]) at once: (pair,
@@ -320,7 +319,7 @@ class SentenceColumns:
         # Every row of a against every row of b of its pair: row x of a meets count_b[pair] rows.
         meets = count_b[pair_a]
         left = np.repeat(np.arange(len(rows_a)), meets)
-        right = np.repeat(start_b[pair_a] - (np.cumsum(meets) - meets), meets) + np.arange(meets.sum())
+        right = ranges(start_b[pair_a], meets)
         counts = self.table.shared_counts()
         if counts is not None:  # the corpus has few distinct sentences: every count is known
             shared = counts[self.set_ids[rows_a[left]], self.set_ids[rows_b[right]]].astype(np.float64)

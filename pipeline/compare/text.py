@@ -410,6 +410,17 @@ def first_seen(values: Iterable[Hashable]) -> tuple[list, np.ndarray]:
     return list(number_of), numbers
 
 
+def ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The numbers start, start + 1, …, start + count - 1 of each (start, count), one range after the
+    other: the items of several notices, or the rows of several notices' sentences, end to end.
+
+    >>> ranges(np.array([5, 0, 9]), np.array([2, 0, 3])).tolist()
+    [5, 6, 9, 10, 11]
+    """
+    starts, counts = np.asarray(starts, dtype=np.int64), np.asarray(counts, dtype=np.int64)
+    return np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(counts.sum())
+
+
 def repeat_rows(matrix: sparse.csr_matrix, rows: np.ndarray) -> sparse.csr_matrix:
     """``matrix[rows]`` with each row's stored order kept (and without scipy's checks of indices
     that come from the matrix itself).

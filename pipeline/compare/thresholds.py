@@ -135,7 +135,7 @@ def threshold_similarity(records: Sequence[dict], masker: Masker | None = None,
         """Notice i's thresholds against those of each partner in turn (a notice against all its
         partners at once, entry by entry: the same values as pair by pair, without numpy's set-up
         per pair)."""
-        partner_items = np.concatenate([np.arange(offsets[j], offsets[j + 1]) for j in partners])
+        partner_items = products.items_of(partners) if products is not None else np.zeros(0, dtype=np.int64)
         if offsets[i] == offsets[i + 1] or not len(partner_items):
             return np.zeros((offsets[i + 1] - offsets[i], len(partner_items)))
         return combined(slice(offsets[i], offsets[i + 1]), partner_items, *products.partners_block(i, partners))
