@@ -700,6 +700,19 @@ HOSTILE_REWORDED = ("各乡镇全面加快建成三个省级专业镇综合服�
                     "闻喜县工科局牵头推进专业镇建设，闻喜县财政局配合落实资金保障。")
 
 
+def _reworded_of_two(text_a, text_b, a, b, rows_a, rows_b, dice, masker):
+    """reworded_passages of the given sentence rows of two notices, as (start_a, end_a, start_b,
+    end_b, kind, similarity) columns; every passage must name notice 0 as a and notice 1 as b."""
+    import pipeline.compare.reuse as reuse
+    import pipeline.compare.sentences as sentences
+
+    columns = sentences.SentenceColumns([a, b])
+    found = reuse.reworded_passages(columns, [text_a, text_b], rows_a + columns.offsets[0],
+                                    rows_b + columns.offsets[1], dice, masker, {})
+    assert set(found[0].tolist()) <= {0} and set(found[3].tolist()) <= {1}
+    return found[1:3] + found[4:]
+
+
 def test_compare_reworded_passages_are_what_runs_passages_makes_of_each_sentence_pair(records, monkeypatch):
     # reworded_passages classifies the reworded sentences of a notice pair with arrays and sends
     # only a few sentence pairs through runs_passages; every passage must be what runs_passages
@@ -725,7 +738,7 @@ def test_compare_reworded_passages_are_what_runs_passages_makes_of_each_sentence
         rows_a, rows_b, dice = rows_a[reworded], rows_b[reworded], dice[reworded]
         if not len(rows_a):
             continue
-        columns = reuse.reworded_passages(texts[i], texts[j], a, b, rows_a, rows_b, dice, masker, {})
+        columns = _reworded_of_two(texts[i], texts[j], a, b, rows_a, rows_b, dice, masker)
         expected = [(*passage[:4], reuse.KINDS.index(passage[4]), value)
                     for row_a, row_b, value in zip(rows_a.tolist(), rows_b.tolist(), dice.tolist())
                     for passage in runs_passages(texts[i], texts[j], a.document.bounds(a.first[row_a], a.last[row_a]),
@@ -764,8 +777,7 @@ def test_compare_reworded_passages_of_random_edits_are_what_runs_passages_makes(
         reworded = a.masked_ids[rows_a] != b.masked_ids[rows_b]
         if not reworded.any():
             continue
-        columns = reuse.reworded_passages(text_a, text_b, a, b, rows_a[reworded], rows_b[reworded], dice[reworded],
-                                          masker, {})
+        columns = _reworded_of_two(text_a, text_b, a, b, rows_a[reworded], rows_b[reworded], dice[reworded], masker)
         expected = [(*passage[:4], reuse.KINDS.index(passage[4]), float(dice[0])) for passage in reuse.runs_passages(
             text_a, text_b, a.document.bounds(a.first[0], a.last[0]), b.document.bounds(b.first[0], b.last[0]),
             reuse.masked_runs(a.masked_text(0), b.masked_text(0)), masker)]

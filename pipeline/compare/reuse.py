@@ -21,7 +21,7 @@ LSH), so the work grows with N × neighbours, not N².
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -32,7 +32,7 @@ from cydifflib import SequenceMatcher
 
 from pipeline.compare.columns import ColumnTable
 from pipeline.compare.parallel import compare_workers, fork_map
-from pipeline.compare.sentences import MIN_RUN, NoticeSentences, SentenceColumns, SentenceTable, notice_sentences
+from pipeline.compare.sentences import MIN_RUN, SentenceColumns, SentenceTable, notice_sentences
 from pipeline.compare.text import NUMERALS, PLACEHOLDER, Masked, Masker
 
 COPIED, LOCALISED, REWRITTEN = "copied", "localised", "rewritten"
@@ -172,21 +172,7 @@ def masked_segments(masked_a: str, masked_b: str, runs: tuple[int, int, list]) -
     return np.array(found, dtype=np.int64).reshape(-1, 5)
 
 
-def reworded_passages(text_a: str, text_b: str, a: NoticeSentences, b: NoticeSentences, rows_a: np.ndarray,
-                      rows_b: np.ndarray, similarity: np.ndarray, masker: Masker,
-                      memo: dict) -> tuple[np.ndarray, ...]:
-    """The passages of the given sentence pairs of two notices (rows in a and b whose masked texts
-    differ), exactly as runs_passages makes them, as columns: start_a, end_a, start_b, end_b, kind
-    (index into KINDS) and similarity (of its sentence pair, ``similarity[row]``). ``memo``: masked
-    sentence pairs met before, by their numbers, with their runs and segments (see
-    run_reworded_passages, which does this for many pairs of notices at once)."""
-    columns = SentenceColumns([a, b])
-    found = run_reworded_passages(columns, [text_a, text_b], np.asarray(rows_a) + columns.offsets[0],
-                                  np.asarray(rows_b) + columns.offsets[1], np.asarray(similarity), masker, memo)
-    return found[1:3] + found[4:]
-
-
-def run_reworded_passages(columns: SentenceColumns, texts: Sequence[str], rows_a: np.ndarray, rows_b: np.ndarray,
+def reworded_passages(columns: SentenceColumns, texts: Sequence[str], rows_a: np.ndarray, rows_b: np.ndarray,
                           similarity: np.ndarray, masker: Masker, memo: dict) -> tuple[np.ndarray, ...]:
     """The passages of sentence pairs whose masked texts differ (rows of ``columns`` in a and b,
     each of a pair of notices; ``texts`` are the notices' texts), exactly as runs_passages makes them, as
@@ -340,8 +326,8 @@ def _pairs_passages(texts: Sequence[str], masker: Masker, columns: SentenceColum
     # recur across a corpus), then mapped onto each pair's own text.
     slow = ~same
     if slow.any():
-        found.add_columns(*run_reworded_passages(columns, texts, rows_a[slow], rows_b[slow], similarity[slow], masker,
-                                                 blocks))
+        found.add_columns(*reworded_passages(columns, texts, rows_a[slow], rows_b[slow], similarity[slow], masker,
+                                             blocks))
     return found.unsorted()
 
 
@@ -423,32 +409,19 @@ class Passages(ColumnTable):
                 yield Passage(a, start_a, end_a, b, start_b, end_b, KINDS[kind], similarity)
 
 
-def shares(text: str, spans: Iterable[tuple[int, int, str]]) -> dict[str, float | int]:
-    """Share of a text's non-space characters in each class (copied beats localised beats rewritten).
-
-    >>> shares("abcdefghij", [(0, 5, "rewritten"), (0, 2, "copied")])
-    {'chars': 10, 'copied': 0.2, 'localised': 0.0, 'rewritten': 0.3, 'new': 0.5}
-    """
-    spans = list(spans)
-    return span_shares(text, np.array([s[0] for s in spans], dtype=np.int64),
-                       np.array([s[1] for s in spans], dtype=np.int64),
-                       np.array([KINDS.index(s[2]) for s in spans], dtype=np.int64))
-
-
-def span_shares(text: str, starts: np.ndarray, ends: np.ndarray, kinds: np.ndarray) -> dict[str, float | int]:
-    """``shares`` of spans given as arrays (``kinds`` as indices into KINDS)."""
-    return text_shares([text], np.zeros(len(starts), dtype=np.int64), starts, ends, kinds)[0]
-
-
 def text_shares(texts: Sequence[str], owners: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                 kinds: np.ndarray) -> list[dict[str, float | int]]:
-    """``span_shares`` of several texts at once (span k lies in ``texts[owners[k]]``): the texts are
-    laid end to end and each character's best class is found for all of them in one pass (per
-    text, numpy's per-call cost was most of the time: 10,000 notices, 4 s).
+    """Per text, the share of its non-space characters in each class (copied beats localised beats
+    rewritten; ``new`` is what is left) of the spans (span k lies in ``texts[owners[k]]``, ``kinds``
+    as indices into KINDS). The texts are laid end to end and each character's best class is found
+    for all of them in one pass (per text, numpy's per-call cost was most of the time: 10,000
+    notices, 4 s).
 
     >>> [share["copied"] for share in text_shares(["abcd", "", "xy"], np.array([0, 2]), np.array([0, 0]),
     ...                                           np.array([2, 1]), np.array([0, 0]))]
     [0.5, 0.0, 0.5]
+    >>> text_shares(["abcdefghij"], np.array([0, 0]), np.array([0, 0]), np.array([5, 2]), np.array([2, 0]))
+    [{'chars': 10, 'copied': 0.2, 'localised': 0.0, 'rewritten': 0.3, 'new': 0.5}]
     """
     lengths = np.array([len(text) for text in texts], dtype=np.int64)
     bases = np.concatenate(([0], np.cumsum(lengths)))
